@@ -1,0 +1,10 @@
+import { withPayload } from '@payloadcms/next/withPayload'
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // PGlite ships WebAssembly and the pg driver has optional native bits: keep them out of the bundle.
+  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pg', 'smtp-server'],
+  poweredByHeader: false,
+}
+
+export default withPayload(nextConfig)

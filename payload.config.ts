@@ -1,0 +1,65 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { multiTenantPlugin } from '@payloadcms/plugin-multi-tenant'
+import { lexicalEditor } from '@payloadcms/richtext-lexical'
+import { buildConfig } from 'payload'
+
+import { authenticatedField, isSuperAdmin } from './src/access/orgAccess'
+import { ORG_ROLES } from './src/access/roles'
+import { Contacts } from './src/collections/Contacts'
+import { Media } from './src/collections/Media'
+import { Organizations } from './src/collections/Organizations'
+import { Users } from './src/collections/Users'
+import { databaseAdapter } from './src/db/adapter'
+import { emailAdapter } from './src/integrations/email/payload-email-adapter'
+import { allowedOrigins, resolvePayloadSecret } from './src/services/config/server-env'
+import { onInit } from './src/seed/on-init'
+
+const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+export default buildConfig({
+  secret: resolvePayloadSecret(),
+  serverURL: process.env.SITE_URL || undefined,
+  cors: allowedOrigins(),
+  csrf: allowedOrigins(),
+  admin: {
+    user: Users.slug,
+    importMap: { baseDir: path.resolve(dirname, 'src') },
+    meta: { titleSuffix: ' · Outpost' },
+  },
+  collections: [Organizations, Users, Contacts, Media],
+  db: databaseAdapter(),
+  editor: lexicalEditor(),
+  email: emailAdapter(),
+  upload: { limits: { fileSize: 10 * 1024 * 1024 } },
+  typescript: { outputFile: path.resolve(dirname, 'src/payload-types.ts') },
+  graphQL: { schemaOutputFile: path.resolve(dirname, 'src/generated-schema.graphql') },
+  onInit,
+  plugins: [
+    multiTenantPlugin({
+      tenantsSlug: 'organizations',
+      tenantField: { name: 'org' },
+      tenantsArrayField: {
+        arrayFieldName: 'orgs',
+        arrayTenantFieldName: 'org',
+        // Org admins manage memberships too; guardMembershipChanges limits them to their own orgs.
+        arrayFieldAccess: { create: authenticatedField, update: authenticatedField },
+        rowFields: [
+          {
+            name: 'roles',
+            type: 'select',
+            hasMany: true,
+            required: true,
+            defaultValue: ['viewer'],
+            options: ORG_ROLES.map((role) => ({ label: role, value: role })),
+            saveToJWT: true,
+          },
+        ],
+      },
+      collections: { contacts: {}, media: {} },
+      userHasAccessToAllTenants: (user) => isSuperAdmin(user),
+      i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organization' } } },
+    }),
+  ],
+})

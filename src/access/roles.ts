@@ -1,0 +1,56 @@
+/**
+ * The role matrix: the one place that says which per-org role may do what.
+ * Access functions, hooks, the README table (`npm run docs:roles`) and the role tests all read it,
+ * so documentation and behaviour cannot drift apart.
+ */
+export const ORG_ROLES = ['admin', 'approver', 'sender', 'viewer'] as const
+export type OrgRole = (typeof ORG_ROLES)[number]
+
+export const ROLE_LABELS: Record<OrgRole, string> = {
+  admin: 'Org admin',
+  approver: 'Approver (editor)',
+  sender: 'Sender (staff)',
+  viewer: 'Viewer',
+}
+
+type ActionSpec = { label: string; roles: readonly OrgRole[] }
+
+const ALL: readonly OrgRole[] = ORG_ROLES
+
+export const ROLE_MATRIX = {
+  'org.read': { label: 'See the organisation and its data', roles: ALL },
+  'org.settings': { label: 'Change sending settings and provider credentials', roles: ['admin'] },
+  'users.manage': { label: 'Invite users and change their roles', roles: ['admin'] },
+  'contacts.read': { label: 'Read contacts', roles: ALL },
+  'contacts.edit': { label: 'Create, edit and delete contacts', roles: ['admin', 'sender'] },
+  'media.upload': { label: 'Upload and delete attachments', roles: ['admin', 'sender'] },
+  'templates.edit': { label: 'Create and edit draft templates', roles: ['admin', 'sender'] },
+  'templates.submit': { label: 'Submit a template for approval', roles: ['admin', 'sender'] },
+  'templates.approve': { label: 'Approve or reject a template', roles: ['admin', 'approver'] },
+  'templates.testSend': { label: 'Send a test of a template to oneself', roles: ['admin', 'approver', 'sender'] },
+  'jobs.queue': { label: 'Compose and queue an email job', roles: ['admin', 'sender'] },
+  'jobs.cancel': { label: 'Cancel, pause or resume an email job', roles: ['admin', 'sender'] },
+  'suppressions.manage': { label: 'Add, lift and review suppressions', roles: ['admin'] },
+  'audit.read': { label: 'Read the audit log', roles: ['admin'] },
+  'inbound.reply': { label: 'Reply to inbound messages (later wave)', roles: ['admin', 'sender'] },
+  'inbound.link': { label: 'Link inbound messages to contacts (later wave)', roles: ['admin', 'sender'] },
+  'assistant.use': { label: 'Ask the assistant (later wave)', roles: ['admin', 'approver', 'sender'] },
+} as const satisfies Record<string, ActionSpec>
+
+export type OrgAction = keyof typeof ROLE_MATRIX
+
+export const ORG_ACTIONS = Object.keys(ROLE_MATRIX) as OrgAction[]
+
+export const roleAllows = (role: OrgRole, action: OrgAction): boolean =>
+  (ROLE_MATRIX[action].roles as readonly OrgRole[]).includes(role)
+
+/** Markdown table of the matrix, printed into README.md between the role-matrix markers. */
+export const renderRoleMatrixMarkdown = (): string => {
+  const header = `| action | ${ORG_ROLES.map((r) => ROLE_LABELS[r]).join(' | ')} |`
+  const rule = `| --- | ${ORG_ROLES.map(() => ':---:').join(' | ')} |`
+  const rows = ORG_ACTIONS.map(
+    (action) =>
+      `| ${ROLE_MATRIX[action].label} (\`${action}\`) | ${ORG_ROLES.map((r) => (roleAllows(r, action) ? '✓' : '—')).join(' | ')} |`,
+  )
+  return [header, rule, ...rows, '', 'A super admin may do everything in every org.'].join('\n')
+}

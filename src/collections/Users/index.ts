@@ -1,0 +1,65 @@
+import type { Access, CollectionConfig, Where } from 'payload'
+
+import { isSuperAdmin, orgIDsAllowing, superAdminField } from '@/access/orgAccess'
+
+import { guardMembershipChanges, guardUserDelete } from './hooks/guardMembershipChanges'
+
+const isProduction = process.env.NODE_ENV === 'production'
+
+const canManageSomeOrg: Access = ({ req }) =>
+  Boolean(req.user) && (isSuperAdmin(req.user) || orgIDsAllowing(req.user, 'users.manage').length > 0)
+
+/** Yourself, or the members of orgs you administer (the plugin adds the membership filter). */
+const selfOrManaged: Access = ({ req }) => {
+  if (!req.user) return false
+  if (isSuperAdmin(req.user)) return true
+  const managed = orgIDsAllowing(req.user, 'users.manage')
+  const self: Where = { id: { equals: req.user.id } }
+  return managed.length > 0 ? { or: [self, { 'orgs.org': { in: managed } }] } : self
+}
+
+const managedOnly: Access = ({ req }) => {
+  if (!req.user) return false
+  if (isSuperAdmin(req.user)) return true
+  const managed = orgIDsAllowing(req.user, 'users.manage')
+  return managed.length > 0 ? { 'orgs.org': { in: managed } } : false
+}
+
+export const Users: CollectionConfig = {
+  slug: 'users',
+  admin: {
+    useAsTitle: 'email',
+    defaultColumns: ['name', 'email', 'orgs', 'updatedAt'],
+    group: 'Settings',
+  },
+  auth: {
+    useAPIKey: true,
+    maxLoginAttempts: 5,
+    lockTime: 15 * 60 * 1000,
+    tokenExpiration: 8 * 60 * 60,
+    cookies: { secure: isProduction, sameSite: 'Lax' },
+  },
+  access: {
+    admin: ({ req }) => Boolean(req.user),
+    read: ({ req }) => Boolean(req.user),
+    create: canManageSomeOrg,
+    update: selfOrManaged,
+    delete: managedOnly,
+  },
+  hooks: {
+    beforeChange: [guardMembershipChanges],
+    beforeDelete: [guardUserDelete],
+  },
+  fields: [
+    { name: 'name', type: 'text', maxLength: 120 },
+    {
+      name: 'isSuperAdmin',
+      type: 'checkbox',
+      defaultValue: false,
+      saveToJWT: true,
+      label: 'Super admin',
+      admin: { position: 'sidebar', description: 'Sees and manages every organisation.' },
+      access: { create: superAdminField, update: superAdminField },
+    },
+  ],
+}

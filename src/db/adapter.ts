@@ -1,0 +1,51 @@
+import path from 'node:path'
+
+import { postgresAdapter } from '@payloadcms/db-postgres'
+import type { DatabaseAdapterObj, Migration } from 'payload'
+
+import { migrations } from '../migrations'
+import { startEmbeddedServer } from './embedded-server'
+
+export const embeddedDataDir = (): string => path.resolve(process.env.OUTPOST_DATA_DIR || '.data', 'pglite')
+
+/**
+ * PostgreSQL at DATABASE_URL when it is set; otherwise the embedded PGlite server, started lazily on
+ * first connect so that importing the config (next build, type generation) opens nothing.
+ * Schema changes come only from migrations (`push: false`), in development too: every start-up
+ * (dev, production, tests, worker) applies the pending ones before anything else runs.
+ */
+export const databaseAdapter = (): DatabaseAdapterObj => {
+  const databaseURL = process.env.DATABASE_URL
+  const base = postgresAdapter({
+    pool: {
+      connectionString: databaseURL || 'postgres://embedded',
+      // One connection hangs the adapter at start-up: keep at least two.
+      max: Math.max(2, Number(process.env.DATABASE_POOL_MAX || 10)),
+    },
+    push: false,
+    migrationDir: path.resolve(process.cwd(), 'src/migrations'),
+    // The adapter itself runs these only when NODE_ENV is production; the wrapper below covers the rest.
+    prodMigrations: migrations,
+  })
+
+  return {
+    ...base,
+    init: (args) => {
+      const adapter = base.init(args)
+      const connect = adapter.connect!
+      adapter.connect = async function (options) {
+        if (!databaseURL && !this.pool) {
+          const server = await startEmbeddedServer(embeddedDataDir())
+          this.poolOptions = { ...this.poolOptions, connectionString: server.connectionString }
+          if (server.owned) args.payload.logger.info(`Embedded PostgreSQL (PGlite) in ${embeddedDataDir()}`)
+        }
+        await connect.call(this, options)
+        const isCLIMigration = process.env.PAYLOAD_MIGRATING === 'true'
+        if (process.env.NODE_ENV !== 'production' && !isCLIMigration && !options?.hotReload) {
+          await this.migrate({ migrations: migrations as unknown as Migration[] })
+        }
+      }
+      return adapter
+    },
+  }
+}

@@ -1,0 +1,107 @@
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+
+/**
+ * The embedded PostgreSQL used when DATABASE_URL is unset: PGlite (Postgres compiled to WebAssembly)
+ * served over the Postgres wire protocol by pglite-socket, so the ordinary postgres adapter talks to
+ * it exactly as to a real server. One process owns the data directory; it records its port in
+ * `<dataDir>/embedded.json` so other processes (seed, worker, migrate) connect to it instead of
+ * opening the directory a second time.
+ */
+export type EmbeddedServer = { connectionString: string; owned: boolean; stop: () => Promise<void> }
+
+type Lock = { pid: number; port: number }
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const acceptsConnections = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+
+const toConnectionString = (port: number): string =>
+  `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`
+
+const readLock = (lockFile: string): Lock | null => {
+  try {
+    return JSON.parse(fs.readFileSync(lockFile, 'utf8')) as Lock
+  } catch {
+    return null
+  }
+}
+
+const running = new Map<string, Promise<EmbeddedServer>>()
+
+export const startEmbeddedServer = (dataDir: string): Promise<EmbeddedServer> => {
+  const key = path.resolve(dataDir)
+  const existing = running.get(key)
+  if (existing) return existing
+  const started = openOrAttach(key)
+  running.set(key, started)
+  started.catch(() => running.delete(key))
+  return started
+}
+
+const openOrAttach = async (dataDir: string): Promise<EmbeddedServer> => {
+  fs.mkdirSync(dataDir, { recursive: true })
+  const lockFile = path.join(dataDir, 'embedded.json')
+  const lock = readLock(lockFile)
+  if (lock && lock.pid !== process.pid && isAlive(lock.pid) && (await acceptsConnections(lock.port))) {
+    return { connectionString: toConnectionString(lock.port), owned: false, stop: async () => {} }
+  }
+
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+  ])
+  const db = await PGlite.create(path.join(dataDir, 'pgdata'))
+  // The postgres adapter needs a pool of at least two connections; the socket server serialises
+  // their queries and keeps each transaction on its own connection.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20 })
+  await server.start()
+  const port = Number(server.getServerConn().split(':').pop())
+  fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, port } satisfies Lock))
+
+  let stopped = false
+  const stop = async () => {
+    if (stopped) return
+    stopped = true
+    if (readLock(lockFile)?.pid === process.pid) fs.rmSync(lockFile, { force: true })
+    await server.stop()
+    await db.close()
+  }
+  return { connectionString: toConnectionString(port), owned: true, stop }
+}
+
+/** An in-memory embedded server for tests: nothing touches the disk, nothing is left behind. */
+export const startEphemeralServer = async (): Promise<EmbeddedServer> => {
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+  ])
+  const db = await PGlite.create()
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20 })
+  await server.start()
+  const port = Number(server.getServerConn().split(':').pop())
+  return {
+    connectionString: toConnectionString(port),
+    owned: true,
+    stop: async () => {
+      await server.stop()
+      await db.close()
+    },
+  }
+}
