@@ -3,7 +3,6 @@ import { hasOrgPermission, isSuperAdmin, type OrgMembership, relationID } from '
 type UserShape = {
   email?: null | string
   id?: number | string
-  isSuperAdmin?: boolean | null
   name?: null | string
   orgs?: null | OrgMembership[]
   password?: null | string
@@ -29,8 +28,7 @@ export const changedMembershipOrgs = (before: UserShape | undefined, after: User
 
 /**
  * Why `actor` may not make this change to a user, or null when allowed. Super admins may do anything.
- * Others: only org admins change memberships and roles, and only in orgs they administer; nobody but
- * a super admin grants super admin; and a user's identity (email, password, name) is changed only by
+ * Others: only org admins change memberships and roles, and only in orgs they administer; and a user's identity (email, password, name) is changed only by
  * that user or by someone who administers every org the user belongs to.
  */
 export const membershipChangeViolation = ({
@@ -45,9 +43,6 @@ export const membershipChangeViolation = ({
   operation: 'create' | 'update'
 }): null | string => {
   if (isSuperAdmin(actor)) return null
-  if (after.isSuperAdmin !== undefined && Boolean(after.isSuperAdmin) !== Boolean(before?.isSuperAdmin)) {
-    return 'Only a super admin can grant or remove super admin.'
-  }
   if (operation === 'create' && (after.orgs ?? []).length === 0) {
     return 'A new user must belong to at least one organisation you administer.'
   }
@@ -69,4 +64,18 @@ export const membershipChangeViolation = ({
     }
   }
   return null
+}
+
+/** Only a super admin grants or removes super admin (checked on the raw request, before field access drops it). */
+export const superAdminChangeViolation = ({
+  actor,
+  current,
+  requested,
+}: {
+  actor: unknown
+  current?: boolean | null
+  requested: unknown
+}): null | string => {
+  if (requested === undefined || isSuperAdmin(actor)) return null
+  return Boolean(requested) === Boolean(current) ? null : 'Only a super admin can grant or remove super admin.'
 }

@@ -4,4 +4,5 @@ export const TEST_ENV: Record<string, string> = {
   SITE_URL: 'http://localhost:3000',
   OUTPOST_SEED_ON_EMPTY: 'false',
   DEMO_PASSWORD: 'demo-password',
+  LOG_LEVEL: process.env.LOG_LEVEL || 'fatal',
 }

@@ -2,7 +2,7 @@ import type { Access, CollectionConfig, Where } from 'payload'
 
 import { isSuperAdmin, orgIDsAllowing, superAdminField } from '@/access/orgAccess'
 
-import { guardMembershipChanges, guardUserDelete } from './hooks/guardMembershipChanges'
+import { guardMembershipChanges, guardSuperAdminFlag, guardUserDelete } from './hooks/guardMembershipChanges'
 
 const isProduction = process.env.NODE_ENV === 'production'
 
@@ -47,6 +47,7 @@ export const Users: CollectionConfig = {
     delete: managedOnly,
   },
   hooks: {
+    beforeOperation: [guardSuperAdminFlag],
     beforeChange: [guardMembershipChanges],
     beforeDelete: [guardUserDelete],
   },
