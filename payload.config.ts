@@ -27,8 +27,13 @@ export default buildConfig({
     user: Users.slug,
     importMap: { baseDir: path.resolve(dirname, 'src') },
     meta: { titleSuffix: ' · Outpost' },
+    // No Gravatar: the admin must not call out to third parties.
+    avatar: 'default',
+    components: {
+      graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
+    },
   },
-  collections: [Organizations, Users, Contacts, Media],
+  collections: [Contacts, Media, Organizations, Users],
   db: databaseAdapter(),
   editor: lexicalEditor(),
   email: emailAdapter(),

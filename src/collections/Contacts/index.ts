@@ -51,6 +51,12 @@ export const Contacts: CollectionConfig = {
       validate: (value: null | string | undefined) =>
         !value || PHONE_PATTERN.test(value) ? true : 'Use digits, spaces and + ( ) - . only, e.g. +44 20 7946 0958.',
     },
-    { name: 'tags', type: 'text', hasMany: true, maxRows: 50, admin: { description: 'Press Enter after each tag.' } },
+    {
+      name: 'tags',
+      type: 'text',
+      hasMany: true,
+      maxRows: 50,
+      admin: { description: 'Press Enter after each tag.', components: { Cell: '@/components/TagsCell#TagsCell' } },
+    },
   ],
 }
