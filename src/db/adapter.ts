@@ -4,7 +4,7 @@ import { postgresAdapter } from '@payloadcms/db-postgres'
 import type { DatabaseAdapterObj, Migration } from 'payload'
 
 import { migrations } from '../migrations'
-import { startEmbeddedServer } from './embedded-server'
+import { isEmbeddedConnectionString, startEmbeddedServer } from './embedded-server'
 
 export const embeddedDataDir = (): string => path.resolve(process.env.OUTPOST_DATA_DIR || '.data', 'pglite')
 
@@ -16,16 +16,24 @@ export const embeddedDataDir = (): string => path.resolve(process.env.OUTPOST_DA
  */
 export const databaseAdapter = (): DatabaseAdapterObj => {
   const databaseURL = process.env.DATABASE_URL
+  const isEmbedded = !databaseURL || isEmbeddedConnectionString(databaseURL)
   const base = postgresAdapter({
     pool: {
       connectionString: databaseURL || 'postgres://embedded',
-      // One connection hangs the adapter at start-up: keep at least two.
+      // The adapter keeps one pooled client checked out for good (its reconnect watch), so one
+      // connection hangs at start-up: keep at least two.
       max: Math.max(2, Number(process.env.DATABASE_POOL_MAX || 10)),
     },
     push: false,
     migrationDir: path.resolve(process.cwd(), 'src/migrations'),
     // The adapter itself runs these only when NODE_ENV is production; the wrapper below covers the rest.
     prodMigrations: migrations,
+    // PGlite is one session behind a socket that queues every connection's queries and, during a
+    // transaction, serves only the connection that opened it. Payload sometimes awaits a query on a
+    // second connection inside a request's transaction, which then never runs: a deadlock. So the
+    // embedded database (dev without DATABASE_URL, and tests without TEST_DATABASE_URL) runs Payload's
+    // operations without request-wide transactions; a real PostgreSQL server keeps them.
+    ...(isEmbedded ? { transactionOptions: false as const } : {}),
   })
 
   return {

@@ -32,8 +32,19 @@ const acceptsConnections = (port: number): Promise<boolean> =>
     socket.once('error', () => resolve(false))
   })
 
+const EMBEDDED_APPLICATION_NAME = 'outpost-pglite'
+
 const toConnectionString = (port: number): string =>
-  `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`
+  `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable&application_name=${EMBEDDED_APPLICATION_NAME}`
+
+/** Whether a connection string points at an embedded (PGlite) server started by this module. */
+export const isEmbeddedConnectionString = (url: string): boolean => {
+  try {
+    return new URL(url).searchParams.get('application_name') === EMBEDDED_APPLICATION_NAME
+  } catch {
+    return false
+  }
+}
 
 const readLock = (lockFile: string): Lock | null => {
   try {
@@ -93,7 +104,7 @@ export const startEphemeralServer = async (): Promise<EmbeddedServer> => {
     import('@electric-sql/pglite-socket'),
   ])
   const db = await PGlite.create()
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20 })
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20, debug: process.env.OUTPOST_PGLITE_DEBUG === '1' })
   await server.start()
   const port = Number(server.getServerConn().split(':').pop())
   return {

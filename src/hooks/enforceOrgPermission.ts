@@ -1,4 +1,4 @@
-import type { CollectionBeforeChangeHook } from 'payload'
+import { type CollectionBeforeChangeHook, ValidationError } from 'payload'
 
 import { hasOrgPermission, relationID, sameID } from '@/access/orgAccess'
 import type { OrgAction } from '@/access/roles'
@@ -11,11 +11,14 @@ import { AppError } from '@/services/errors/app-error'
  */
 export const enforceOrgPermission =
   (action: OrgAction, field = 'org'): CollectionBeforeChangeHook =>
-  ({ data, originalDoc, operation, req }) => {
+  ({ collection, data, originalDoc, operation, req }) => {
     if (!req.user) return data
     const target = data?.[field] ?? originalDoc?.[field]
     if (relationID(target) === undefined) {
-      throw new AppError('INVALID_INPUT', `The document needs an organisation (field "${field}").`)
+      throw new ValidationError({
+        collection: collection.slug,
+        errors: [{ message: 'Choose the organisation this belongs to.', path: field }],
+      })
     }
     const moved = operation === 'update' && !sameID(target, originalDoc?.[field])
     if ((operation === 'create' || moved) && !hasOrgPermission(req.user, target, action)) {
