@@ -4,6 +4,7 @@ import net from 'node:net'
 
 import type { TestProject } from 'vitest/node'
 
+import { migrateAndSeed } from './prepare-database'
 import { createTestDatabase } from './test-database'
 import { TEST_ENV } from './test-env'
 
@@ -50,15 +51,7 @@ export default async function setup(project: TestProject) {
   const baseURL = `http://127.0.0.1:${port}`
   Object.assign(process.env, TEST_ENV, { DATABASE_URL: database.url, SITE_URL: baseURL })
 
-  const [{ getPayload }, { default: config }, { seedDemo }] = await Promise.all([
-    import('payload'),
-    import('../../payload.config'),
-    import('../../src/seed/seed-demo'),
-  ])
-  const payload = await getPayload({ config })
-  await seedDemo(payload)
-  await payload.destroy()
-  ;(payload.db as unknown as { pool?: NodeJS.EventEmitter }).pool?.on('error', () => {})
+  await migrateAndSeed()
 
   const child = spawn('node_modules/.bin/next', ['start', '-p', String(port), '-H', '127.0.0.1'], {
     env: {
