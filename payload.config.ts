@@ -7,7 +7,9 @@ import { buildConfig } from 'payload'
 
 import { authenticatedField, isSuperAdmin } from './src/access/orgAccess'
 import { ORG_ROLES } from './src/access/roles'
+import { AuditLogs } from './src/collections/AuditLogs'
 import { Contacts } from './src/collections/Contacts'
+import { EmailTemplates } from './src/collections/EmailTemplates'
 import { Media } from './src/collections/Media'
 import { Organizations } from './src/collections/Organizations'
 import { Users } from './src/collections/Users'
@@ -33,7 +35,7 @@ export default buildConfig({
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
     },
   },
-  collections: [Contacts, Media, Organizations, Users],
+  collections: [Contacts, EmailTemplates, Media, Organizations, Users, AuditLogs],
   db: databaseAdapter(),
   editor: lexicalEditor(),
   email: emailAdapter(),
@@ -63,7 +65,7 @@ export default buildConfig({
           },
         ],
       },
-      collections: { contacts: {}, media: {} },
+      collections: { contacts: {}, 'email-templates': {}, media: {} },
       userHasAccessToAllTenants: (user) => isSuperAdmin(user),
       i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organization' } } },
     }),

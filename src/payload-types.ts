@@ -68,9 +68,11 @@ export interface Config {
   blocks: {};
   collections: {
     contacts: Contact;
+    'email-templates': EmailTemplate;
     media: Media;
     organizations: Organization;
     users: User;
+    'audit-logs': AuditLog;
     'payload-kv': PayloadKv;
     'payload-locked-documents': PayloadLockedDocument;
     'payload-preferences': PayloadPreference;
@@ -79,9 +81,11 @@ export interface Config {
   collectionsJoins: {};
   collectionsSelect: {
     contacts: ContactsSelect<false> | ContactsSelect<true>;
+    'email-templates': EmailTemplatesSelect<false> | EmailTemplatesSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
+    'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
     'payload-preferences': PayloadPreferencesSelect<false> | PayloadPreferencesSelect<true>;
@@ -154,28 +158,48 @@ export interface Organization {
    * Printed in the footer of every email (required by anti-spam law).
    */
   postalAddress?: string | null;
+  /**
+   * Nobody approves a template they submitted themselves.
+   */
+  requireFourEyes?: boolean | null;
   updatedAt: string;
   createdAt: string;
 }
 /**
+ * Editors approve every template before it can be sent. Any change to an approved template sends it back to draft.
+ *
  * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "media".
+ * via the `definition` "email-templates".
  */
-export interface Media {
+export interface EmailTemplate {
   id: number;
   org?: (number | null) | Organization;
-  alt?: string | null;
+  name: string;
+  subject: string;
+  /**
+   * Placeholders: {{first_name}}, {{last_name}}, {{full_name}}, {{email}}, {{phone}}, {{org_name}}, {{org_postal_address}}, {{unsubscribe_link}}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}.
+   */
+  html: string;
+  /**
+   * Optional. Left empty, it is generated from the HTML body.
+   */
+  text?: string | null;
+  /**
+   * Ends every email. The organisation’s postal address is added when the footer does not place {{org_postal_address}}.
+   */
+  footer?: string | null;
+  isDefault?: boolean | null;
+  status: 'draft' | 'pending' | 'approved' | 'rejected';
+  rejectionReason?: string | null;
+  submittedBy?: (number | null) | User;
+  submittedAt?: string | null;
+  approvedBy?: (number | null) | User;
+  approvedByLabel?: string | null;
+  approvedAt?: string | null;
+  rejectedBy?: (number | null) | User;
+  rejectedAt?: string | null;
   updatedAt: string;
   createdAt: string;
-  url?: string | null;
-  thumbnailURL?: string | null;
-  filename?: string | null;
-  mimeType?: string | null;
-  filesize?: number | null;
-  width?: number | null;
-  height?: number | null;
-  focalX?: number | null;
-  focalY?: number | null;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -221,6 +245,67 @@ export interface User {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "media".
+ */
+export interface Media {
+  id: number;
+  org?: (number | null) | Organization;
+  alt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+  url?: string | null;
+  thumbnailURL?: string | null;
+  filename?: string | null;
+  mimeType?: string | null;
+  filesize?: number | null;
+  width?: number | null;
+  height?: number | null;
+  focalX?: number | null;
+  focalY?: number | null;
+}
+/**
+ * Every approval, rejection, test send, role and settings change. Entries cannot be edited or deleted.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "audit-logs".
+ */
+export interface AuditLog {
+  id: number;
+  action:
+    | 'template.submit'
+    | 'template.approve'
+    | 'template.reject'
+    | 'template.reset_to_draft'
+    | 'template.test_send'
+    | 'template.default_seeded'
+    | 'role.change'
+    | 'settings.change'
+    | 'job.queue'
+    | 'job.cancel'
+    | 'job.complete'
+    | 'suppression.create'
+    | 'suppression.lift';
+  actor?: (number | null) | User;
+  actorLabel?: string | null;
+  org?: (number | null) | Organization;
+  targetCollection?: string | null;
+  targetID?: string | null;
+  summary: string;
+  changes?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  ip?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "payload-kv".
  */
 export interface PayloadKv {
@@ -248,6 +333,10 @@ export interface PayloadLockedDocument {
         value: number | Contact;
       } | null)
     | ({
+        relationTo: 'email-templates';
+        value: number | EmailTemplate;
+      } | null)
+    | ({
         relationTo: 'media';
         value: number | Media;
       } | null)
@@ -258,6 +347,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'users';
         value: number | User;
+      } | null)
+    | ({
+        relationTo: 'audit-logs';
+        value: number | AuditLog;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -317,6 +410,30 @@ export interface ContactsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-templates_select".
+ */
+export interface EmailTemplatesSelect<T extends boolean = true> {
+  org?: T;
+  name?: T;
+  subject?: T;
+  html?: T;
+  text?: T;
+  footer?: T;
+  isDefault?: T;
+  status?: T;
+  rejectionReason?: T;
+  submittedBy?: T;
+  submittedAt?: T;
+  approvedBy?: T;
+  approvedByLabel?: T;
+  approvedAt?: T;
+  rejectedBy?: T;
+  rejectedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "media_select".
  */
 export interface MediaSelect<T extends boolean = true> {
@@ -342,6 +459,7 @@ export interface OrganizationsSelect<T extends boolean = true> {
   name?: T;
   slug?: T;
   postalAddress?: T;
+  requireFourEyes?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -380,6 +498,23 @@ export interface UsersSelect<T extends boolean = true> {
         createdAt?: T;
         expiresAt?: T;
       };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "audit-logs_select".
+ */
+export interface AuditLogsSelect<T extends boolean = true> {
+  action?: T;
+  actor?: T;
+  actorLabel?: T;
+  org?: T;
+  targetCollection?: T;
+  targetID?: T;
+  summary?: T;
+  changes?: T;
+  ip?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -19,7 +19,7 @@ const rolesByOrg = (orgs: null | OrgMembership[] | undefined): Map<string, strin
 }
 
 /** Org IDs whose membership row (presence or roles) differs between two versions of a user. */
-export const changedMembershipOrgs = (before: UserShape | undefined, after: UserShape): string[] => {
+export const changedMembershipOrgs = (before: UserShape | undefined, after: Pick<UserShape, 'orgs'>): string[] => {
   if (after.orgs === undefined) return []
   const prev = rolesByOrg(before?.orgs)
   const next = rolesByOrg(after.orgs)

@@ -63,6 +63,17 @@ export const orgScoped =
     return { [field]: { in: ids } } as Where
   }
 
+/** Like `orgScoped`, for a write any of several actions allows (a hook then checks which one). */
+export const orgScopedAny =
+  (actions: OrgAction[], field = 'org'): Access =>
+  ({ req }) => {
+    if (!req.user) return false
+    if (isSuperAdmin(req.user)) return true
+    const ids = [...new Set(actions.flatMap((action) => orgIDsAllowing(req.user, action)))]
+    if (ids.length === 0) return false
+    return { [field]: { in: ids } } as Where
+  }
+
 /**
  * Create access: when the payload names its org, the user needs the role there; without one the
  * user needs the role somewhere, and `enforceOrgPermission` checks the org the document ends up in.

@@ -5,6 +5,8 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
+import { ensureDefaultTemplates } from '@/services/templates/ensure-default-template'
+
 import { formatDemoLogins, seedDemo } from './seed-demo'
 
 const seeders: Record<string, () => Promise<void>> = {
@@ -14,6 +16,12 @@ const seeders: Record<string, () => Promise<void>> = {
     for (const line of report.created) console.log(`created  ${line}`)
     for (const line of report.existing) console.log(`kept     ${line}`)
     console.log(`\n${formatDemoLogins()}`)
+  },
+  default: async () => {
+    const payload = await getPayload({ config })
+    for (const { org, outcome } of await ensureDefaultTemplates(payload)) {
+      console.log(`${outcome === 'created' ? 'created' : 'kept   '}  default template of ${org}`)
+    }
   },
 }
 

@@ -2,7 +2,7 @@ import type { Access, CollectionConfig, Where } from 'payload'
 
 import { isSuperAdmin, orgIDsAllowing, superAdminField } from '@/access/orgAccess'
 
-import { guardMembershipChanges, guardSuperAdminFlag, guardUserDelete } from './hooks/guardMembershipChanges'
+import { auditRoleChanges, guardMembershipChanges, guardSuperAdminFlag, guardUserDelete } from './hooks/guardMembershipChanges'
 
 const isProduction = process.env.NODE_ENV === 'production'
 
@@ -50,6 +50,7 @@ export const Users: CollectionConfig = {
     beforeOperation: [guardSuperAdminFlag],
     beforeChange: [guardMembershipChanges],
     beforeDelete: [guardUserDelete],
+    afterChange: [auditRoleChanges],
   },
   fields: [
     { name: 'name', type: 'text', maxLength: 120 },

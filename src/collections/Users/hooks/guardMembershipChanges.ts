@@ -1,7 +1,13 @@
-import type { CollectionBeforeChangeHook, CollectionBeforeDeleteHook, CollectionBeforeOperationHook } from 'payload'
+import type {
+  CollectionAfterChangeHook,
+  CollectionBeforeChangeHook,
+  CollectionBeforeDeleteHook,
+  CollectionBeforeOperationHook,
+} from 'payload'
 
-import { membershipChangeViolation, superAdminChangeViolation } from '@/access/membershipChanges'
-import { hasOrgPermission, isSuperAdmin, memberOrgIDs } from '@/access/orgAccess'
+import { changedMembershipOrgs, membershipChangeViolation, superAdminChangeViolation } from '@/access/membershipChanges'
+import { hasOrgPermission, isSuperAdmin, memberOrgIDs, type OrgMembership, relationID } from '@/access/orgAccess'
+import { recordAudit } from '@/services/audit/record-audit'
 import { AppError } from '@/services/errors/app-error'
 
 /** Role and membership rules for users, refused loudly (field access alone would drop them silently). */
@@ -43,4 +49,23 @@ export const guardSuperAdminFlag: CollectionBeforeOperationHook = async ({ args,
   const violation = superAdminChangeViolation({ actor: req.user, current, requested })
   if (violation) throw new AppError('FORBIDDEN', violation)
   return args
+}
+
+/** Each change of a user's roles in an org is audited in that org. */
+export const auditRoleChanges: CollectionAfterChangeHook = async ({ doc, operation, previousDoc, req }) => {
+  const before = operation === 'create' ? { orgs: [] } : previousDoc
+  for (const org of changedMembershipOrgs(before, doc)) {
+    const rolesIn = (user: { orgs?: OrgMembership[] | null } | undefined) =>
+      (user?.orgs ?? []).filter((m) => String(relationID(m.org)) === org).flatMap((m) => m.roles ?? [])
+    const from = rolesIn(before)
+    const to = rolesIn(doc)
+    await recordAudit(req, {
+      action: 'role.change',
+      org: Number(org),
+      target: { collection: 'users', id: doc.id },
+      summary: `Roles of ${doc.email}: ${from.join(', ') || 'none'} → ${to.join(', ') || 'none'}`,
+      changes: { roles: { from, to } },
+    })
+  }
+  return doc
 }

@@ -1,0 +1,55 @@
+import type { CollectionAfterChangeHook, CollectionBeforeChangeHook } from 'payload'
+
+import { hasOrgPermission, relationID } from '@/access/orgAccess'
+import { recordAudit } from '@/services/audit/record-audit'
+import { planTemplateChange, type TemplateChangePlan } from '@/services/templates/plan-template-change'
+
+const WORKFLOW_FIELDS = ['approvedAt', 'approvedBy', 'rejectedAt', 'rejectedBy', 'rejectionReason', 'submittedAt', 'submittedBy'] as const
+
+// The decision is made before the write and recorded after it, in the same request and transaction.
+// (A value put on `context` in beforeChange was gone by afterChange on this versioned collection.)
+const pendingAudits = new WeakMap<object, NonNullable<TemplateChangePlan['audit']>>()
+
+/** Decides status and approval fields on every write, whatever the API; see planTemplateChange. */
+export const applyWorkflow: CollectionBeforeChangeHook = async ({ context, data, operation, originalDoc, req }) => {
+  if (context.skipWorkflow) return data
+  const org = relationID(data.org ?? originalDoc?.org)
+  const user = req.user && req.user.collection === 'users' ? req.user : null
+  let requireFourEyes = true
+  if (user && org !== undefined) {
+    const orgDoc = await req.payload.findByID({ collection: 'organizations', id: org, depth: 0, req, disableErrors: true })
+    requireFourEyes = orgDoc?.requireFourEyes !== false
+  }
+  // Workflow fields come only from the plan; what a client sent for them is ignored.
+  const requested = { ...data }
+  if (user) for (const field of WORKFLOW_FIELDS) if (field !== 'rejectionReason') delete requested[field]
+  const plan: TemplateChangePlan = planTemplateChange({
+    actor: user ? { id: user.id } : null,
+    before: operation === 'update' ? originalDoc : undefined,
+    can: {
+      edit: hasOrgPermission(user, org, 'templates.edit'),
+      submit: hasOrgPermission(user, org, 'templates.submit'),
+      approve: hasOrgPermission(user, org, 'templates.approve'),
+    },
+    data: requested,
+    requireFourEyes,
+  })
+  if (plan.audit) pendingAudits.set(req, plan.audit)
+  const result: Record<string, unknown> = { ...data }
+  if (user) for (const field of WORKFLOW_FIELDS) delete result[field]
+  return { ...result, ...plan.patch }
+}
+
+export const auditWorkflow: CollectionAfterChangeHook = async ({ doc, previousDoc, req }) => {
+  const audit = pendingAudits.get(req)
+  if (!audit) return doc
+  pendingAudits.delete(req)
+  await recordAudit(req, {
+    action: audit.action,
+    org: relationID(doc.org),
+    target: { collection: 'email-templates', id: doc.id },
+    summary: `${audit.summary}: "${doc.name}"`,
+    changes: { status: { from: previousDoc?.status ?? null, to: doc.status } },
+  })
+  return doc
+}

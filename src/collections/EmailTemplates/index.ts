@@ -1,0 +1,124 @@
+import type { CollectionConfig, Field, FieldAccess, TextareaField } from 'payload'
+
+import { orgCreate, orgScoped, orgScopedAny } from '@/access/orgAccess'
+import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
+import { TEMPLATE_STATUSES } from '@/services/templates/plan-template-change'
+import { TEMPLATE_VARIABLES } from '@/services/templates/template-variables'
+import { validateTemplateSource } from '@/services/templates/validate-template-source'
+
+import { previewTemplateEndpoint, testSendTemplateEndpoint } from './endpoints'
+import { applyWorkflow, auditWorkflow } from './hooks/applyWorkflow'
+import { keepOneDefault } from './hooks/keepOneDefault'
+
+const systemOnly: FieldAccess = () => false
+const UNSUBSCRIBE = /\{\{\s*unsubscribe_link\s*\}\}/
+
+const sourceErrors = (value: unknown): string | true => {
+  if (typeof value !== 'string' || !value) return true
+  const { errors } = validateTemplateSource(value)
+  return errors.length ? errors.join(' ') : true
+}
+
+const variableHelp = `Placeholders: ${Object.keys(TEMPLATE_VARIABLES)
+  .map((v) => `{{${v}}}`)
+  .join(', ')}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}.`
+
+const sourceField = (name: string, label: string, extra: Partial<TextareaField> = {}): TextareaField => ({
+  name,
+  label,
+  type: 'textarea',
+  maxLength: 200_000,
+  validate: (value: null | string | undefined) => sourceErrors(value),
+  ...extra,
+})
+
+const workflowField = (name: string, type: 'date' | 'relationship' | 'text', label: string): Field => {
+  const common = { name, label, access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar' as const } }
+  if (type === 'relationship') return { ...common, type, relationTo: 'users' }
+  if (type === 'date') return { ...common, type }
+  return { ...common, type }
+}
+
+export const EmailTemplates: CollectionConfig = {
+  slug: 'email-templates',
+  labels: { singular: 'Email template', plural: 'Email templates' },
+  admin: {
+    useAsTitle: 'name',
+    defaultColumns: ['name', 'status', 'isDefault', 'subject', 'updatedAt'],
+    listSearchableFields: ['name', 'subject'],
+    group: 'Outreach',
+    description: 'Editors approve every template before it can be sent. Any change to an approved template sends it back to draft.',
+  },
+  versions: { maxPerDoc: 50 },
+  access: {
+    read: orgScoped('org.read'),
+    create: orgCreate('templates.edit'),
+    update: orgScopedAny(['templates.edit', 'templates.submit', 'templates.approve']),
+    delete: orgScoped('templates.edit'),
+  },
+  hooks: {
+    beforeChange: [enforceOrgPermission('templates.edit'), applyWorkflow, keepOneDefault],
+    afterChange: [auditWorkflow],
+  },
+  endpoints: [previewTemplateEndpoint, testSendTemplateEndpoint],
+  fields: [
+    { name: 'name', type: 'text', required: true, maxLength: 150 },
+    sourceField('subject', 'Subject', { type: 'textarea', required: true, maxLength: 500, admin: { rows: 1 } } as Partial<TextareaField>),
+    sourceField('html', 'HTML body', {
+      required: true,
+      admin: { rows: 14, description: variableHelp },
+      validate: (value: null | string | undefined, { siblingData }: { siblingData: Record<string, unknown> }) => {
+        if (!value?.trim()) return 'The body is required.'
+        const syntax = sourceErrors(value)
+        if (syntax !== true) return syntax
+        const footer = typeof siblingData?.footer === 'string' ? siblingData.footer : ''
+        return UNSUBSCRIBE.test(value) || UNSUBSCRIBE.test(footer)
+          ? true
+          : 'The body or the footer must contain {{unsubscribe_link}} so every recipient can unsubscribe.'
+      },
+    }),
+    sourceField('text', 'Plain-text body', {
+      admin: { rows: 6, description: 'Optional. Left empty, it is generated from the HTML body.' },
+    }),
+    sourceField('footer', 'Footer', {
+      admin: {
+        rows: 4,
+        description: 'Ends every email. The organisation’s postal address is added when the footer does not place {{org_postal_address}}.',
+      },
+    }),
+    {
+      name: 'isDefault',
+      type: 'checkbox',
+      defaultValue: false,
+      label: 'Default template of the organisation',
+      admin: { position: 'sidebar' },
+    },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'draft',
+      index: true,
+      options: TEMPLATE_STATUSES.map((s) => ({ label: s[0]!.toUpperCase() + s.slice(1), value: s })),
+      admin: { position: 'sidebar', readOnly: true },
+    },
+    {
+      name: 'workflow',
+      type: 'ui',
+      admin: { position: 'sidebar', components: { Field: '@/components/TemplateWorkflow#TemplateWorkflow' } },
+    },
+    { name: 'rejectionReason', type: 'textarea', maxLength: 1000, admin: { position: 'sidebar', readOnly: true } },
+    workflowField('submittedBy', 'relationship', 'Submitted by'),
+    workflowField('submittedAt', 'date', 'Submitted at'),
+    workflowField('approvedBy', 'relationship', 'Approved by'),
+    workflowField('approvedByLabel', 'text', 'Approved by (system)'),
+    workflowField('approvedAt', 'date', 'Approved at'),
+    workflowField('rejectedBy', 'relationship', 'Rejected by'),
+    workflowField('rejectedAt', 'date', 'Rejected at'),
+    {
+      name: 'preview',
+      type: 'ui',
+      admin: { components: { Field: '@/components/TemplatePreview#TemplatePreview' } },
+    },
+  ],
+}

@@ -1,0 +1,26 @@
+import type { CollectionAfterChangeHook } from 'payload'
+
+import { diffFields, recordAudit } from '@/services/audit/record-audit'
+import { ensureDefaultTemplate } from '@/services/templates/ensure-default-template'
+
+const SETTINGS_FIELDS = ['name', 'slug', 'postalAddress', 'requireFourEyes'] as const
+
+export const auditSettingsChange: CollectionAfterChangeHook = async ({ doc, operation, previousDoc, req }) => {
+  if (operation !== 'update') return doc
+  const changes = diffFields(previousDoc, doc, SETTINGS_FIELDS)
+  if (Object.keys(changes).length === 0) return doc
+  await recordAudit(req, {
+    action: 'settings.change',
+    org: doc.id,
+    target: { collection: 'organizations', id: doc.id },
+    summary: `Settings changed: ${Object.keys(changes).join(', ')}`,
+    changes,
+  })
+  return doc
+}
+
+/** Every new org starts with an approved default template containing {{unsubscribe_link}}. */
+export const seedDefaultTemplateForNewOrg: CollectionAfterChangeHook = async ({ doc, operation, req }) => {
+  if (operation === 'create') await ensureDefaultTemplate({ payload: req.payload, req, org: doc })
+  return doc
+}

@@ -1,0 +1,107 @@
+'use client'
+import { Button, toast, useDocumentInfo, useFormFields, useFormModified } from '@payloadcms/ui'
+import { useRouter } from 'next/navigation'
+import React, { useState } from 'react'
+
+type Status = 'approved' | 'draft' | 'pending' | 'rejected'
+
+const LABEL: Record<Status, string> = { draft: 'Draft', pending: 'Waiting for approval', approved: 'Approved', rejected: 'Rejected' }
+const COLOR: Record<Status, string> = {
+  draft: 'var(--theme-elevation-500)',
+  pending: 'var(--theme-warning-500)',
+  approved: 'var(--theme-success-500)',
+  rejected: 'var(--theme-error-500)',
+}
+
+/**
+ * Sidebar actions of the approval workflow. Each button asks the server for a transition; the server
+ * decides (roles, four-eyes) and this shows its answer, so the UI cannot grant what the API refuses.
+ */
+export const TemplateWorkflow = () => {
+  const { id } = useDocumentInfo()
+  const router = useRouter()
+  const modified = useFormModified()
+  const status = (useFormFields(([fields]) => fields.status?.value) as Status | undefined) ?? 'draft'
+  const [busy, setBusy] = useState(false)
+  const [reason, setReason] = useState('')
+  const [rejecting, setRejecting] = useState(false)
+
+  if (!id) return <p style={{ color: 'var(--theme-elevation-500)' }}>Save the template to submit it for approval.</p>
+
+  const move = async (to: Status, extra: Record<string, unknown> = {}) => {
+    setBusy(true)
+    try {
+      const res = await fetch(`/api/email-templates/${id}`, {
+        method: 'PATCH',
+        credentials: 'include',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ status: to, ...extra }),
+      })
+      const body = await res.json().catch(() => ({}))
+      if (!res.ok) {
+        toast.error(body?.errors?.[0]?.message ?? `Could not move the template to ${to}.`)
+        return
+      }
+      toast.success(`Template ${to === 'pending' ? 'submitted for approval' : to === 'draft' ? 'back to draft' : to}.`)
+      setRejecting(false)
+      setReason('')
+      router.refresh()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="template-workflow" style={{ marginBottom: 'var(--base)' }}>
+      <div style={{ alignItems: 'center', display: 'flex', gap: 8, marginBottom: 12 }}>
+        <span style={{ background: COLOR[status], borderRadius: '50%', display: 'inline-block', height: 10, width: 10 }} />
+        <strong data-testid="template-status">{LABEL[status]}</strong>
+      </div>
+      {modified && <p style={{ color: 'var(--theme-elevation-500)', fontSize: 12 }}>Save your changes before a review step.</p>}
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
+        {(status === 'draft' || status === 'rejected') && (
+          <Button buttonStyle="primary" disabled={busy || modified} onClick={() => move('pending')} size="small">
+            Submit for approval
+          </Button>
+        )}
+        {status === 'pending' && !rejecting && (
+          <>
+            <Button buttonStyle="primary" disabled={busy || modified} onClick={() => move('approved')} size="small">
+              Approve
+            </Button>
+            <Button buttonStyle="secondary" disabled={busy || modified} onClick={() => setRejecting(true)} size="small">
+              Reject…
+            </Button>
+          </>
+        )}
+        {status !== 'draft' && !rejecting && (
+          <Button buttonStyle="subtle" disabled={busy} onClick={() => move('draft')} size="small">
+            Back to draft
+          </Button>
+        )}
+      </div>
+      {rejecting && (
+        <div style={{ marginTop: 8 }}>
+          <label htmlFor="reject-reason" style={{ display: 'block', marginBottom: 4 }}>
+            Why is it rejected?
+          </label>
+          <textarea
+            id="reject-reason"
+            onChange={(e) => setReason(e.target.value)}
+            rows={3}
+            style={{ background: 'var(--theme-input-bg)', color: 'var(--theme-text)', width: '100%' }}
+            value={reason}
+          />
+          <div style={{ display: 'flex', gap: 8 }}>
+            <Button buttonStyle="primary" disabled={busy || !reason.trim()} onClick={() => move('rejected', { rejectionReason: reason })} size="small">
+              Reject
+            </Button>
+            <Button buttonStyle="subtle" onClick={() => setRejecting(false)} size="small">
+              Cancel
+            </Button>
+          </div>
+        </div>
+      )}
+    </div>
+  )
+}

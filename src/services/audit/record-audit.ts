@@ -1,0 +1,83 @@
+import type { PayloadRequest } from 'payload'
+
+export const AUDIT_ACTIONS = [
+  'template.submit',
+  'template.approve',
+  'template.reject',
+  'template.reset_to_draft',
+  'template.test_send',
+  'template.default_seeded',
+  'role.change',
+  'settings.change',
+  'job.queue',
+  'job.cancel',
+  'job.complete',
+  'suppression.create',
+  'suppression.lift',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+type ID = number | string
+
+export type AuditEntry = {
+  action: AuditAction
+  org?: ID | null
+  target: { collection: string; id: ID }
+  summary: string
+  changes?: Record<string, { from: unknown; to: unknown }>
+}
+
+const requestIP = (req: PayloadRequest): null | string => {
+  const forwarded = req.headers?.get('x-forwarded-for')?.split(',')[0]?.trim()
+  return forwarded || req.headers?.get('x-real-ip') || null
+}
+
+/** Keeps an entry small: long values are cut, so the log stays a summary, not a copy. */
+const compact = (value: unknown): unknown => {
+  if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value
+  if (value && typeof value === 'object') {
+    const json = JSON.stringify(value)
+    return json.length > 500 ? `${json.slice(0, 500)}…` : value
+  }
+  return value
+}
+
+/**
+ * Appends one audit entry in the caller's transaction (pass `req`). The audit log is append-only:
+ * only this system write creates entries; no API can change or delete them.
+ */
+export const recordAudit = async (req: PayloadRequest, entry: AuditEntry): Promise<void> => {
+  const actor = req.user && req.user.collection === 'users' ? req.user : null
+  const changes = entry.changes
+    ? Object.fromEntries(Object.entries(entry.changes).map(([k, v]) => [k, { from: compact(v.from), to: compact(v.to) }]))
+    : undefined
+  await req.payload.create({
+    collection: 'audit-logs',
+    // System write: users may never create audit entries themselves.
+    overrideAccess: true,
+    req,
+    data: {
+      action: entry.action,
+      actor: actor ? Number(actor.id) : null,
+      actorLabel: actor ? String((actor as { email?: string }).email ?? actor.id) : 'system',
+      org: entry.org === undefined || entry.org === null ? null : Number(entry.org),
+      targetCollection: entry.target.collection,
+      targetID: String(entry.target.id),
+      summary: entry.summary.slice(0, 300),
+      changes,
+      ip: requestIP(req),
+    },
+  })
+}
+
+/** The fields whose value differs between two versions, as {from, to}. */
+export const diffFields = <T extends Record<string, unknown>>(
+  before: Partial<T> | undefined,
+  after: Partial<T>,
+  fields: readonly (keyof T & string)[],
+): Record<string, { from: unknown; to: unknown }> =>
+  Object.fromEntries(
+    fields
+      .filter((f) => f in after && JSON.stringify(after[f] ?? null) !== JSON.stringify(before?.[f] ?? null))
+      .map((f) => [f, { from: before?.[f] ?? null, to: after[f] ?? null }]),
+  )

@@ -1,0 +1,50 @@
+/** The placeholders a template may use. Every one is filled for every recipient (empty when unknown). */
+export const TEMPLATE_VARIABLES = {
+  first_name: "Contact's first name",
+  last_name: "Contact's last name",
+  full_name: "Contact's first and last name",
+  email: "Contact's email address",
+  phone: "Contact's phone number",
+  org_name: "Your organisation's name",
+  org_postal_address: "Your organisation's postal address",
+  unsubscribe_link: 'One-click unsubscribe URL for this recipient (required in body or footer)',
+} as const
+
+export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES
+export type TemplateVariables = Record<TemplateVariable, string>
+
+export const isTemplateVariable = (name: string): name is TemplateVariable => name in TEMPLATE_VARIABLES
+
+type ContactLike = { email?: null | string; firstName?: null | string; lastName?: null | string; phone?: null | string }
+type OrgLike = { name?: null | string; postalAddress?: null | string }
+
+export const buildTemplateVariables = ({
+  contact,
+  org,
+  unsubscribeUrl,
+}: {
+  contact: ContactLike
+  org: OrgLike
+  unsubscribeUrl: string
+}): TemplateVariables => {
+  const first = contact.firstName?.trim() ?? ''
+  const last = contact.lastName?.trim() ?? ''
+  return {
+    first_name: first,
+    last_name: last,
+    full_name: [first, last].filter(Boolean).join(' '),
+    email: contact.email ?? '',
+    phone: contact.phone ?? '',
+    org_name: org.name ?? '',
+    org_postal_address: org.postalAddress?.trim() ?? '',
+    unsubscribe_link: unsubscribeUrl,
+  }
+}
+
+/** The contact shown when a template is previewed without choosing one. */
+export const SAMPLE_CONTACT: ContactLike = {
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada.lovelace@example.com',
+  phone: '+44 20 7946 0000',
+}
