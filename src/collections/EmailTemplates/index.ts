@@ -33,7 +33,13 @@ const sourceField = (name: string, label: string, extra: Partial<TextareaField> 
 })
 
 const workflowField = (name: string, type: 'date' | 'relationship' | 'text', label: string): Field => {
-  const common = { name, label, access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar' as const } }
+  const common = {
+    name,
+    label,
+    access: { create: systemOnly, update: systemOnly },
+    // Shown only once set, so a draft's sidebar is not a column of empty boxes.
+    admin: { readOnly: true, position: 'sidebar' as const, condition: (data: Record<string, unknown>) => Boolean(data?.[name]) },
+  }
   if (type === 'relationship') return { ...common, type, relationTo: 'users' }
   if (type === 'date') return { ...common, type }
   return { ...common, type }
@@ -90,7 +96,7 @@ export const EmailTemplates: CollectionConfig = {
       name: 'isDefault',
       type: 'checkbox',
       defaultValue: false,
-      label: 'Default template of the organisation',
+      label: 'Default template',
       admin: { position: 'sidebar' },
     },
     {
@@ -100,14 +106,20 @@ export const EmailTemplates: CollectionConfig = {
       defaultValue: 'draft',
       index: true,
       options: TEMPLATE_STATUSES.map((s) => ({ label: s[0]!.toUpperCase() + s.slice(1), value: s })),
-      admin: { position: 'sidebar', readOnly: true },
+      // Shown by the workflow panel below (badge and actions); kept as a list column and filter.
+      admin: { position: 'sidebar', readOnly: true, hidden: true },
     },
     {
       name: 'workflow',
       type: 'ui',
       admin: { position: 'sidebar', components: { Field: '@/components/TemplateWorkflow#TemplateWorkflow' } },
     },
-    { name: 'rejectionReason', type: 'textarea', maxLength: 1000, admin: { position: 'sidebar', readOnly: true } },
+    {
+      name: 'rejectionReason',
+      type: 'textarea',
+      maxLength: 1000,
+      admin: { position: 'sidebar', readOnly: true, condition: (data) => Boolean(data?.rejectionReason) },
+    },
     workflowField('submittedBy', 'relationship', 'Submitted by'),
     workflowField('submittedAt', 'date', 'Submitted at'),
     workflowField('approvedBy', 'relationship', 'Approved by'),
