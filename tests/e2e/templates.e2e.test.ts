@@ -47,6 +47,17 @@ afterAll(async () => {
 })
 
 describe('template approval in the admin', () => {
+  it('the submitting sender sees it waiting, with no Approve button', async () => {
+    const senderPage = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    await login(senderPage, baseURL, 'sender@demo.test')
+    await senderPage.goto(`${baseURL}/admin/collections/email-templates/${templateID}`)
+    await senderPage.waitForSelector('[data-testid="template-status"]', { timeout: 30_000 })
+    expect(await senderPage.locator('[data-testid="template-status"]').innerText()).toBe('Waiting for approval')
+    await senderPage.getByRole('button', { name: 'Back to draft' }).waitFor({ timeout: 10_000 })
+    expect(await senderPage.getByRole('button', { name: 'Approve' }).count()).toBe(0)
+    await senderPage.close()
+  })
+
   it('an approver opens a pending template, previews it and approves it', async () => {
     await login(page, baseURL, 'approver@demo.test')
     await page.goto(`${baseURL}/admin/collections/email-templates/${templateID}`)
@@ -67,6 +78,8 @@ describe('template approval in the admin', () => {
     await page.locator('[data-testid="template-preview"]').scrollIntoViewIfNeeded()
     await screenshot(page, 'template-preview')
 
+    // an approver reviews but does not edit: no "Back to draft"
+    expect(await page.getByRole('button', { name: 'Back to draft' }).count()).toBe(0)
     await page.getByRole('button', { name: 'Approve' }).click()
     await page.waitForSelector('text=/Template approved/', { timeout: 15_000 })
     await page.waitForFunction(() => document.querySelector('[data-testid="template-status"]')?.textContent === 'Approved', undefined, {
@@ -81,5 +94,19 @@ describe('template approval in the admin', () => {
     await row.waitFor({ timeout: 30_000 })
     expect(await row.innerText()).toContain('Approved')
     await screenshot(page, 'templates-list')
+  })
+})
+
+describe('audit log in the admin', () => {
+  it('an org admin sees the approval, with no way to edit or delete it', async () => {
+    const adminPage = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    await login(adminPage, baseURL, 'admin@demo.test')
+    await adminPage.goto(`${baseURL}/admin/collections/audit-logs`)
+    const row = adminPage.locator('tr', { hasText: `Approved: "${name}"` })
+    await row.waitFor({ timeout: 30_000 })
+    expect(await row.innerText()).toContain('template.approve')
+    expect(await adminPage.getByRole('link', { name: /Create New/i }).count()).toBe(0)
+    await screenshot(adminPage, 'audit-log')
+    await adminPage.close()
   })
 })

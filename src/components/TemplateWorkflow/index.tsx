@@ -1,7 +1,9 @@
 'use client'
-import { Button, toast, useDocumentInfo, useFormFields, useFormModified } from '@payloadcms/ui'
+import { Button, toast, useAuth, useDocumentInfo, useFormFields, useFormModified } from '@payloadcms/ui'
 import { useRouter } from 'next/navigation'
 import React, { useState } from 'react'
+
+import { hasOrgPermission } from '@/access/orgAccess'
 
 type Status = 'approved' | 'draft' | 'pending' | 'rejected'
 
@@ -22,6 +24,14 @@ export const TemplateWorkflow = () => {
   const router = useRouter()
   const modified = useFormModified()
   const status = (useFormFields(([fields]) => fields.status?.value) as Status | undefined) ?? 'draft'
+  const org = useFormFields(([fields]) => fields.org?.value) as number | undefined
+  const { user } = useAuth()
+  // Buttons follow the role matrix; the server still decides (and explains) every step.
+  const can = {
+    edit: hasOrgPermission(user, org, 'templates.edit'),
+    submit: hasOrgPermission(user, org, 'templates.submit'),
+    approve: hasOrgPermission(user, org, 'templates.approve'),
+  }
   const [busy, setBusy] = useState(false)
   const [reason, setReason] = useState('')
   const [rejecting, setRejecting] = useState(false)
@@ -59,12 +69,12 @@ export const TemplateWorkflow = () => {
       </div>
       {modified && <p style={{ color: 'var(--theme-elevation-500)', fontSize: 12 }}>Save your changes before a review step.</p>}
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
-        {(status === 'draft' || status === 'rejected') && (
+        {(status === 'draft' || status === 'rejected') && can.submit && (
           <Button buttonStyle="primary" disabled={busy || modified} onClick={() => move('pending')} size="small">
             Submit for approval
           </Button>
         )}
-        {status === 'pending' && !rejecting && (
+        {status === 'pending' && !rejecting && can.approve && (
           <>
             <Button buttonStyle="primary" disabled={busy || modified} onClick={() => move('approved')} size="small">
               Approve
@@ -74,7 +84,7 @@ export const TemplateWorkflow = () => {
             </Button>
           </>
         )}
-        {status !== 'draft' && !rejecting && (
+        {status !== 'draft' && !rejecting && (can.edit || can.submit) && (
           <Button buttonStyle="subtle" disabled={busy} onClick={() => move('draft')} size="small">
             Back to draft
           </Button>
