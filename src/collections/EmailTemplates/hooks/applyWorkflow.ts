@@ -17,6 +17,7 @@ export const applyWorkflow: CollectionBeforeChangeHook = async ({ context, data,
   const user = req.user && req.user.collection === 'users' ? req.user : null
   let requireFourEyes = true
   if (user && org !== undefined) {
+    // Reads the org's four-eyes setting; the write itself is already limited to the user's orgs by access.
     const orgDoc = await req.payload.findByID({ collection: 'organizations', id: org, depth: 0, req, disableErrors: true })
     requireFourEyes = orgDoc?.requireFourEyes !== false
   }

@@ -22,6 +22,7 @@ export const guardMembershipChanges: CollectionBeforeChangeHook = ({ data, opera
 export const guardUserDelete: CollectionBeforeDeleteHook = async ({ id, req }) => {
   if (!req.user || isSuperAdmin(req.user)) return
   if (String(req.user.id) === String(id)) throw new AppError('FORBIDDEN', 'You cannot delete your own account.')
+  // Reads the target's memberships to compare; whether the actor may delete at all was decided by access.
   const target = await req.payload.findByID({ collection: 'users', id, depth: 0, req })
   const foreign = memberOrgIDs(target).filter((org) => !hasOrgPermission(req.user, org, 'users.manage'))
   if (foreign.length > 0) {
