@@ -16,9 +16,13 @@ import { Users } from './src/collections/Users'
 import { databaseAdapter } from './src/db/adapter'
 import { emailAdapter } from './src/integrations/email/payload-email-adapter'
 import { allowedOrigins, resolvePayloadSecret } from './src/services/config/server-env'
+import { resolveFernetKey } from './src/services/crypto/secrets'
 import { onInit } from './src/seed/on-init'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
+
+// Fail at start-up, not at the first send, when production lacks a valid FERNET_KEY.
+resolveFernetKey()
 
 export default buildConfig({
   secret: resolvePayloadSecret(),

@@ -162,6 +162,56 @@ export interface Organization {
    * Nobody approves a template they submitted themselves.
    */
   requireFourEyes?: boolean | null;
+  /**
+   * Only org admins change these; every change is audited.
+   */
+  sending?: {
+    provider?: ('smtp' | 'sendgrid') | null;
+    fromName?: string | null;
+    fromAddress?: string | null;
+    replyTo?: string | null;
+    /**
+     * Recipients a worker claims at a time. Empty: the server default.
+     */
+    batchSize?: number | null;
+    /**
+     * Pause between batches. Empty: the server default.
+     */
+    batchDelaySeconds?: number | null;
+    /**
+     * First retry after a temporary failure; doubles each time. Empty: the server default.
+     */
+    retryDelaySeconds?: number | null;
+    /**
+     * Retries before a recipient ends failed. Empty: the server default.
+     */
+    maxRetries?: number | null;
+    /**
+     * Messages per rolling minute, across all workers. Empty: the server default.
+     */
+    perMinuteLimit?: number | null;
+    smtpHost?: string | null;
+    /**
+     * Usually 587 (STARTTLS) or 465 (TLS). Empty: the server default.
+     */
+    smtpPort?: number | null;
+    smtpSecure?: boolean | null;
+    smtpUser?: string | null;
+    smtpPasswordIsSet?: boolean | null;
+    /**
+     * Write-only: stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    smtpPassword?: string | null;
+    smtpPasswordClear?: boolean | null;
+    smtpPasswordEncrypted?: string | null;
+    sendgridApiKeyIsSet?: boolean | null;
+    /**
+     * Write-only: stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    sendgridApiKey?: string | null;
+    sendgridApiKeyClear?: boolean | null;
+    sendgridApiKeyEncrypted?: string | null;
+  };
   updatedAt: string;
   createdAt: string;
 }
@@ -460,6 +510,31 @@ export interface OrganizationsSelect<T extends boolean = true> {
   slug?: T;
   postalAddress?: T;
   requireFourEyes?: T;
+  sending?:
+    | T
+    | {
+        provider?: T;
+        fromName?: T;
+        fromAddress?: T;
+        replyTo?: T;
+        batchSize?: T;
+        batchDelaySeconds?: T;
+        retryDelaySeconds?: T;
+        maxRetries?: T;
+        perMinuteLimit?: T;
+        smtpHost?: T;
+        smtpPort?: T;
+        smtpSecure?: T;
+        smtpUser?: T;
+        smtpPasswordIsSet?: T;
+        smtpPassword?: T;
+        smtpPasswordClear?: T;
+        smtpPasswordEncrypted?: T;
+        sendgridApiKeyIsSet?: T;
+        sendgridApiKey?: T;
+        sendgridApiKeyClear?: T;
+        sendgridApiKeyEncrypted?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
 }

@@ -1,5 +1,6 @@
 import * as migration_20261126_000344_initial from './20261126_000344_initial';
 import * as migration_20261126_013605_templates_audit from './20261126_013605_templates_audit';
+import * as migration_20261126_014702_org_sending_settings from './20261126_014702_org_sending_settings';
 
 export const migrations = [
   {
@@ -10,6 +11,11 @@ export const migrations = [
   {
     up: migration_20261126_013605_templates_audit.up,
     down: migration_20261126_013605_templates_audit.down,
-    name: '20261126_013605_templates_audit'
+    name: '20261126_013605_templates_audit',
+  },
+  {
+    up: migration_20261126_014702_org_sending_settings.up,
+    down: migration_20261126_014702_org_sending_settings.down,
+    name: '20261126_014702_org_sending_settings'
   },
 ];

@@ -59,6 +59,7 @@ export default async function setup(project: TestProject) {
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       PAYLOAD_SECRET: TEST_ENV.PAYLOAD_SECRET,
+      FERNET_KEY: TEST_ENV.FERNET_KEY,
       DATABASE_URL: database.url,
       SITE_URL: baseURL,
       LOG_LEVEL: 'error',

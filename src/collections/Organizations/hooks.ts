@@ -1,13 +1,19 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
 import { diffFields, recordAudit } from '@/services/audit/record-audit'
+
+import { SENDING_AUDITED_FIELDS } from './sendingSettings'
 import { ensureDefaultTemplate } from '@/services/templates/ensure-default-template'
 
 const SETTINGS_FIELDS = ['name', 'slug', 'postalAddress', 'requireFourEyes'] as const
 
 export const auditSettingsChange: CollectionAfterChangeHook = async ({ doc, operation, previousDoc, req }) => {
   if (operation !== 'update') return doc
-  const changes = diffFields(previousDoc, doc, SETTINGS_FIELDS)
+  const sending = diffFields(previousDoc?.sending ?? {}, doc.sending ?? {}, SENDING_AUDITED_FIELDS)
+  const changes = {
+    ...diffFields(previousDoc, doc, SETTINGS_FIELDS),
+    ...Object.fromEntries(Object.entries(sending).map(([field, change]) => [`sending.${field}`, change])),
+  }
   if (Object.keys(changes).length === 0) return doc
   await recordAudit(req, {
     action: 'settings.change',

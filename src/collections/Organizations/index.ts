@@ -4,6 +4,7 @@ import { authenticated, orgScoped, superAdminOnly } from '@/access/orgAccess'
 import { slugField } from '@/fields/slug'
 
 import { auditSettingsChange, seedDefaultTemplateForNewOrg } from './hooks'
+import { sendingSettings } from './sendingSettings'
 
 /** The tenants. The multi-tenant plugin limits every non-super user to the orgs they belong to. */
 export const Organizations: CollectionConfig = {
@@ -37,5 +38,6 @@ export const Organizations: CollectionConfig = {
       label: 'Four-eyes approval',
       admin: { description: 'Nobody approves a template they submitted themselves.' },
     },
+    sendingSettings,
   ],
 }

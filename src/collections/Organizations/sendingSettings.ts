@@ -1,0 +1,98 @@
+import type { Field, NumberField } from 'payload'
+
+import { secretFields } from '@/fields/secret'
+import { isValidEmail } from '@/services/contacts/normalize-email'
+
+const bounded = (name: string, label: string, min: number, max: number, description: string): NumberField => ({
+  name,
+  label,
+  type: 'number',
+  min,
+  max,
+  admin: { description: `${description} Empty: the server default.`, step: 1 },
+  validate: (value: null | number | undefined) =>
+    value === null || value === undefined || (Number.isInteger(value) && value >= min && value <= max)
+      ? true
+      : `${label} must be a whole number from ${min} to ${max}.`,
+})
+
+const optionalEmail = (value: null | string | undefined) =>
+  !value || isValidEmail(value.trim().toLowerCase()) ? true : `"${value}" is not a valid email address.`
+
+/** Per-org sending settings. Environment values (EMAIL_*, SMTP_*, SENDGRID_API_KEY) are the defaults. */
+export const sendingSettings: Field = {
+  name: 'sending',
+  type: 'group',
+  label: 'Sending settings',
+  admin: { description: 'Only org admins change these; every change is audited.' },
+  fields: [
+    {
+      type: 'row',
+      fields: [
+        {
+          name: 'provider',
+          type: 'select',
+          defaultValue: 'smtp',
+          options: [
+            { label: 'SMTP', value: 'smtp' },
+            { label: 'SendGrid', value: 'sendgrid' },
+          ],
+        },
+        { name: 'fromName', type: 'text', maxLength: 120, label: 'From name' },
+        { name: 'fromAddress', type: 'text', maxLength: 254, label: 'From address', validate: optionalEmail },
+        { name: 'replyTo', type: 'text', maxLength: 254, label: 'Reply-to', validate: optionalEmail },
+      ],
+    },
+    {
+      type: 'row',
+      fields: [
+        bounded('batchSize', 'Batch size', 1, 1000, 'Recipients a worker claims at a time.'),
+        bounded('batchDelaySeconds', 'Batch delay (s)', 0, 3600, 'Pause between batches.'),
+        bounded('retryDelaySeconds', 'Retry delay (s)', 1, 86_400, 'First retry after a temporary failure; doubles each time.'),
+        bounded('maxRetries', 'Max retries', 0, 20, 'Retries before a recipient ends failed.'),
+        bounded('perMinuteLimit', 'Per-minute limit', 1, 100_000, 'Messages per rolling minute, across all workers.'),
+      ],
+    },
+    {
+      type: 'collapsible',
+      label: 'SMTP server',
+      admin: { condition: (_data, sibling) => sibling?.provider !== 'sendgrid' },
+      fields: [
+        {
+          type: 'row',
+          fields: [
+            { name: 'smtpHost', type: 'text', maxLength: 253, label: 'Host' },
+            bounded('smtpPort', 'Port', 1, 65_535, 'Usually 587 (STARTTLS) or 465 (TLS).'),
+            { name: 'smtpSecure', type: 'checkbox', label: 'TLS from the start (port 465)' },
+            { name: 'smtpUser', type: 'text', maxLength: 254, label: 'User' },
+          ],
+        },
+        ...secretFields('smtpPassword', 'SMTP password'),
+      ],
+    },
+    {
+      type: 'collapsible',
+      label: 'SendGrid',
+      admin: { condition: (_data, sibling) => sibling?.provider === 'sendgrid' },
+      fields: secretFields('sendgridApiKey', 'SendGrid API key'),
+    },
+  ],
+}
+
+export const SENDING_AUDITED_FIELDS = [
+  'provider',
+  'fromName',
+  'fromAddress',
+  'replyTo',
+  'batchSize',
+  'batchDelaySeconds',
+  'retryDelaySeconds',
+  'maxRetries',
+  'perMinuteLimit',
+  'smtpHost',
+  'smtpPort',
+  'smtpSecure',
+  'smtpUser',
+  'smtpPasswordIsSet',
+  'sendgridApiKeyIsSet',
+] as const

@@ -1,0 +1,56 @@
+import type { Field } from 'payload'
+
+import { encryptSecret } from '@/services/crypto/secrets'
+
+/**
+ * A write-only credential. What a user types goes into a virtual field and is stored only as a
+ * Fernet token in a hidden field, which no API (REST, GraphQL, admin) ever returns. Leaving the input
+ * empty keeps the stored secret; `<name>Clear` removes it. `<name>IsSet` tells the admin whether one
+ * is stored.
+ */
+export const secretFields = (name: string, label: string): Field[] => {
+  const stored = `${name}Encrypted`
+  return [
+    {
+      name: `${name}IsSet`,
+      type: 'checkbox',
+      virtual: true,
+      label: `${label} stored`,
+      admin: { readOnly: true, condition: (_data, sibling) => Boolean(sibling?.[`${name}IsSet`]) },
+      hooks: { afterRead: [({ siblingData }) => Boolean(siblingData?.[stored])] },
+    },
+    {
+      name,
+      type: 'text',
+      virtual: true,
+      label,
+      maxLength: 500,
+      admin: { description: 'Write-only: stored encrypted and never shown again. Leave empty to keep the stored value.' },
+      hooks: {
+        beforeChange: [
+          ({ siblingData, value }) => {
+            if (typeof value === 'string' && value.trim()) siblingData[stored] = encryptSecret(value.trim())
+            return undefined
+          },
+        ],
+        afterRead: [() => undefined],
+      },
+    },
+    {
+      name: `${name}Clear`,
+      type: 'checkbox',
+      virtual: true,
+      label: `Remove the stored ${label.toLowerCase()}`,
+      admin: { condition: (_data, sibling) => Boolean(sibling?.[`${name}IsSet`]) },
+      hooks: {
+        beforeChange: [
+          ({ siblingData, value }) => {
+            if (value === true) siblingData[stored] = null
+            return undefined
+          },
+        ],
+      },
+    },
+    { name: stored, type: 'text', hidden: true },
+  ]
+}
