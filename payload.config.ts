@@ -12,6 +12,7 @@ import { Contacts } from './src/collections/Contacts'
 import { EmailTemplates } from './src/collections/EmailTemplates'
 import { Media } from './src/collections/Media'
 import { Organizations } from './src/collections/Organizations'
+import { Suppressions } from './src/collections/Suppressions'
 import { Users } from './src/collections/Users'
 import { databaseAdapter } from './src/db/adapter'
 import { emailAdapter } from './src/integrations/email/payload-email-adapter'
@@ -39,7 +40,7 @@ export default buildConfig({
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
     },
   },
-  collections: [Contacts, EmailTemplates, Media, Organizations, Users, AuditLogs],
+  collections: [Contacts, EmailTemplates, Media, Suppressions, Organizations, Users, AuditLogs],
   db: databaseAdapter(),
   editor: lexicalEditor(),
   email: emailAdapter(),

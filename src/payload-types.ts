@@ -70,6 +70,7 @@ export interface Config {
     contacts: Contact;
     'email-templates': EmailTemplate;
     media: Media;
+    suppressions: Suppression;
     organizations: Organization;
     users: User;
     'audit-logs': AuditLog;
@@ -83,6 +84,7 @@ export interface Config {
     contacts: ContactsSelect<false> | ContactsSelect<true>;
     'email-templates': EmailTemplatesSelect<false> | EmailTemplatesSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
+    suppressions: SuppressionsSelect<false> | SuppressionsSelect<true>;
     organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
@@ -314,6 +316,30 @@ export interface Media {
   focalY?: number | null;
 }
 /**
+ * Addresses that receive nothing more: bounces, complaints, unsubscribes and manual blocks. Entries without an organisation form the global opt-out list.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "suppressions".
+ */
+export interface Suppression {
+  id: number;
+  /**
+   * Empty: global (super admin only).
+   */
+  org?: (number | null) | Organization;
+  address: string;
+  channel: 'email' | 'sms';
+  reason: 'bounce' | 'dropped' | 'spamreport' | 'unsubscribe' | 'keyword' | 'manual';
+  status: 'active' | 'pending_review' | 'lifted';
+  /**
+   * Where it came from: admin, webhook, unsubscribe link, import…
+   */
+  source?: string | null;
+  note?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Every approval, rejection, test send, role and settings change. Entries cannot be edited or deleted.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -389,6 +415,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'media';
         value: number | Media;
+      } | null)
+    | ({
+        relationTo: 'suppressions';
+        value: number | Suppression;
       } | null)
     | ({
         relationTo: 'organizations';
@@ -500,6 +530,21 @@ export interface MediaSelect<T extends boolean = true> {
   height?: T;
   focalX?: T;
   focalY?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "suppressions_select".
+ */
+export interface SuppressionsSelect<T extends boolean = true> {
+  org?: T;
+  address?: T;
+  channel?: T;
+  reason?: T;
+  status?: T;
+  source?: T;
+  note?: T;
+  updatedAt?: T;
+  createdAt?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -1,6 +1,7 @@
 import * as migration_20261126_000344_initial from './20261126_000344_initial';
 import * as migration_20261126_013605_templates_audit from './20261126_013605_templates_audit';
 import * as migration_20261126_014702_org_sending_settings from './20261126_014702_org_sending_settings';
+import * as migration_20261126_014837_suppressions from './20261126_014837_suppressions';
 
 export const migrations = [
   {
@@ -16,6 +17,11 @@ export const migrations = [
   {
     up: migration_20261126_014702_org_sending_settings.up,
     down: migration_20261126_014702_org_sending_settings.down,
-    name: '20261126_014702_org_sending_settings'
+    name: '20261126_014702_org_sending_settings',
+  },
+  {
+    up: migration_20261126_014837_suppressions.up,
+    down: migration_20261126_014837_suppressions.down,
+    name: '20261126_014837_suppressions'
   },
 ];

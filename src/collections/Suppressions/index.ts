@@ -1,0 +1,103 @@
+import type { Access, CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionConfig, Where } from 'payload'
+
+import { hasOrgPermission, isSuperAdmin, memberOrgIDs, orgIDsAllowing, relationID } from '@/access/orgAccess'
+import { recordAudit } from '@/services/audit/record-audit'
+import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-email'
+import { AppError } from '@/services/errors/app-error'
+
+export const SUPPRESSION_REASONS = ['bounce', 'dropped', 'spamreport', 'unsubscribe', 'keyword', 'manual'] as const
+export const SUPPRESSION_CHANNELS = ['email', 'sms'] as const
+
+/** Members read their org's list and the global opt-out list; only admins of the org change it. */
+const readSuppressions: Access = ({ req }) => {
+  if (!req.user) return false
+  if (isSuperAdmin(req.user)) return true
+  const orgs = memberOrgIDs(req.user)
+  return { or: [{ org: { in: orgs } }, { org: { exists: false } }] } as Where
+}
+
+const manageSuppressions: Access = ({ req }) => {
+  if (!req.user) return false
+  if (isSuperAdmin(req.user)) return true
+  const orgs = orgIDsAllowing(req.user, 'suppressions.manage')
+  return orgs.length ? ({ org: { in: orgs } } as Where) : false
+}
+
+/** Global entries (no org) are the super admin's; org entries need suppressions.manage there. */
+const guardScope: CollectionBeforeChangeHook = ({ data, originalDoc, req }) => {
+  if (!req.user) return data
+  const org = relationID(data.org ?? originalDoc?.org)
+  if (org === undefined && !isSuperAdmin(req.user)) {
+    throw new AppError('FORBIDDEN', 'Only a super admin manages the global opt-out list: choose your organisation.')
+  }
+  if (org !== undefined && !hasOrgPermission(req.user, org, 'suppressions.manage')) {
+    throw new AppError('FORBIDDEN', 'Your role cannot manage suppressions in this organisation.')
+  }
+  return data
+}
+
+const requireLiftReason: CollectionBeforeChangeHook = ({ data, operation, originalDoc, req }) => {
+  const lifting = operation === 'update' && originalDoc?.status !== 'lifted' && data.status === 'lifted'
+  if (req.user && lifting && !String(data.note ?? '').trim()) {
+    throw new AppError('INVALID_INPUT', 'Say why the suppression is lifted (note).')
+  }
+  return data
+}
+
+const auditSuppression: CollectionAfterChangeHook = async ({ doc, operation, previousDoc, req }) => {
+  const lifted = operation === 'update' && previousDoc?.status !== 'lifted' && doc.status === 'lifted'
+  if (operation !== 'create' && !lifted) return doc
+  await recordAudit(req, {
+    action: lifted ? 'suppression.lift' : 'suppression.create',
+    org: relationID(doc.org) ?? null,
+    target: { collection: 'suppressions', id: doc.id },
+    summary: `${lifted ? 'Lifted' : 'Suppressed'} ${doc.address} (${doc.reason}, ${doc.channel})${doc.note ? `: ${String(doc.note).slice(0, 120)}` : ''}`,
+  })
+  return doc
+}
+
+export const Suppressions: CollectionConfig = {
+  slug: 'suppressions',
+  admin: {
+    useAsTitle: 'address',
+    defaultColumns: ['address', 'channel', 'reason', 'status', 'source', 'org', 'createdAt'],
+    listSearchableFields: ['address', 'note'],
+    group: 'Outreach',
+    description: 'Addresses that receive nothing more: bounces, complaints, unsubscribes and manual blocks. Entries without an organisation form the global opt-out list.',
+  },
+  access: { read: readSuppressions, create: ({ req }) => Boolean(req.user), update: manageSuppressions, delete: () => false },
+  indexes: [{ fields: ['org', 'channel', 'address'] }],
+  hooks: { beforeChange: [guardScope, requireLiftReason], afterChange: [auditSuppression] },
+  fields: [
+    { name: 'org', type: 'relationship', relationTo: 'organizations', index: true, admin: { position: 'sidebar', description: 'Empty: global (super admin only).' } },
+    {
+      name: 'address',
+      type: 'text',
+      required: true,
+      index: true,
+      maxLength: 254,
+      hooks: { beforeValidate: [({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value)] },
+      validate: (value: null | string | undefined, { siblingData }: { siblingData: { channel?: string } }) => {
+        if (!value) return 'An address is required.'
+        if ((siblingData?.channel ?? 'email') === 'email' && !isValidEmail(value)) return `"${value}" is not a valid email address.`
+        return true
+      },
+    },
+    { name: 'channel', type: 'select', required: true, defaultValue: 'email', options: [...SUPPRESSION_CHANNELS] },
+    { name: 'reason', type: 'select', required: true, defaultValue: 'manual', options: [...SUPPRESSION_REASONS] },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'active',
+      index: true,
+      options: [
+        { label: 'Active', value: 'active' },
+        { label: 'Pending review', value: 'pending_review' },
+        { label: 'Lifted', value: 'lifted' },
+      ],
+    },
+    { name: 'source', type: 'text', maxLength: 120, defaultValue: 'admin', admin: { description: 'Where it came from: admin, webhook, unsubscribe link, import…' } },
+    { name: 'note', type: 'textarea', maxLength: 1000 },
+  ],
+}
