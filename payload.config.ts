@@ -9,6 +9,8 @@ import { authenticatedField, isSuperAdmin } from './src/access/orgAccess'
 import { ORG_ROLES } from './src/access/roles'
 import { AuditLogs } from './src/collections/AuditLogs'
 import { Contacts } from './src/collections/Contacts'
+import { EmailJobs } from './src/collections/EmailJobs'
+import { EmailRecipients } from './src/collections/EmailRecipients'
 import { EmailTemplates } from './src/collections/EmailTemplates'
 import { Media } from './src/collections/Media'
 import { Organizations } from './src/collections/Organizations'
@@ -40,7 +42,7 @@ export default buildConfig({
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
     },
   },
-  collections: [Contacts, EmailTemplates, Media, Suppressions, Organizations, Users, AuditLogs],
+  collections: [Contacts, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs],
   db: databaseAdapter(),
   editor: lexicalEditor(),
   email: emailAdapter(),
@@ -70,7 +72,7 @@ export default buildConfig({
           },
         ],
       },
-      collections: { contacts: {}, 'email-templates': {}, media: {} },
+      collections: { contacts: {}, 'email-jobs': {}, 'email-templates': {}, media: {} },
       userHasAccessToAllTenants: (user) => isSuperAdmin(user),
       i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organization' } } },
     }),

@@ -69,6 +69,8 @@ export interface Config {
   collections: {
     contacts: Contact;
     'email-templates': EmailTemplate;
+    'email-jobs': EmailJob;
+    'email-recipients': EmailRecipient;
     media: Media;
     suppressions: Suppression;
     organizations: Organization;
@@ -83,6 +85,8 @@ export interface Config {
   collectionsSelect: {
     contacts: ContactsSelect<false> | ContactsSelect<true>;
     'email-templates': EmailTemplatesSelect<false> | EmailTemplatesSelect<true>;
+    'email-jobs': EmailJobsSelect<false> | EmailJobsSelect<true>;
+    'email-recipients': EmailRecipientsSelect<false> | EmailRecipientsSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     suppressions: SuppressionsSelect<false> | SuppressionsSelect<true>;
     organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
@@ -297,6 +301,49 @@ export interface User {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-jobs".
+ */
+export interface EmailJob {
+  id: number;
+  org?: (number | null) | Organization;
+  name: string;
+  /**
+   * Only approved templates can be sent.
+   */
+  template: number | EmailTemplate;
+  /**
+   * Each address receives the email once, whatever the case of its letters.
+   */
+  contacts?: (number | Contact)[] | null;
+  attachments?: (number | Media)[] | null;
+  status: 'draft' | 'queued' | 'sending' | 'paused' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
+  total?: number | null;
+  pending?: number | null;
+  sent?: number | null;
+  delivered?: number | null;
+  failed?: number | null;
+  excluded?: number | null;
+  unknown?: number | null;
+  /**
+   * The sending settings this job runs with, fixed when it was queued.
+   */
+  settingsSnapshot?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  queuedBy?: (number | null) | User;
+  queuedAt?: string | null;
+  completedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "media".
  */
 export interface Media {
@@ -314,6 +361,31 @@ export interface Media {
   height?: number | null;
   focalX?: number | null;
   focalY?: number | null;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-recipients".
+ */
+export interface EmailRecipient {
+  id: number;
+  org: number | Organization;
+  job: number | EmailJob;
+  contact?: (number | null) | Contact;
+  email: string;
+  status: 'pending' | 'sending' | 'sent' | 'delivered' | 'failed' | 'excluded' | 'unknown';
+  excludedReason?: string | null;
+  suppression?: (number | null) | Suppression;
+  attempts?: number | null;
+  lastError?: string | null;
+  providerCode?: string | null;
+  providerMessageID?: string | null;
+  nextAttemptAt?: string | null;
+  leaseExpiresAt?: string | null;
+  sentAt?: string | null;
+  deliveredAt?: string | null;
+  failedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
 }
 /**
  * Addresses that receive nothing more: bounces, complaints, unsubscribes and manual blocks. Entries without an organisation form the global opt-out list.
@@ -413,6 +485,14 @@ export interface PayloadLockedDocument {
         value: number | EmailTemplate;
       } | null)
     | ({
+        relationTo: 'email-jobs';
+        value: number | EmailJob;
+      } | null)
+    | ({
+        relationTo: 'email-recipients';
+        value: number | EmailRecipient;
+      } | null)
+    | ({
         relationTo: 'media';
         value: number | Media;
       } | null)
@@ -509,6 +589,55 @@ export interface EmailTemplatesSelect<T extends boolean = true> {
   approvedAt?: T;
   rejectedBy?: T;
   rejectedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-jobs_select".
+ */
+export interface EmailJobsSelect<T extends boolean = true> {
+  org?: T;
+  name?: T;
+  template?: T;
+  contacts?: T;
+  attachments?: T;
+  status?: T;
+  total?: T;
+  pending?: T;
+  sent?: T;
+  delivered?: T;
+  failed?: T;
+  excluded?: T;
+  unknown?: T;
+  settingsSnapshot?: T;
+  queuedBy?: T;
+  queuedAt?: T;
+  completedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-recipients_select".
+ */
+export interface EmailRecipientsSelect<T extends boolean = true> {
+  org?: T;
+  job?: T;
+  contact?: T;
+  email?: T;
+  status?: T;
+  excludedReason?: T;
+  suppression?: T;
+  attempts?: T;
+  lastError?: T;
+  providerCode?: T;
+  providerMessageID?: T;
+  nextAttemptAt?: T;
+  leaseExpiresAt?: T;
+  sentAt?: T;
+  deliveredAt?: T;
+  failedAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

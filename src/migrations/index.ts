@@ -2,6 +2,7 @@ import * as migration_20261126_000344_initial from './20261126_000344_initial';
 import * as migration_20261126_013605_templates_audit from './20261126_013605_templates_audit';
 import * as migration_20261126_014702_org_sending_settings from './20261126_014702_org_sending_settings';
 import * as migration_20261126_014837_suppressions from './20261126_014837_suppressions';
+import * as migration_20261126_015055_email_jobs from './20261126_015055_email_jobs';
 
 export const migrations = [
   {
@@ -22,6 +23,11 @@ export const migrations = [
   {
     up: migration_20261126_014837_suppressions.up,
     down: migration_20261126_014837_suppressions.down,
-    name: '20261126_014837_suppressions'
+    name: '20261126_014837_suppressions',
+  },
+  {
+    up: migration_20261126_015055_email_jobs.up,
+    down: migration_20261126_015055_email_jobs.down,
+    name: '20261126_015055_email_jobs'
   },
 ];

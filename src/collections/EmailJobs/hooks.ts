@@ -1,0 +1,18 @@
+import type { CollectionBeforeChangeHook } from 'payload'
+
+import { AppError } from '@/services/errors/app-error'
+
+const EDITABLE_FIELDS = ['name', 'template', 'contacts', 'attachments'] as const
+
+/** Once queued, what a job sends is fixed: its template, recipients and attachments can't change. */
+export const keepQueuedJobsFrozen: CollectionBeforeChangeHook = ({ data, operation, originalDoc, req }) => {
+  if (operation !== 'update' || !req.user || !originalDoc || originalDoc.status === 'draft') return data
+  const changed = EDITABLE_FIELDS.filter(
+    (field) => field !== 'name' && field in data && JSON.stringify(normalize(data[field])) !== JSON.stringify(normalize(originalDoc[field])),
+  )
+  if (changed.length) throw new AppError('CONFLICT', `This job is ${originalDoc.status}: its ${changed.join(', ')} can no longer change.`)
+  return data
+}
+
+const normalize = (value: unknown): unknown =>
+  Array.isArray(value) ? value.map(normalize) : value && typeof value === 'object' && 'id' in value ? (value as { id: unknown }).id : value

@@ -1,0 +1,86 @@
+import type { CollectionConfig, Field, FieldAccess, PayloadRequest } from 'payload'
+
+import { orgCreate, orgScoped, relationID } from '@/access/orgAccess'
+import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
+
+import { queueEmailJobEndpoint } from './endpoints'
+import { keepQueuedJobsFrozen } from './hooks'
+
+export const JOB_STATUSES = ['draft', 'queued', 'sending', 'paused', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const
+export const JOB_COUNTERS = ['total', 'pending', 'sent', 'delivered', 'failed', 'excluded', 'unknown'] as const
+
+const systemOnly: FieldAccess = () => false
+
+const counter = (name: string): Field => ({
+  name,
+  type: 'number',
+  defaultValue: 0,
+  access: { create: systemOnly, update: systemOnly },
+  admin: { readOnly: true, width: '14%' },
+})
+
+export const EmailJobs: CollectionConfig = {
+  slug: 'email-jobs',
+  labels: { singular: 'Email job', plural: 'Email jobs' },
+  admin: {
+    useAsTitle: 'name',
+    defaultColumns: ['name', 'status', 'template', 'total', 'sent', 'failed', 'updatedAt'],
+    group: 'Outreach',
+  },
+  access: {
+    read: orgScoped('org.read'),
+    create: orgCreate('jobs.queue'),
+    update: orgScoped('jobs.queue'),
+    delete: orgScoped('jobs.queue'),
+  },
+  hooks: { beforeChange: [enforceOrgPermission('jobs.queue'), keepQueuedJobsFrozen] },
+  endpoints: [queueEmailJobEndpoint],
+  fields: [
+    { name: 'name', type: 'text', required: true, maxLength: 150 },
+    {
+      name: 'template',
+      type: 'relationship',
+      relationTo: 'email-templates',
+      required: true,
+      filterOptions: { status: { equals: 'approved' } },
+      admin: { description: 'Only approved templates can be sent.' },
+      validate: async (value: unknown, { req }: { req: PayloadRequest }) => {
+        const id = relationID(value as never)
+        if (id === undefined) return 'Choose an approved template.'
+        // Reads the template's status only; which templates the user may see is decided by access.
+        const template = await req.payload.findByID({ collection: 'email-templates', id, depth: 0, req, disableErrors: true })
+        if (!template) return 'That template does not exist.'
+        return template.status === 'approved' ? true : `Only approved templates can be chosen; "${template.name}" is ${template.status}.`
+      },
+    },
+    {
+      name: 'contacts',
+      type: 'relationship',
+      relationTo: 'contacts',
+      hasMany: true,
+      label: 'Recipients',
+      admin: { description: 'Each address receives the email once, whatever the case of its letters.' },
+    },
+    { name: 'attachments', type: 'upload', relationTo: 'media', hasMany: true, maxRows: 10 },
+    {
+      name: 'status',
+      type: 'select',
+      required: true,
+      defaultValue: 'draft',
+      index: true,
+      options: JOB_STATUSES.map((s) => ({ label: s.replace(/_/g, ' '), value: s })),
+      access: { create: systemOnly, update: systemOnly },
+      admin: { position: 'sidebar', readOnly: true },
+    },
+    { type: 'row', fields: JOB_COUNTERS.map(counter) },
+    {
+      name: 'settingsSnapshot',
+      type: 'json',
+      access: { create: systemOnly, update: systemOnly },
+      admin: { readOnly: true, description: 'The sending settings this job runs with, fixed when it was queued.' },
+    },
+    { name: 'queuedBy', type: 'relationship', relationTo: 'users', access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'queuedAt', type: 'date', access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'completedAt', type: 'date', access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar' } },
+  ],
+}

@@ -1,0 +1,38 @@
+import type { CollectionConfig } from 'payload'
+
+import { nobody, orgScoped } from '@/access/orgAccess'
+
+export const RECIPIENT_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'failed', 'excluded', 'unknown'] as const
+
+/**
+ * One row per job × address, written in bulk by queueEmailJob and moved only by the send pipeline
+ * (atomic SQL claims). Read-only through every API.
+ */
+export const EmailRecipients: CollectionConfig = {
+  slug: 'email-recipients',
+  labels: { singular: 'Email recipient', plural: 'Email recipients' },
+  admin: { useAsTitle: 'email', defaultColumns: ['email', 'status', 'attempts', 'lastError', 'job', 'updatedAt'], group: 'Outreach' },
+  access: { read: orgScoped('org.read'), create: nobody, update: nobody, delete: nobody },
+  indexes: [
+    { fields: ['job', 'email'], unique: true },
+    { fields: ['job', 'status'] },
+  ],
+  fields: [
+    { name: 'org', type: 'relationship', relationTo: 'organizations', required: true, index: true },
+    { name: 'job', type: 'relationship', relationTo: 'email-jobs', required: true },
+    { name: 'contact', type: 'relationship', relationTo: 'contacts' },
+    { name: 'email', type: 'text', required: true },
+    { name: 'status', type: 'select', required: true, defaultValue: 'pending', options: [...RECIPIENT_STATUSES] },
+    { name: 'excludedReason', type: 'text' },
+    { name: 'suppression', type: 'relationship', relationTo: 'suppressions' },
+    { name: 'attempts', type: 'number', defaultValue: 0 },
+    { name: 'lastError', type: 'text' },
+    { name: 'providerCode', type: 'text' },
+    { name: 'providerMessageID', type: 'text', index: true },
+    { name: 'nextAttemptAt', type: 'date' },
+    { name: 'leaseExpiresAt', type: 'date' },
+    { name: 'sentAt', type: 'date' },
+    { name: 'deliveredAt', type: 'date' },
+    { name: 'failedAt', type: 'date' },
+  ],
+}

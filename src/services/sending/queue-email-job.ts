@@ -1,0 +1,93 @@
+import type { Payload } from 'payload'
+import type { PoolClient } from 'pg'
+
+import { hasOrgPermission, relationID } from '@/access/orgAccess'
+
+import { recordAudit } from '../audit/record-audit'
+import { AppError } from '../errors/app-error'
+import { resolveSendingSettings } from './resolve-sending-settings'
+
+type User = NonNullable<Parameters<Payload['find']>[0]['user']>
+
+export type QueueResult = { jobID: number; total: number; pending: number; excluded: number }
+
+/**
+ * Queues a draft job once: snapshots the settings, writes one recipient row per unique address
+ * (case-insensitive) in one INSERT … SELECT, marks suppressed addresses excluded with the
+ * suppression's reason, and sets the counters from the rows, all in one transaction. A second
+ * request finds the job no longer a draft and gets 409.
+ */
+export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload; req: Parameters<typeof recordAudit>[0]; jobID: number | string }): Promise<QueueResult> => {
+  const user = req.user as User | null
+  if (!user) throw new AppError('UNAUTHORIZED', 'Log in to queue a job.')
+  const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0, user, overrideAccess: false }).catch(() => null)
+  if (!job) throw new AppError('NOT_FOUND', 'No such email job, or you cannot see it.')
+  const org = relationID(job.org)!
+  if (!hasOrgPermission(user, org, 'jobs.queue')) throw new AppError('FORBIDDEN', 'Your role cannot queue email jobs.')
+  if (job.status !== 'draft') throw new AppError('CONFLICT', `This job is already ${job.status}; it can be queued only once.`)
+  const template = await payload
+    .findByID({ collection: 'email-templates', id: relationID(job.template)!, depth: 0, user, overrideAccess: false })
+    .catch(() => null)
+  if (!template || relationID(template.org) !== org) throw new AppError('INVALID_INPUT', 'The job’s template is missing.')
+  if (template.status !== 'approved') {
+    throw new AppError('INVALID_INPUT', `Only approved templates can be sent; "${template.name}" is ${template.status}.`)
+  }
+  if (!job.contacts?.length) throw new AppError('INVALID_INPUT', 'Choose at least one recipient before queueing.')
+  // Reads the org's stored settings (secrets stay encrypted and out of the snapshot).
+  const orgDoc = await payload.findByID({ collection: 'organizations', id: org, depth: 0, showHiddenFields: true })
+  const snapshot = resolveSendingSettings(orgDoc)
+
+  const pool = (payload.db as unknown as { pool: { connect: () => Promise<PoolClient> } }).pool
+  const client = await pool.connect()
+  let counts: { total: number; pending: number; excluded: number }
+  try {
+    await client.query('BEGIN')
+    const claimed = await client.query(
+      `UPDATE email_jobs SET status = 'queued', queued_by_id = $2, queued_at = now(), settings_snapshot = $3, updated_at = now()
+        WHERE id = $1 AND status = 'draft' RETURNING id`,
+      [job.id, user.id, JSON.stringify(snapshot)],
+    )
+    if (claimed.rowCount === 0) throw new AppError('CONFLICT', 'This job was queued by someone else a moment ago.')
+    await client.query(
+      `INSERT INTO email_recipients (org_id, job_id, contact_id, email, status, attempts, created_at, updated_at)
+       SELECT DISTINCT ON (lower(c.email)) c.org_id, $1, c.id, lower(c.email), 'pending', 0, now(), now()
+         FROM email_jobs_rels r JOIN contacts c ON c.id = r.contacts_id
+        WHERE r.parent_id = $1 AND r.path = 'contacts' AND c.org_id = $2
+        ORDER BY lower(c.email), c.id
+       ON CONFLICT (job_id, email) DO NOTHING`,
+      [job.id, org],
+    )
+    await client.query(
+      `UPDATE email_recipients er
+          SET status = 'excluded', excluded_reason = s.reason::text, suppression_id = s.id, updated_at = now()
+         FROM (SELECT DISTINCT ON (address) id, address, reason FROM suppressions
+                WHERE status = 'active' AND channel = 'email' AND (org_id = $2 OR org_id IS NULL)
+                ORDER BY address, (org_id IS NULL), created_at) s
+        WHERE er.job_id = $1 AND er.email = s.address`,
+      [job.id, org],
+    )
+    const totals = await client.query(
+      `UPDATE email_jobs j SET total = c.total, pending = c.pending, excluded = c.excluded
+         FROM (SELECT count(*)::int AS total,
+                      count(*) FILTER (WHERE status = 'pending')::int AS pending,
+                      count(*) FILTER (WHERE status = 'excluded')::int AS excluded
+                 FROM email_recipients WHERE job_id = $1) c
+        WHERE j.id = $1 RETURNING c.total, c.pending, c.excluded`,
+      [job.id],
+    )
+    counts = totals.rows[0]
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    client.release()
+  }
+  await recordAudit(req, {
+    action: 'job.queue',
+    org,
+    target: { collection: 'email-jobs', id: job.id },
+    summary: `Queued "${job.name}": ${counts.total} recipients, ${counts.excluded} excluded`,
+  })
+  return { jobID: job.id, ...counts }
+}

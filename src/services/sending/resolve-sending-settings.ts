@@ -1,0 +1,64 @@
+type Env = Record<string, string | undefined>
+
+export type SendingSettings = {
+  provider: 'sendgrid' | 'smtp'
+  fromName: string
+  fromAddress: string
+  replyTo: string | null
+  batchSize: number
+  batchDelaySeconds: number
+  retryDelaySeconds: number
+  maxRetries: number
+  perMinuteLimit: number
+  smtp: { host: string | null; port: number; secure: boolean; user: string | null; hasPassword: boolean }
+  sendgrid: { hasApiKey: boolean }
+}
+
+type OrgSending = {
+  batchDelaySeconds?: null | number
+  batchSize?: null | number
+  fromAddress?: null | string
+  fromName?: null | string
+  maxRetries?: null | number
+  perMinuteLimit?: null | number
+  provider?: null | string
+  replyTo?: null | string
+  retryDelaySeconds?: null | number
+  sendgridApiKeyEncrypted?: null | string
+  smtpHost?: null | string
+  smtpPasswordEncrypted?: null | string
+  smtpPort?: null | number
+  smtpSecure?: boolean | null
+  smtpUser?: null | string
+}
+
+const envNumber = (env: Env, name: string, fallback: number): number => {
+  const value = Number(env[name])
+  return env[name] !== undefined && env[name] !== '' && Number.isFinite(value) && value >= 0 ? value : fallback
+}
+
+const pick = <T>(orgValue: null | T | undefined, fallback: T): T => (orgValue === null || orgValue === undefined || orgValue === '' ? fallback : orgValue)
+
+/** The settings a job runs with: the org's own values, else the environment's, else built-in defaults. No secrets. */
+export const resolveSendingSettings = (org: { name?: null | string; sending?: null | OrgSending }, env: Env = process.env): SendingSettings => {
+  const s = org.sending ?? {}
+  return {
+    provider: pick(s.provider, 'smtp') === 'sendgrid' ? 'sendgrid' : 'smtp',
+    fromName: pick(s.fromName, env.SMTP_FROM_NAME || org.name || 'Outpost'),
+    fromAddress: pick(s.fromAddress, env.SMTP_FROM_ADDRESS || 'outpost@localhost'),
+    replyTo: pick(s.replyTo, null),
+    batchSize: pick(s.batchSize, envNumber(env, 'EMAIL_BATCH_SIZE', 100)),
+    batchDelaySeconds: pick(s.batchDelaySeconds, envNumber(env, 'EMAIL_BATCH_DELAY_SECONDS', 1)),
+    retryDelaySeconds: pick(s.retryDelaySeconds, envNumber(env, 'EMAIL_RETRY_DELAY_SECONDS', 60)),
+    maxRetries: pick(s.maxRetries, envNumber(env, 'EMAIL_MAX_RETRIES', 3)),
+    perMinuteLimit: pick(s.perMinuteLimit, envNumber(env, 'OUTBOUND_PER_MINUTE_LIMIT', 600)),
+    smtp: {
+      host: pick(s.smtpHost, env.SMTP_HOST || null),
+      port: pick(s.smtpPort, envNumber(env, 'SMTP_PORT', 587)),
+      secure: s.smtpSecure ?? env.SMTP_SECURE === 'true',
+      user: pick(s.smtpUser, env.SMTP_USER || null),
+      hasPassword: Boolean(s.smtpPasswordEncrypted || env.SMTP_PASSWORD),
+    },
+    sendgrid: { hasApiKey: Boolean(s.sendgridApiKeyEncrypted || env.SENDGRID_API_KEY) },
+  }
+}
