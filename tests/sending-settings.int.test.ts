@@ -34,6 +34,8 @@ describe('org sending settings', () => {
     const token = await storedToken(other)
     expect(token).toMatch(/^gAAAAA/)
     expect(decryptSecret(token!)).toBe('s3cret-pässword')
+    const plain = await (payload.db as any).pool.query('SELECT sending_smtp_password AS p FROM organizations WHERE id = $1', [other])
+    expect(plain.rows[0].p).toBeNull()
 
     const read = await admin.get(`/organizations/${other}`)
     expect(JSON.stringify(read.body)).not.toContain('gAAAAA')

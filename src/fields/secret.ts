@@ -3,8 +3,9 @@ import type { Field } from 'payload'
 import { encryptSecret } from '@/services/crypto/secrets'
 
 /**
- * A write-only credential. What a user types goes into a virtual field and is stored only as a
- * Fernet token in a hidden field, which no API (REST, GraphQL, admin) ever returns. Leaving the input
+ * A write-only credential. What a user types is stored only as a Fernet token in a hidden field,
+ * which no API (REST, GraphQL, admin) ever returns; the input's own column always stays empty (it is
+ * not virtual because the admin renders virtual fields read-only). Leaving the input
  * empty keeps the stored secret; `<name>Clear` removes it. `<name>IsSet` tells the admin whether one
  * is stored.
  */
@@ -22,7 +23,6 @@ export const secretFields = (name: string, label: string): Field[] => {
     {
       name,
       type: 'text',
-      virtual: true,
       label,
       maxLength: 500,
       admin: { description: 'Write-only: stored encrypted and never shown again. Leave empty to keep the stored value.' },
@@ -30,23 +30,22 @@ export const secretFields = (name: string, label: string): Field[] => {
         beforeChange: [
           ({ siblingData, value }) => {
             if (typeof value === 'string' && value.trim()) siblingData[stored] = encryptSecret(value.trim())
-            return undefined
+            return null
           },
         ],
-        afterRead: [() => undefined],
+        afterRead: [() => null],
       },
     },
     {
       name: `${name}Clear`,
       type: 'checkbox',
-      virtual: true,
       label: `Remove the stored ${label.toLowerCase()}`,
       admin: { condition: (_data, sibling) => Boolean(sibling?.[`${name}IsSet`]) },
       hooks: {
         beforeChange: [
           ({ siblingData, value }) => {
             if (value === true) siblingData[stored] = null
-            return undefined
+            return false
           },
         ],
       },

@@ -3,6 +3,7 @@ import * as migration_20261126_013605_templates_audit from './20261126_013605_te
 import * as migration_20261126_014702_org_sending_settings from './20261126_014702_org_sending_settings';
 import * as migration_20261126_014837_suppressions from './20261126_014837_suppressions';
 import * as migration_20261126_015055_email_jobs from './20261126_015055_email_jobs';
+import * as migration_20261126_015418_secret_inputs from './20261126_015418_secret_inputs';
 
 export const migrations = [
   {
@@ -28,6 +29,11 @@ export const migrations = [
   {
     up: migration_20261126_015055_email_jobs.up,
     down: migration_20261126_015055_email_jobs.down,
-    name: '20261126_015055_email_jobs'
+    name: '20261126_015055_email_jobs',
+  },
+  {
+    up: migration_20261126_015418_secret_inputs.up,
+    down: migration_20261126_015418_secret_inputs.down,
+    name: '20261126_015418_secret_inputs'
   },
 ];

@@ -43,7 +43,7 @@ export const EmailJobs: CollectionConfig = {
       relationTo: 'email-templates',
       required: true,
       filterOptions: { status: { equals: 'approved' } },
-      admin: { description: 'Only approved templates can be sent.' },
+      admin: { description: 'Only approved templates can be sent.', allowCreate: false },
       validate: async (value: unknown, { req }: { req: PayloadRequest }) => {
         const id = relationID(value as never)
         if (id === undefined) return 'Choose an approved template.'
@@ -77,10 +77,14 @@ export const EmailJobs: CollectionConfig = {
       name: 'settingsSnapshot',
       type: 'json',
       access: { create: systemOnly, update: systemOnly },
-      admin: { readOnly: true, description: 'The sending settings this job runs with, fixed when it was queued.' },
+      admin: {
+        readOnly: true,
+        description: 'The sending settings this job runs with, fixed when it was queued.',
+        condition: (data) => Boolean(data?.settingsSnapshot),
+      },
     },
-    { name: 'queuedBy', type: 'relationship', relationTo: 'users', access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar' } },
-    { name: 'queuedAt', type: 'date', access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar' } },
-    { name: 'completedAt', type: 'date', access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar' } },
+    { name: 'queuedBy', type: 'relationship', relationTo: 'users', access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar', condition: (d) => Boolean(d?.queuedBy) } },
+    { name: 'queuedAt', type: 'date', access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar', condition: (d) => Boolean(d?.queuedAt) } },
+    { name: 'completedAt', type: 'date', access: { create: systemOnly, update: systemOnly }, admin: { readOnly: true, position: 'sidebar', condition: (d) => Boolean(d?.completedAt) } },
   ],
 }
