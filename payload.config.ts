@@ -17,6 +17,7 @@ import { Organizations } from './src/collections/Organizations'
 import { Suppressions } from './src/collections/Suppressions'
 import { Users } from './src/collections/Users'
 import { databaseAdapter } from './src/db/adapter'
+import { jobs } from './src/jobs'
 import { emailAdapter } from './src/integrations/email/payload-email-adapter'
 import { allowedOrigins, resolvePayloadSecret } from './src/services/config/server-env'
 import { resolveFernetKey } from './src/services/crypto/secrets'
@@ -48,6 +49,7 @@ export default buildConfig({
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },
   typescript: { outputFile: path.resolve(dirname, 'src/payload-types.ts') },
+  jobs,
   onInit,
   // LOG_LEVEL=fatal keeps test output readable; Payload logs every refused request at error level.
   logger: process.env.LOG_LEVEL ? { options: { level: process.env.LOG_LEVEL } } : undefined,

@@ -107,3 +107,18 @@ describe('queueing an email job', () => {
     expect((await sender.post('/email-recipients', { email: 'x@example.com' })).status).toBe(403)
   })
 })
+
+describe('reconcileJobCounters task', () => {
+  it('restores counters to what the recipient rows say, through Payload’s jobs queue', async () => {
+    const c1 = await makeContact(payload, demo)
+    const c2 = await makeContact(payload, demo)
+    const jobID = await newJob([c1.id, c2.id])
+    expect((await sender.post(`/email-jobs/${jobID}/queue`)).status).toBe(200)
+    const pool = (payload.db as any).pool
+    await pool.query('UPDATE email_jobs SET total = 99, pending = 0, failed = 7 WHERE id = $1', [jobID])
+    await payload.jobs.queue({ task: 'reconcileJobCounters', input: {}, queue: 'maintenance' })
+    await payload.jobs.run({ queue: 'maintenance' })
+    const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0 })
+    expect(job).toEqual(expect.objectContaining({ total: 2, pending: 2, failed: 0, excluded: 0 }))
+  })
+})

@@ -4,6 +4,7 @@ import * as migration_20261126_014702_org_sending_settings from './20261126_0147
 import * as migration_20261126_014837_suppressions from './20261126_014837_suppressions';
 import * as migration_20261126_015055_email_jobs from './20261126_015055_email_jobs';
 import * as migration_20261126_015418_secret_inputs from './20261126_015418_secret_inputs';
+import * as migration_20261126_015821_jobs_queue from './20261126_015821_jobs_queue';
 
 export const migrations = [
   {
@@ -34,6 +35,11 @@ export const migrations = [
   {
     up: migration_20261126_015418_secret_inputs.up,
     down: migration_20261126_015418_secret_inputs.down,
-    name: '20261126_015418_secret_inputs'
+    name: '20261126_015418_secret_inputs',
+  },
+  {
+    up: migration_20261126_015821_jobs_queue.up,
+    down: migration_20261126_015821_jobs_queue.down,
+    name: '20261126_015821_jobs_queue'
   },
 ];

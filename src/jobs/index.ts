@@ -1,0 +1,13 @@
+import type { JobsConfig } from 'payload'
+
+import { reconcileJobCountersTask } from './reconcile-job-counters'
+
+/**
+ * Payload's jobs queue is a trigger, not a lock: every task calls an idempotent service, and
+ * correctness (no double send, no loss) lives in our own PostgreSQL claims.
+ * `npm run worker` runs the queues; in development the app runs them itself.
+ */
+export const jobs: JobsConfig = {
+  tasks: [reconcileJobCountersTask],
+  autoRun: process.env.NODE_ENV === 'development' ? [{ cron: '*/15 * * * * *', allQueues: true }] : [],
+}
