@@ -1,6 +1,6 @@
 import type { Endpoint } from 'payload'
 
-import { isAppError } from '@/services/errors/app-error'
+import { appErrorResponse } from '@/services/errors/error-response'
 import { queueEmailJob } from '@/services/sending/queue-email-job'
 
 /** POST /api/email-jobs/:id/queue */
@@ -12,8 +12,7 @@ export const queueEmailJobEndpoint: Endpoint = {
       const result = await queueEmailJob({ payload: req.payload, req, jobID: String(req.routeParams?.id) })
       return Response.json({ status: 'queued', ...result })
     } catch (error) {
-      if (isAppError(error)) return Response.json({ errors: [{ message: error.message, code: error.code }] }, { status: error.status })
-      throw error
+      return appErrorResponse(error)
     }
   },
 }

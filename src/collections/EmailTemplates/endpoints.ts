@@ -1,13 +1,9 @@
 import type { Endpoint, PayloadRequest } from 'payload'
 
-import { AppError, isAppError } from '@/services/errors/app-error'
+import { AppError } from '@/services/errors/app-error'
+import { appErrorResponse } from '@/services/errors/error-response'
 import { renderTemplatePreview } from '@/services/templates/render-template-preview'
 import { sendTemplateTest } from '@/services/templates/send-template-test'
-
-const errorResponse = (error: unknown): Response => {
-  if (isAppError(error)) return Response.json({ errors: [{ message: error.message, code: error.code }] }, { status: error.status })
-  throw error
-}
 
 const readJSON = async (req: PayloadRequest): Promise<Record<string, unknown>> => {
   if (!req.json) return {}
@@ -44,7 +40,7 @@ export const previewTemplateEndpoint: Endpoint = {
       })
       return Response.json({ subject: preview.subject, html: preview.html, text: preview.text, contact: preview.contactLabel })
     } catch (error) {
-      return errorResponse(error)
+      return appErrorResponse(error)
     }
   },
 }
@@ -58,7 +54,7 @@ export const testSendTemplateEndpoint: Endpoint = {
       const result = await sendTemplateTest({ req, templateID: String(req.routeParams?.id) })
       return Response.json({ status: 'sent', ...result })
     } catch (error) {
-      return errorResponse(error)
+      return appErrorResponse(error)
     }
   },
 }

@@ -1,5 +1,5 @@
 import type { Payload } from 'payload'
-import type { PoolClient } from 'pg'
+import { dbPool } from '@/db/pool'
 
 import { hasOrgPermission, relationID } from '@/access/orgAccess'
 
@@ -37,8 +37,7 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
   const orgDoc = await payload.findByID({ collection: 'organizations', id: org, depth: 0, showHiddenFields: true })
   const snapshot = resolveSendingSettings(orgDoc)
 
-  const pool = (payload.db as unknown as { pool: { connect: () => Promise<PoolClient> } }).pool
-  const client = await pool.connect()
+  const client = await dbPool(payload).connect()
   let counts: { total: number; pending: number; excluded: number }
   try {
     await client.query('BEGIN')

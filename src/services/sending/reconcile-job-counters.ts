@@ -1,5 +1,5 @@
 import type { Payload } from 'payload'
-import type { PoolClient } from 'pg'
+import { dbPool } from '@/db/pool'
 
 /**
  * Sets every active job's counters to exactly what its recipient rows say, in one statement. The send
@@ -7,8 +7,7 @@ import type { PoolClient } from 'pg'
  * Returns how many jobs were corrected.
  */
 export const reconcileJobCounters = async (payload: Payload): Promise<number> => {
-  const pool = (payload.db as unknown as { pool: { connect: () => Promise<PoolClient> } }).pool
-  const client = await pool.connect()
+  const client = await dbPool(payload).connect()
   try {
     const result = await client.query(
       `UPDATE email_jobs j

@@ -1,0 +1,7 @@
+import { isAppError } from './app-error'
+
+/** The one mapping from a domain error to an HTTP answer for custom endpoints; anything else is rethrown. */
+export const appErrorResponse = (error: unknown): Response => {
+  if (isAppError(error)) return Response.json({ errors: [{ message: error.message, code: error.code }] }, { status: error.status })
+  throw error
+}
