@@ -8,6 +8,9 @@ import { launchBrowser, login, screenshot } from '../helpers/browser'
 const baseURL = inject('baseURL')
 
 const openNav = async (p: Page) => {
+  // The nav remembers its state; decide only once the page has hydrated, or a click closes it again.
+  await p.waitForLoadState('networkidle')
+  await p.waitForSelector('.nav-toggler', { timeout: 15_000 })
   if ((await p.locator('.nav--nav-open').count()) === 0) await p.click('.nav-toggler')
   await p.waitForSelector('.nav--nav-open', { timeout: 15_000 })
   await p.waitForTimeout(500) // let the slide-in transition finish before a screenshot
