@@ -5,6 +5,7 @@ import * as migration_20261126_014837_suppressions from './20261126_014837_suppr
 import * as migration_20261126_015055_email_jobs from './20261126_015055_email_jobs';
 import * as migration_20261126_015418_secret_inputs from './20261126_015418_secret_inputs';
 import * as migration_20261126_015821_jobs_queue from './20261126_015821_jobs_queue';
+import * as migration_20261126_021000_send_rate_slots from './20261126_021000_send_rate_slots';
 
 export const migrations = [
   {
@@ -41,5 +42,10 @@ export const migrations = [
     up: migration_20261126_015821_jobs_queue.up,
     down: migration_20261126_015821_jobs_queue.down,
     name: '20261126_015821_jobs_queue'
+  },
+  {
+    up: migration_20261126_021000_send_rate_slots.up,
+    down: migration_20261126_021000_send_rate_slots.down,
+    name: '20261126_021000_send_rate_slots'
   },
 ];
