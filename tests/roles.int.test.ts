@@ -116,6 +116,17 @@ describe('users', () => {
     expect(roles.status).toBe(200)
   })
 
+  it('malformed memberships get a 400, not a server error', async () => {
+    const admin = await loginAs('admin@demo.test')
+    const colleague = await makeUser(payload, [{ org: demo, roles: ['viewer'] }])
+    for (const orgs of [{ org: demo }, 'admin', [{ org: demo, roles: ['superuser'] }]]) {
+      const res = await admin.patch(`/users/${colleague.id}`, { orgs })
+      expect(res.status, JSON.stringify(orgs)).toBe(400)
+    }
+    const after = await payload.findByID({ collection: 'users', id: colleague.id, depth: 0 })
+    expect(after.orgs?.[0]?.roles).toEqual(['viewer'])
+  })
+
   it('a super admin may do anything, in every org', async () => {
     const superClient = await loginAs('super@demo.test')
     const orgs = await superClient.get('/organizations')

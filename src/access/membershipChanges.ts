@@ -8,12 +8,18 @@ type UserShape = {
   password?: null | string
 }
 
+// Payload accepts a single value for a hasMany select; read it the same way.
+const rolesOf = (roles: unknown): string[] =>
+  Array.isArray(roles) ? roles.filter((r) => typeof r === 'string') : typeof roles === 'string' ? [roles] : []
+
 const rolesByOrg = (orgs: null | OrgMembership[] | undefined): Map<string, string> => {
   const map = new Map<string, string[]>()
-  for (const row of orgs ?? []) {
+  // Only well-formed rows count here; Payload's own validation refuses the rest with a field error.
+  for (const row of Array.isArray(orgs) ? orgs : []) {
+    if (!row || typeof row !== 'object') continue
     const id = relationID(row.org)
     if (id === undefined) continue
-    map.set(String(id), [...(map.get(String(id)) ?? []), ...(row.roles ?? [])])
+    map.set(String(id), [...(map.get(String(id)) ?? []), ...rolesOf(row.roles)])
   }
   return new Map([...map].map(([id, roles]) => [id, [...new Set(roles)].sort().join(',')]))
 }
@@ -43,7 +49,7 @@ export const membershipChangeViolation = ({
   operation: 'create' | 'update'
 }): null | string => {
   if (isSuperAdmin(actor)) return null
-  if (operation === 'create' && (after.orgs ?? []).length === 0) {
+  if (operation === 'create' && !(Array.isArray(after.orgs) && after.orgs.length > 0)) {
     return 'A new user must belong to at least one organisation you administer.'
   }
   const forbidden = changedMembershipOrgs(before, after).filter((org) => !hasOrgPermission(actor, org, 'users.manage'))

@@ -123,7 +123,7 @@ export const planTemplateChange = ({
           audit: { action: 'template.approve', summary: 'Approved' },
         }
       }
-      const reason = data.rejectionReason?.trim()
+      const reason = typeof data.rejectionReason === 'string' ? data.rejectionReason.trim() : ''
       if (!reason) throw new AppError('INVALID_INPUT', 'Say why the template is rejected (rejectionReason).', { field: 'rejectionReason' })
       return {
         patch: { status: 'rejected', ...cleared, rejectedAt: at, rejectedBy: actor.id, rejectionReason: reason.slice(0, 1000) },
