@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import { relationID } from '@/access/orgAccess'
-import type { EmailTemplate } from '@/payload-types'
+import type { EmailTemplate, Organization } from '@/payload-types'
 
 import { AppError } from '../errors/app-error'
 import { buildUnsubscribeUrl } from '../unsubscribe/build-unsubscribe-url'
@@ -22,7 +22,7 @@ export type PreviewInput = {
   recipient?: { email: string; firstName?: string; lastName?: string }
 }
 
-export type Preview = RenderedEmail & { template: EmailTemplate; contactLabel: string }
+export type Preview = RenderedEmail & { template: EmailTemplate; org: Organization; contactLabel: string }
 
 /** Renders a template as the user may see it: every read goes through access control. */
 export const renderTemplatePreview = async ({ payload, user, templateID, contactID, content, recipient }: PreviewInput): Promise<Preview> => {
@@ -60,5 +60,5 @@ export const renderTemplatePreview = async ({ payload, user, templateID, contact
     org,
     unsubscribeUrl: buildUnsubscribeUrl({ fromAddress: 'unsubscribe@localhost', token: 'preview' }),
   })
-  return { ...renderTemplate(source, variables), template, contactLabel }
+  return { ...renderTemplate(source, variables), template, org, contactLabel }
 }

@@ -1,10 +1,11 @@
 import type { PayloadRequest } from 'payload'
 
 import { hasOrgPermission, relationID } from '@/access/orgAccess'
-import { createEnvEmailTransport, defaultFromAddress, EmailSendError } from '@/integrations/email'
+import { createEnvEmailTransport, EmailSendError } from '@/integrations/email'
 
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
+import { resolveSendingSettings } from '../sending/resolve-sending-settings'
 import { renderTemplatePreview } from './render-template-preview'
 
 const MAX_TESTS_PER_WINDOW = 10
@@ -48,9 +49,12 @@ export const sendTemplateTest = async ({ req, templateID }: { req: PayloadReques
   }
   const transport = createEnvEmailTransport()
   if (!transport) throw new AppError('INVALID_INPUT', 'No mail server is configured (set SMTP_HOST), so a test cannot be sent.')
+  // The test carries the org's own sender identity (its settings, else the environment's).
+  const identity = resolveSendingSettings(preview.org)
   try {
     const result = await transport.send({
-      from: defaultFromAddress(),
+      from: { address: identity.fromAddress, name: identity.fromName },
+      replyTo: identity.replyTo ?? undefined,
       to: email,
       subject: `[TEST] ${preview.subject}`,
       html: preview.html,
