@@ -276,3 +276,29 @@ describe('preview and test send', () => {
     expect((await outsider.post(`/email-templates/${tpl.id}/test-send`)).status).toBe(404)
   })
 })
+
+describe('system writes that bypass the workflow', () => {
+  it('do not leak the bypass into later writes of the same request', async () => {
+    const { createLocalReq } = await import('payload')
+    const user = (await payload.find({ collection: 'users', where: { email: { equals: 'sender@demo.test' } } })).docs[0]!
+    const req = await createLocalReq({ user: { ...user, collection: 'users' } as never }, payload)
+    const a = await createDraft(sender)
+    const approved = await payload.create({
+      collection: 'email-templates',
+      data: { org: demo, name: unique('appr'), subject: 's', html: BODY, status: 'approved' },
+    })
+    // moving the default flag runs a workflow-bypassing system update inside this request…
+    await payload.update({ collection: 'email-templates', id: a.id, data: { isDefault: true }, req, user, overrideAccess: false })
+    // …and a content change later in the same request still goes through the workflow
+    const edited = await payload.update({
+      collection: 'email-templates',
+      id: approved.id,
+      data: { subject: 'Changed' },
+      req,
+      user,
+      overrideAccess: false,
+    })
+    expect(edited.status).toBe('draft')
+    expect(req.context.skipWorkflow).toBeUndefined()
+  })
+})

@@ -2,6 +2,8 @@ import type { Payload, PayloadRequest } from 'payload'
 
 import type { Organization } from '@/payload-types'
 
+import { withoutWorkflow } from './without-workflow'
+
 export const DEFAULT_TEMPLATE = {
   name: 'Default template',
   subject: 'News from {{org_name}}',
@@ -41,20 +43,22 @@ export const ensureDefaultTemplate = async ({
     depth: 0,
   })
   const firstAdmin = admins.docs.find((u) => u.orgs?.some((m) => m.org === org.id && m.roles.includes('admin')))
-  await payload.create({
-    collection: 'email-templates',
-    req,
-    context: { skipWorkflow: true },
-    data: {
-      ...DEFAULT_TEMPLATE,
-      org: org.id,
-      isDefault: true,
-      status: 'approved',
-      approvedBy: firstAdmin?.id ?? null,
-      approvedByLabel: firstAdmin ? firstAdmin.email : 'system (default template seeder)',
-      approvedAt: new Date().toISOString(),
-    },
-  })
+  await withoutWorkflow(req, (context) =>
+    payload.create({
+      collection: 'email-templates',
+      req,
+      context,
+      data: {
+        ...DEFAULT_TEMPLATE,
+        org: org.id,
+        isDefault: true,
+        status: 'approved',
+        approvedBy: firstAdmin?.id ?? null,
+        approvedByLabel: firstAdmin ? firstAdmin.email : 'system (default template seeder)',
+        approvedAt: new Date().toISOString(),
+      },
+    }),
+  )
   return 'created'
 }
 

@@ -7,7 +7,8 @@ import { planTemplateChange, type TemplateChangePlan } from '@/services/template
 const WORKFLOW_FIELDS = ['approvedAt', 'approvedBy', 'rejectedAt', 'rejectedBy', 'rejectionReason', 'submittedAt', 'submittedBy'] as const
 
 // The decision is made before the write and recorded after it, in the same request and transaction.
-// (A value put on `context` in beforeChange was gone by afterChange on this versioned collection.)
+// (Not via `context`: any nested Local API call given `req` replaces `req.context` with a copy, so a
+// value set in beforeChange is not seen by afterChange.)
 const pendingAudits = new WeakMap<object, NonNullable<TemplateChangePlan['audit']>>()
 
 /** Decides status and approval fields on every write, whatever the API; see planTemplateChange. */
