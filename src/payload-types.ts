@@ -116,6 +116,8 @@ export interface Config {
   user: User;
   jobs: {
     tasks: {
+      sendEmailJob: TaskSendEmailJob;
+      sweepEmailJobs: TaskSweepEmailJobs;
       reconcileJobCounters: TaskReconcileJobCounters;
       inline: {
         input: unknown;
@@ -442,6 +444,9 @@ export interface AuditLog {
     | 'settings.change'
     | 'job.queue'
     | 'job.cancel'
+    | 'job.pause'
+    | 'job.resume'
+    | 'job.resend_unknown'
     | 'job.complete'
     | 'suppression.create'
     | 'suppression.lift';
@@ -533,7 +538,7 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'reconcileJobCounters';
+        taskSlug: 'inline' | 'sendEmailJob' | 'sweepEmailJobs' | 'reconcileJobCounters';
         taskID: string;
         input?:
           | {
@@ -566,7 +571,7 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'reconcileJobCounters') | null;
+  taskSlug?: ('inline' | 'sendEmailJob' | 'sweepEmailJobs' | 'reconcileJobCounters') | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -987,6 +992,33 @@ export interface CollectionsWidget {
     [k: string]: unknown;
   };
   width: 'full';
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSendEmailJob".
+ */
+export interface TaskSendEmailJob {
+  input: {
+    jobID: number;
+  };
+  output: {
+    sent: number;
+    failed: number;
+    stop: string;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSweepEmailJobs".
+ */
+export interface TaskSweepEmailJobs {
+  input?: unknown;
+  output: {
+    expired: number;
+    freedTriggers: number;
+    finalized: number;
+    triggered: number;
+  };
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 import { beforeAll, describe, expect, it } from 'vitest'
 
-import { claimNextBatch, expireStaleLeases } from '@/services/sending/claim-next-batch'
+import { claimNextBatch, expireStaleLeases, releaseClaims } from '@/services/sending/claim-next-batch'
 
 import { type ApiClient, findOrgID, getTestPayload, loginAs } from './helpers/app'
 import { unique } from './helpers/fixtures'
@@ -23,6 +23,8 @@ const queuedJob = async (count: number): Promise<number> => {
   const job = await sender.post('/email-jobs', { name: prefix, org: demo, template: template.id, contacts: rows.map((r: { id: number }) => r.id) })
   expect(job.status).toBe(201)
   expect((await sender.post(`/email-jobs/${job.body.doc.id}/queue`)).status).toBe(200)
+  // Claims are handed out only while a job is sending (a worker moves it there on its first step).
+  await pool.query(`UPDATE email_jobs SET status = 'sending' WHERE id = $1`, [job.body.doc.id])
   return job.body.doc.id
 }
 
@@ -55,7 +57,24 @@ describe('claimNextBatch', () => {
     const status = Object.fromEntries(rows.docs.map((r) => [r.id, r]))
     for (const r of dying) expect(status[r.id]).toEqual(expect.objectContaining({ status: 'unknown', lastError: expect.stringMatching(/may or may not/) }))
     for (const r of alive) expect(status[r.id]!.status).toBe('sending')
+    // The job's counters move in the same statement: 3 in flight became unknown.
+    const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0 })
+    expect({ pending: job.pending, unknown: job.unknown }).toEqual({ pending: 3, unknown: 3 })
     // unknown recipients are not claimable again
     expect(await claimNextBatch({ payload, jobID, limit: 10, leaseSeconds: 60 })).toEqual([])
+  })
+
+  it('hands out nothing unless the job is sending, and released claims come back uncounted', async () => {
+    const jobID = await queuedJob(5)
+    const pool = (payload.db as any).pool
+    await pool.query(`UPDATE email_jobs SET status = 'paused' WHERE id = $1`, [jobID])
+    expect(await claimNextBatch({ payload, jobID, limit: 5, leaseSeconds: 60 })).toEqual([])
+    await pool.query(`UPDATE email_jobs SET status = 'sending' WHERE id = $1`, [jobID])
+    const claimed = await claimNextBatch({ payload, jobID, limit: 5, leaseSeconds: 60 })
+    expect(claimed.map((r) => r.attempts)).toEqual([1, 1, 1, 1, 1])
+    await releaseClaims({ payload, recipients: claimed.slice(2) })
+    const again = await claimNextBatch({ payload, jobID, limit: 5, leaseSeconds: 60 })
+    expect(again.map((r) => r.id)).toEqual(claimed.slice(2).map((r) => r.id))
+    expect(again.every((r) => r.attempts === 1)).toBe(true)
   })
 })

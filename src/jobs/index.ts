@@ -1,6 +1,8 @@
 import type { JobsConfig } from 'payload'
 
 import { reconcileJobCountersTask } from './reconcile-job-counters'
+import { sendEmailJobTask } from './send-email-job'
+import { sweepEmailJobsTask } from './sweep-email-jobs'
 
 /**
  * Payload's jobs queue is a trigger, not a lock: every task calls an idempotent service, and
@@ -8,6 +10,6 @@ import { reconcileJobCountersTask } from './reconcile-job-counters'
  * `npm run worker` runs the queues; in development the app runs them itself.
  */
 export const jobs: JobsConfig = {
-  tasks: [reconcileJobCountersTask],
-  autoRun: process.env.NODE_ENV === 'development' ? [{ cron: '*/15 * * * * *', allQueues: true }] : [],
+  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask],
+  autoRun: process.env.NODE_ENV === 'development' ? [{ cron: '*/5 * * * * *', allQueues: true }] : [],
 }

@@ -6,6 +6,7 @@ import * as migration_20261126_015055_email_jobs from './20261126_015055_email_j
 import * as migration_20261126_015418_secret_inputs from './20261126_015418_secret_inputs';
 import * as migration_20261126_015821_jobs_queue from './20261126_015821_jobs_queue';
 import * as migration_20261126_021000_send_rate_slots from './20261126_021000_send_rate_slots';
+import * as migration_20261126_032505_send_pipeline from './20261126_032505_send_pipeline';
 
 export const migrations = [
   {
@@ -41,11 +42,16 @@ export const migrations = [
   {
     up: migration_20261126_015821_jobs_queue.up,
     down: migration_20261126_015821_jobs_queue.down,
-    name: '20261126_015821_jobs_queue'
+    name: '20261126_015821_jobs_queue',
   },
   {
     up: migration_20261126_021000_send_rate_slots.up,
     down: migration_20261126_021000_send_rate_slots.down,
-    name: '20261126_021000_send_rate_slots'
+    name: '20261126_021000_send_rate_slots',
+  },
+  {
+    up: migration_20261126_032505_send_pipeline.up,
+    down: migration_20261126_032505_send_pipeline.down,
+    name: '20261126_032505_send_pipeline'
   },
 ];

@@ -1,6 +1,7 @@
 import type { Endpoint } from 'payload'
 
 import { appErrorResponse } from '@/services/errors/error-response'
+import { changeEmailJobState, JOB_ACTIONS } from '@/services/sending/change-email-job-state'
 import { queueEmailJob } from '@/services/sending/queue-email-job'
 
 /** POST /api/email-jobs/:id/queue */
@@ -16,3 +17,16 @@ export const queueEmailJobEndpoint: Endpoint = {
     }
   },
 }
+
+/** POST /api/email-jobs/:id/cancel | pause | resume | resend-unknown */
+export const jobStateEndpoints: Endpoint[] = JOB_ACTIONS.map((action) => ({
+  path: `/:id/${action}`,
+  method: 'post',
+  handler: async (req) => {
+    try {
+      return Response.json(await changeEmailJobState({ payload: req.payload, req, jobID: String(req.routeParams?.id), action }))
+    } catch (error) {
+      return appErrorResponse(error)
+    }
+  },
+}))

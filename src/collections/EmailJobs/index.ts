@@ -3,7 +3,7 @@ import type { CollectionConfig, Field, FieldAccess, PayloadRequest } from 'paylo
 import { orgCreate, orgScoped, relationID } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 
-import { queueEmailJobEndpoint } from './endpoints'
+import { jobStateEndpoints, queueEmailJobEndpoint } from './endpoints'
 import { keepQueuedJobsFrozen } from './hooks'
 
 export const JOB_STATUSES = ['draft', 'queued', 'sending', 'paused', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const
@@ -34,7 +34,7 @@ export const EmailJobs: CollectionConfig = {
     delete: orgScoped('jobs.queue'),
   },
   hooks: { beforeChange: [enforceOrgPermission('jobs.queue'), keepQueuedJobsFrozen] },
-  endpoints: [queueEmailJobEndpoint],
+  endpoints: [queueEmailJobEndpoint, ...jobStateEndpoints],
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 150 },
     {

@@ -10,6 +10,12 @@ export type OutgoingEmail = {
   attachments?: { filename: string; content: Buffer; contentType?: string }[]
   /** Our own id for the message (recipient id), echoed back by providers that support it. */
   reference?: string
+  /**
+   * html, text and subject contain these keys; each is replaced by its value for this recipient.
+   * Lets a provider send one shared body to many recipients (SendGrid personalizations); the SMTP
+   * transport applies them locally before sending.
+   */
+  substitutions?: Record<string, string>
 }
 
 export type SendResult = { providerMessageID: string | null }
@@ -26,9 +32,15 @@ export class EmailSendError extends Error {
   }
 }
 
+/** The outcome of one message of a batch: a batch never throws, each message succeeds or fails on its own. */
+export type BatchResult = { ok: true; providerMessageID: string | null } | { ok: false; error: EmailSendError }
+
 export type EmailTransport = {
   readonly kind: 'smtp' | 'sendgrid'
+  /** Sends one message; throws an EmailSendError when it fails. */
   send: (message: OutgoingEmail) => Promise<SendResult>
+  /** Sends many messages; resolves with one result per message, in the order given, and never rejects. */
+  sendBatch: (messages: OutgoingEmail[]) => Promise<BatchResult[]>
   close: () => Promise<void>
 }
 

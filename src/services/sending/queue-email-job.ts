@@ -1,10 +1,12 @@
 import type { Payload } from 'payload'
-import { dbPool } from '@/db/pool'
 
 import { hasOrgPermission, relationID } from '@/access/orgAccess'
+import { dbPool } from '@/db/pool'
 
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
+import { ensureSendTrigger } from './ensure-send-trigger'
+import type { JobSnapshot } from './load-send-context'
 import { resolveSendingSettings } from './resolve-sending-settings'
 
 type User = NonNullable<Parameters<Payload['find']>[0]['user']>
@@ -35,7 +37,11 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
   if (!job.contacts?.length) throw new AppError('INVALID_INPUT', 'Choose at least one recipient before queueing.')
   // Reads the org's stored settings (secrets stay encrypted and out of the snapshot).
   const orgDoc = await payload.findByID({ collection: 'organizations', id: org, depth: 0, showHiddenFields: true })
-  const snapshot = resolveSendingSettings(orgDoc)
+  // The approved content is part of the snapshot: a later edit of the template never changes what this job sends.
+  const snapshot: JobSnapshot = {
+    ...resolveSendingSettings(orgDoc),
+    template: { id: template.id, name: template.name, subject: template.subject, html: template.html, text: template.text, footer: template.footer },
+  }
 
   const client = await dbPool(payload).connect()
   let counts: { total: number; pending: number; excluded: number }
@@ -88,5 +94,6 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
     target: { collection: 'email-jobs', id: job.id },
     summary: `Queued "${job.name}": ${counts.total} recipients, ${counts.excluded} excluded`,
   })
+  await ensureSendTrigger({ payload, jobID: job.id })
   return { jobID: job.id, ...counts }
 }

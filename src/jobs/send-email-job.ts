@@ -1,0 +1,38 @@
+import type { TaskConfig } from 'payload'
+
+import { ensureSendTrigger, SEND_QUEUE, SEND_TASK } from '@/services/sending/ensure-send-trigger'
+import { runEmailJob } from '@/services/sending/run-email-job'
+
+const envNumber = (name: string, fallback: number) => {
+  const value = Number(process.env[name])
+  return Number.isFinite(value) && value > 0 ? value : fallback
+}
+
+/**
+ * A trigger for one email job: sends for up to EMAIL_RUN_SECONDS (default 20) with
+ * EMAIL_WORKER_CONCURRENCY batch loops (default 2), then hands over to a follow-up trigger if work
+ * remains. Running it twice, or on two workers at once, never sends anything twice.
+ */
+export const sendEmailJobTask: TaskConfig<{ input: { jobID: number }; output: { sent: number; failed: number; stop: string } }> = {
+  slug: SEND_TASK,
+  retries: 0,
+  inputSchema: [{ name: 'jobID', type: 'number', required: true }],
+  outputSchema: [
+    { name: 'sent', type: 'number', required: true },
+    { name: 'failed', type: 'number', required: true },
+    { name: 'stop', type: 'text', required: true },
+  ],
+  handler: async ({ input, req }) => {
+    const report = await runEmailJob({
+      payload: req.payload,
+      jobID: input.jobID,
+      deadlineMs: Date.now() + envNumber('EMAIL_RUN_SECONDS', 20) * 1000,
+      concurrency: envNumber('EMAIL_WORKER_CONCURRENCY', 2),
+      leaseSeconds: envNumber('EMAIL_LEASE_SECONDS', 60),
+    })
+    if (report.again) await ensureSendTrigger({ payload: req.payload, jobID: input.jobID, waitUntil: report.again })
+    return { output: { sent: report.sent, failed: report.failed, stop: report.stop } }
+  },
+}
+
+export { SEND_QUEUE }

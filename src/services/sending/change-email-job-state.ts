@@ -1,0 +1,100 @@
+import type { Payload, PayloadRequest } from 'payload'
+
+import { hasOrgPermission, relationID } from '@/access/orgAccess'
+import { dbPool } from '@/db/pool'
+
+import { recordAudit } from '../audit/record-audit'
+import { AppError } from '../errors/app-error'
+import { ensureSendTrigger } from './ensure-send-trigger'
+
+export const JOB_ACTIONS = ['cancel', 'pause', 'resume', 'resend-unknown'] as const
+export type JobAction = (typeof JOB_ACTIONS)[number]
+
+type Transition = { from: string[]; verb: string }
+const TRANSITIONS: Record<JobAction, Transition> = {
+  cancel: { from: ['queued', 'sending', 'paused'], verb: 'cancelled' },
+  pause: { from: ['queued', 'sending'], verb: 'paused' },
+  resume: { from: ['paused'], verb: 'resumed' },
+  'resend-unknown': { from: ['sending', 'paused', 'completed', 'completed_with_errors', 'failed'], verb: 'queued again' },
+}
+
+const AUDIT_ACTION = { cancel: 'job.cancel', pause: 'job.pause', resume: 'job.resume', 'resend-unknown': 'job.resend_unknown' } as const
+
+export type JobStateResult = { jobID: number; status: string; requeued?: number }
+
+/**
+ * A person's decision about a running job, checked and applied atomically:
+ * - cancel: no further message is claimed (the batch already in flight finishes); pending rows stay for the record;
+ * - pause / resume: claims stop, then continue where they left off;
+ * - resend-unknown: recipients whose outcome is unknown (their worker died mid-send) go back to pending,
+ *   and the job sends again. Only a person decides this, because they may receive the message twice.
+ * Each is audited; a state that does not allow the action is a 409 with the reason.
+ */
+export const changeEmailJobState = async ({
+  payload,
+  req,
+  jobID,
+  action,
+}: {
+  payload: Payload
+  req: PayloadRequest
+  jobID: number | string
+  action: JobAction
+}): Promise<JobStateResult> => {
+  const user = req.user
+  if (!user) throw new AppError('UNAUTHORIZED', 'Log in to change an email job.')
+  const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0, user, overrideAccess: false }).catch(() => null)
+  if (!job) throw new AppError('NOT_FOUND', 'No such email job, or you cannot see it.')
+  const org = relationID(job.org)!
+  if (!hasOrgPermission(user, org, 'jobs.cancel')) throw new AppError('FORBIDDEN', 'Your role cannot cancel, pause or resume email jobs.')
+  const transition = TRANSITIONS[action]
+  const refuse = (status: string) =>
+    new AppError('CONFLICT', `This job is ${status.replace(/_/g, ' ')}, so it cannot be ${transition.verb}${action === 'resend-unknown' ? '' : ' now'}.`)
+  if (!transition.from.includes(job.status)) throw refuse(job.status)
+
+  const client = await dbPool(payload).connect()
+  let status: string
+  let requeued: number | undefined
+  try {
+    await client.query('BEGIN')
+    const { rows } = await client.query<{ status: string }>('SELECT status::text FROM email_jobs WHERE id = $1 FOR UPDATE', [job.id])
+    const current = rows[0]?.status ?? 'missing'
+    if (!transition.from.includes(current)) throw refuse(current)
+    if (action === 'resend-unknown') {
+      const moved = await client.query(
+        `UPDATE email_recipients SET status = 'pending', next_attempt_at = NULL, last_error = NULL, updated_at = now()
+          WHERE job_id = $1 AND status = 'unknown'`,
+        [job.id],
+      )
+      requeued = moved.rowCount ?? 0
+      if (!requeued) throw new AppError('CONFLICT', 'No recipient of this job has an unknown outcome.')
+      status = current === 'paused' ? 'paused' : 'sending'
+      await client.query(
+        `UPDATE email_jobs SET status = $2::enum_email_jobs_status, pending = pending + $3, unknown = unknown - $3,
+                completed_at = NULL, updated_at = now() WHERE id = $1`,
+        [job.id, status, requeued],
+      )
+    } else {
+      status = action === 'cancel' ? 'cancelled' : action === 'pause' ? 'paused' : 'sending'
+      await client.query(
+        `UPDATE email_jobs SET status = $2::enum_email_jobs_status, updated_at = now(),
+                completed_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE completed_at END WHERE id = $1`,
+        [job.id, status],
+      )
+    }
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    client.release()
+  }
+  await recordAudit(req, {
+    action: AUDIT_ACTION[action],
+    org,
+    target: { collection: 'email-jobs', id: job.id },
+    summary: `"${job.name}" ${transition.verb}${requeued !== undefined ? `: ${requeued} recipients with an unknown outcome will be sent again` : ''}`,
+  })
+  if (status === 'sending') await ensureSendTrigger({ payload, jobID: job.id })
+  return { jobID: job.id, status, ...(requeued !== undefined ? { requeued } : {}) }
+}

@@ -1,0 +1,69 @@
+import { createLocalReq, type Payload } from 'payload'
+
+import { dbPool } from '@/db/pool'
+
+import { recordAudit } from '../audit/record-audit'
+import { sendJobAlert } from './send-job-alert'
+
+export type FinishedJob = {
+  id: number
+  org: number
+  name: string
+  status: 'completed' | 'completed_with_errors' | 'failed'
+  total: number
+  sent: number
+  failed: number
+  excluded: number
+  unknown: number
+}
+
+/** More than this share of failures among the recipients actually tried is worth a person's attention. */
+export const ALERT_FAILURE_SHARE = 0.05
+
+/**
+ * Ends a `sending` job once no recipient is pending or in flight: counters are set from the rows, and
+ * the status is `failed` (nothing went out and something failed), `completed_with_errors` (any failed
+ * or unknown) or `completed`. The update is conditional, so exactly one caller finalises a job; that
+ * caller records the audit entry and sends the alert. Returns null when the job is not finished.
+ */
+export const finalizeEmailJob = async ({ payload, jobID }: { payload: Payload; jobID: number }): Promise<FinishedJob | null> => {
+  const client = await dbPool(payload).connect()
+  let job: FinishedJob | undefined
+  try {
+    const { rows } = await client.query<FinishedJob>(
+      `WITH c AS (
+         SELECT count(*)::int AS total,
+                count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
+                count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
+                count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                count(*) FILTER (WHERE status = 'excluded')::int AS excluded,
+                count(*) FILTER (WHERE status = 'unknown')::int AS unknown,
+                count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS active
+           FROM email_recipients WHERE job_id = $1)
+       UPDATE email_jobs j
+          SET status = (CASE WHEN c.sent = 0 AND c.failed > 0 THEN 'failed'
+                             WHEN c.failed > 0 OR c.unknown > 0 THEN 'completed_with_errors'
+                             ELSE 'completed' END)::enum_email_jobs_status,
+              total = c.total, pending = 0, sent = c.sent, delivered = c.delivered, failed = c.failed,
+              excluded = c.excluded, unknown = c.unknown, completed_at = now(), updated_at = now()
+         FROM c
+        WHERE j.id = $1 AND j.status = 'sending' AND c.active = 0
+        RETURNING j.id, j.org_id AS org, j.name, j.status::text AS status, c.total, c.sent, c.failed, c.excluded, c.unknown`,
+      [jobID],
+    )
+    job = rows[0]
+  } finally {
+    client.release()
+  }
+  if (!job) return null
+  const summary = `"${job.name}" ended ${job.status.replace(/_/g, ' ')}: ${job.sent} sent, ${job.failed} failed, ${job.excluded} excluded, ${job.unknown} unknown of ${job.total}`
+  const req = await createLocalReq({}, payload)
+  await recordAudit(req, { action: 'job.complete', org: job.org, target: { collection: 'email-jobs', id: job.id }, summary })
+  const tried = job.total - job.excluded
+  if (job.status === 'failed' || (tried > 0 && job.failed / tried > ALERT_FAILURE_SHARE)) {
+    await sendJobAlert({ payload, job, summary }).catch((error: unknown) =>
+      payload.logger.error({ err: error, jobID: job.id }, 'Could not send the job alert email'),
+    )
+  }
+  return job
+}

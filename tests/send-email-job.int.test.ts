@@ -1,0 +1,232 @@
+import type { Payload } from 'payload'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { closeOrgTransports, getOrgTransport } from '@/services/sending/get-org-transport'
+import { claimNextBatch } from '@/services/sending/claim-next-batch'
+import { loadSendContext } from '@/services/sending/load-send-context'
+import { runEmailJob } from '@/services/sending/run-email-job'
+import { sendNextBatch } from '@/services/sending/send-next-batch'
+import { sweepEmailJobs } from '@/services/sending/sweep-email-jobs'
+import { verifyUnsubscribeToken } from '@/services/unsubscribe/unsubscribe-token'
+
+import { type SmtpSink, startSmtpSink } from './fakes/smtp-sink'
+import { getTestPayload, loginAs } from './helpers/app'
+import { makeMedia } from './helpers/fixtures'
+import { countersAndRows, makeRecipients, makeSendingOrg, queueJob, runTriggersUntilDone } from './helpers/send-fixtures'
+import { TEST_ENV } from './helpers/test-env'
+
+let payload: Payload
+let sink: SmtpSink
+let pool: any
+const savedEnv = { ...process.env }
+
+const smtpTo = (port: number) => ({ provider: 'smtp' as const, smtpHost: '127.0.0.1', smtpPort: port, batchDelaySeconds: 0, retryDelaySeconds: 1, maxRetries: 2 })
+const recipientsOf = async (jobID: number) => {
+  const { docs } = await payload.find({ collection: 'email-recipients', where: { job: { equals: jobID } }, depth: 0, limit: 0, pagination: false, sort: 'id' })
+  return docs
+}
+const deliveriesTo = (address: string) => sink.messages.filter((m) => m.to.includes(address))
+
+beforeAll(async () => {
+  payload = await getTestPayload()
+  pool = (payload.db as any).pool
+  sink = await startSmtpSink()
+  Object.assign(process.env, { EMAIL_RUN_SECONDS: '15', ALERTS_EMAIL_TO: 'ops@outpost.test', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port) })
+})
+afterAll(async () => {
+  for (const key of ['EMAIL_RUN_SECONDS', 'ALERTS_EMAIL_TO', 'SMTP_HOST', 'SMTP_PORT']) {
+    if (savedEnv[key] === undefined) delete process.env[key]
+    else process.env[key] = savedEnv[key]
+  }
+  await closeOrgTransports()
+  await sink.close()
+})
+
+describe('sending a job over SMTP through Payload’s jobs queue', () => {
+  it('sends each address once with headers and attachments; retries, fails, excludes; counts, audits and alerts', async () => {
+    const fixture = await makeSendingOrg(payload, smtpTo(sink.port))
+    const contacts = await makeRecipients(payload, fixture.org, 8)
+    const [ok1, , , , flaky, down, refused, suppressedLate] = contacts.map((c) => c.email) as string[]
+    const suppressedEarly = contacts[2]!.email
+    await payload.create({ collection: 'suppressions', data: { org: fixture.org, address: suppressedEarly, reason: 'bounce', channel: 'email', status: 'active' } })
+    const attempts = new Map<string, number[]>()
+    sink.setRecipientRule((address) => {
+      attempts.set(address, [...(attempts.get(address) ?? []), Date.now()])
+      const tries = attempts.get(address)!.length
+      if (address === flaky && tries === 1) return { code: 451, message: 'Greylisted, try again later' }
+      if (address === down) return { code: 421, message: 'Service not available' }
+      if (address === refused) return { code: 550, message: 'No such user here' }
+      return null
+    })
+    const media = await makeMedia(payload, fixture.org)
+    const jobID = await queueJob(fixture, contacts.map((c) => c.id), { attachments: [media.id] })
+    // Later edits of the template never change what a queued job sends.
+    await payload.update({ collection: 'email-templates', id: fixture.template, data: { subject: 'Edited after queueing' } })
+    // An unsubscribe that arrives after queueing (but before its message) is honoured.
+    await payload.create({ collection: 'suppressions', data: { org: fixture.org, address: suppressedLate, reason: 'unsubscribe', channel: 'email', status: 'active' } })
+
+    expect(await runTriggersUntilDone(payload, jobID)).toBe('completed_with_errors')
+
+    const rows = Object.fromEntries((await recipientsOf(jobID)).map((r) => [r.email, r]))
+    expect(rows[ok1]).toEqual(expect.objectContaining({ status: 'sent', attempts: 1, lastError: null, providerMessageID: expect.any(String) }))
+    expect(rows[flaky]).toEqual(expect.objectContaining({ status: 'sent', attempts: 2 }))
+    expect(rows[down]).toEqual(expect.objectContaining({ status: 'failed', attempts: 3, providerCode: '421' }))
+    expect(rows[down]!.lastError).toMatch(/try again later.*Gave up after 3 attempts/)
+    expect(rows[refused]).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, providerCode: '550' }))
+    expect(rows[refused]!.lastError).toMatch(/refused the message permanently.*No such user/)
+    expect(rows[suppressedEarly]).toEqual(expect.objectContaining({ status: 'excluded', excludedReason: 'bounce', attempts: 0 }))
+    expect(rows[suppressedLate]).toEqual(expect.objectContaining({ status: 'excluded', excludedReason: 'unsubscribe' }))
+
+    // Backoff: the retries of the failing address waited about 1 s, then about 2 s.
+    const times = attempts.get(down)!
+    expect(times).toHaveLength(3)
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900)
+    expect(times[2]! - times[1]!).toBeGreaterThanOrEqual(1900)
+
+    // Every sent address arrived exactly once, rendered from the snapshot, with both unsubscribe headers and the attachment.
+    const sentAddresses = Object.values(rows).filter((r) => r.status === 'sent').map((r) => r.email)
+    expect(sentAddresses).toHaveLength(4)
+    for (const address of sentAddresses) expect(deliveriesTo(address)).toHaveLength(1)
+    for (const address of [suppressedEarly, suppressedLate, refused, down]) expect(deliveriesTo(address)).toHaveLength(0)
+    const message = deliveriesTo(ok1)[0]!.parsed
+    expect(message.subject).toBe('Hello First1')
+    const header = (name: string) => message.headerLines.find((h) => h.key === name)?.line.replace(/\r?\n\s+/g, ' ') ?? ''
+    expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click')
+    const token = /\/api\/unsubscribe\/([^>]+)>/.exec(header('list-unsubscribe'))![1]!
+    expect(verifyUnsubscribeToken(decodeURIComponent(token), TEST_ENV.PAYLOAD_SECRET)).toEqual({ org: fixture.org, address: ok1, channel: 'email' })
+    expect(message.text).toContain('9 Sender Lane, Testville')
+    expect(message.attachments.map((a) => a.filename)).toEqual([media.filename])
+
+    // Counters are exactly what the rows say, and the completion is audited with the counts.
+    const { counters, rows: truth, job } = await countersAndRows(payload, jobID)
+    expect(counters).toEqual(truth)
+    expect(truth).toEqual({ total: 8, pending: 0, sent: 4, failed: 2, excluded: 2, unknown: 0 })
+    expect(job.completedAt).toBeTruthy()
+    const audit = await payload.find({ collection: 'audit-logs', where: { and: [{ action: { equals: 'job.complete' } }, { targetID: { equals: String(jobID) } }] } })
+    expect(audit.docs.map((d) => d.summary)).toEqual([expect.stringMatching(/completed with errors: 4 sent, 2 failed, 2 excluded, 0 unknown of 8/)])
+
+    // 2 failures of 6 tried is over 5 %: the operators hear about it.
+    const alert = sink.messages.filter((m) => m.to.includes('ops@outpost.test'))
+    expect(alert).toHaveLength(1)
+    expect(alert[0]!.parsed.subject).toMatch(/finished with failures/)
+    expect(alert[0]!.parsed.text).toMatch(/33\.3 % of the messages tried failed/)
+  })
+
+  it('a job where every message fails ends failed and alerts; a clean one completes without an alert', async () => {
+    sink.setRecipientRule((address) => (address.endsWith('@bounce.example') ? { code: 554, message: 'Rejected' } : null))
+    const fixture = await makeSendingOrg(payload, smtpTo(sink.port))
+    const bad = await makeRecipients(payload, fixture.org, 3, 'bounce.example')
+    const failing = await queueJob(fixture, bad.map((c) => c.id))
+    expect(await runTriggersUntilDone(payload, failing)).toBe('failed')
+    const alerts = () => sink.messages.filter((m) => m.to.includes('ops@outpost.test') && m.parsed.subject?.includes(String('failed:')))
+    expect(alerts().some((m) => m.parsed.text?.includes(`/admin/collections/email-jobs/${failing}`))).toBe(true)
+
+    const good = await makeRecipients(payload, fixture.org, 3)
+    const before = sink.messages.filter((m) => m.to.includes('ops@outpost.test')).length
+    const clean = await queueJob(fixture, good.map((c) => c.id))
+    expect(await runTriggersUntilDone(payload, clean)).toBe('completed')
+    expect(sink.messages.filter((m) => m.to.includes('ops@outpost.test')).length).toBe(before)
+    sink.setRecipientRule(null)
+  })
+
+  it('never exceeds the per-minute limit, even with several loops at once, and continues when the window moves', async () => {
+    sink.setRecipientRule(null)
+    const fixture = await makeSendingOrg(payload, { ...smtpTo(sink.port), perMinuteLimit: 5, batchSize: 3 })
+    const contacts = await makeRecipients(payload, fixture.org, 12)
+    const jobID = await queueJob(fixture, contacts.map((c) => c.id))
+    const runs = await Promise.all([0, 1].map(() => runEmailJob({ payload, jobID, deadlineMs: Date.now() + 1500, concurrency: 3 })))
+    expect(runs.every((r) => r.stop === 'waiting' && r.again!.getTime() > Date.now() + 50_000)).toBe(true)
+    let truth = (await countersAndRows(payload, jobID)).rows
+    expect(truth.sent).toBe(5)
+    expect(truth.pending).toBe(7)
+    // Claims beyond the limit went back untouched: nobody has used up an attempt without sending.
+    expect((await recipientsOf(jobID)).filter((r) => r.status === 'pending').every((r) => r.attempts === 0)).toBe(true)
+    // Let a minute pass for the ledger: the next window allows five more, no more.
+    await pool.query(`UPDATE send_rate_slots SET taken_at = taken_at - interval '61 seconds' WHERE key = $1`, [`org:${fixture.org}:email`])
+    await runEmailJob({ payload, jobID, deadlineMs: Date.now() + 1500, concurrency: 3 })
+    truth = (await countersAndRows(payload, jobID)).rows
+    expect(truth.sent).toBe(10)
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM send_rate_slots WHERE key = $1 AND taken_at > now() - interval '60 seconds'`, [`org:${fixture.org}:email`])
+    expect(rows[0].n).toBe(5)
+  })
+
+  it('cancel stops further sends at once; pause and resume continue where they left off', async () => {
+    sink.setRecipientRule(null)
+    const fixture = await makeSendingOrg(payload, { ...smtpTo(sink.port), batchSize: 2 })
+    const contacts = await makeRecipients(payload, fixture.org, 6)
+    const jobID = await queueJob(fixture, contacts.map((c) => c.id))
+    const context = await loadSendContext(payload, jobID)
+    expect((await sendNextBatch({ payload, context, transport: () => getOrgTransport(context) })).kind).toBe('sent')
+
+    // A viewer may not, another org's sender cannot even see it.
+    expect((await fixture.viewer.post(`/email-jobs/${jobID}/pause`)).status).toBe(403)
+    const stranger = await loginAs('sender@demo.test')
+    expect((await stranger.post(`/email-jobs/${jobID}/cancel`)).status).toBe(404)
+
+    const paused = await fixture.sender.post(`/email-jobs/${jobID}/pause`)
+    expect(paused.status, JSON.stringify(paused.body)).toBe(200)
+    expect(paused.body.status).toBe('paused')
+    expect(await sendNextBatch({ payload, context, transport: () => getOrgTransport(context) })).toEqual({ kind: 'inactive', status: 'paused' })
+    expect((await fixture.sender.post(`/email-jobs/${jobID}/pause`)).body.errors[0].message).toMatch(/is paused, so it cannot be paused/)
+
+    expect((await fixture.sender.post(`/email-jobs/${jobID}/resume`)).body.status).toBe('sending')
+    expect((await sendNextBatch({ payload, context, transport: () => getOrgTransport(context) })).kind).toBe('sent')
+
+    const cancelled = await fixture.sender.post(`/email-jobs/${jobID}/cancel`)
+    expect(cancelled.body.status).toBe('cancelled')
+    expect(await runEmailJob({ payload, jobID, deadlineMs: Date.now() + 1000 })).toEqual(expect.objectContaining({ stop: 'inactive', sent: 0 }))
+    const { rows } = await countersAndRows(payload, jobID)
+    expect(rows).toEqual(expect.objectContaining({ sent: 4, pending: 2 }))
+    expect((await fixture.sender.post(`/email-jobs/${jobID}/resume`)).status).toBe(409)
+    const audit = await payload.find({ collection: 'audit-logs', where: { and: [{ targetCollection: { equals: 'email-jobs' } }, { targetID: { equals: String(jobID) } }] }, sort: 'createdAt', limit: 20 })
+    expect(audit.docs.map((d) => d.action)).toEqual(['job.queue', 'job.pause', 'job.resume', 'job.cancel'])
+  })
+
+  it('a worker that dies mid-batch leaves unknown recipients (never resent); a person can resend them', async () => {
+    sink.setRecipientRule(null)
+    const fixture = await makeSendingOrg(payload, { ...smtpTo(sink.port), batchSize: 3 })
+    const contacts = await makeRecipients(payload, fixture.org, 5)
+    const jobID = await queueJob(fixture, contacts.map((c) => c.id))
+    await pool.query(`UPDATE email_jobs SET status = 'sending' WHERE id = $1`, [jobID])
+    // A worker claims three and dies: its lease runs out.
+    const lost = await claimNextBatch({ payload, jobID, limit: 3, leaseSeconds: 0 })
+    await new Promise((r) => setTimeout(r, 20))
+    const sweep = await sweepEmailJobs({ payload })
+    expect(sweep.expired).toBeGreaterThanOrEqual(1)
+    expect(await runTriggersUntilDone(payload, jobID)).toBe('completed_with_errors')
+    let state = await countersAndRows(payload, jobID)
+    expect(state.counters).toEqual(state.rows)
+    expect(state.rows).toEqual(expect.objectContaining({ sent: 2, unknown: 3 }))
+    for (const r of lost) expect(deliveriesTo(r.email)).toHaveLength(0)
+
+    const resent = await fixture.sender.post(`/email-jobs/${jobID}/resend-unknown`)
+    expect(resent.status, JSON.stringify(resent.body)).toBe(200)
+    expect(resent.body).toEqual({ jobID, status: 'sending', requeued: 3 })
+    expect(await runTriggersUntilDone(payload, jobID)).toBe('completed')
+    state = await countersAndRows(payload, jobID)
+    expect(state.counters).toEqual(state.rows)
+    expect(state.rows).toEqual(expect.objectContaining({ sent: 5, unknown: 0 }))
+    for (const r of lost) expect(deliveriesTo(r.email)).toHaveLength(1)
+    expect((await fixture.sender.post(`/email-jobs/${jobID}/resend-unknown`)).status).toBe(409)
+  })
+
+  it('the sweeper frees Payload job rows a dead worker left processing and re-triggers stalled jobs', async () => {
+    sink.setRecipientRule(null)
+    const fixture = await makeSendingOrg(payload, smtpTo(sink.port))
+    const contacts = await makeRecipients(payload, fixture.org, 2)
+    const jobID = await queueJob(fixture, contacts.map((c) => c.id))
+    // The trigger was picked up by a worker that died: processing forever, and the job made no progress since.
+    await pool.query(
+      `UPDATE payload_jobs SET processing = true, updated_at = now() - interval '10 minutes'
+        WHERE task_slug = 'sendEmailJob' AND (input->>'jobID')::int = $1`,
+      [jobID],
+    )
+    await pool.query(`UPDATE email_jobs SET updated_at = now() - interval '1 minute' WHERE id = $1`, [jobID])
+    const sweep = await sweepEmailJobs({ payload })
+    expect(sweep.freedTriggers).toBeGreaterThanOrEqual(1)
+    const { rows } = await pool.query(`SELECT processing FROM payload_jobs WHERE task_slug = 'sendEmailJob' AND (input->>'jobID')::int = $1 AND completed_at IS NULL`, [jobID])
+    expect(rows.length).toBeGreaterThanOrEqual(1)
+    expect(rows.every((r: { processing: boolean }) => r.processing === false)).toBe(true)
+    expect(await runTriggersUntilDone(payload, jobID)).toBe('completed')
+  })
+})
