@@ -2,6 +2,8 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 
+import { createSocketServer } from './protocol-queue'
+
 /**
  * The embedded PostgreSQL used when DATABASE_URL is unset: PGlite (Postgres compiled to WebAssembly)
  * served over the Postgres wire protocol by pglite-socket, so the ordinary postgres adapter talks to
@@ -74,14 +76,11 @@ const openOrAttach = async (dataDir: string): Promise<EmbeddedServer> => {
     return { connectionString: toConnectionString(lock.port), owned: false, stop: async () => {} }
   }
 
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite-socket'),
-  ])
+  const { PGlite } = await import('@electric-sql/pglite')
   const db = await PGlite.create(path.join(dataDir, 'pgdata'))
   // The postgres adapter needs a pool of at least two connections; the socket server serialises
-  // their queries and keeps each transaction on its own connection.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20 })
+  // their queries and keeps each transaction (and each extended-protocol run) on its own connection.
+  const server = await createSocketServer(db)
   await server.start()
   const port = Number(server.getServerConn().split(':').pop())
   fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, port } satisfies Lock))
@@ -99,12 +98,9 @@ const openOrAttach = async (dataDir: string): Promise<EmbeddedServer> => {
 
 /** An in-memory embedded server for tests: nothing touches the disk, nothing is left behind. */
 export const startEphemeralServer = async (): Promise<EmbeddedServer> => {
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite-socket'),
-  ])
+  const { PGlite } = await import('@electric-sql/pglite')
   const db = await PGlite.create()
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20, debug: process.env.OUTPOST_PGLITE_DEBUG === '1' })
+  const server = await createSocketServer(db, { debug: process.env.OUTPOST_PGLITE_DEBUG === '1' })
   await server.start()
   const port = Number(server.getServerConn().split(':').pop())
   return {

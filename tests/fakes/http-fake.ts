@@ -25,7 +25,7 @@ export type HttpFake = {
  * The base of the provider fakes (SendGrid, Google, OpenAI): a loopback HTTP server with a route
  * table that records every request. Unknown routes answer 404 in the provider-neutral JSON shape.
  */
-export const startHttpFake = async (routes: Record<string, FakeRoute> = {}): Promise<HttpFake> => {
+export const startHttpFake = async (routes: Record<string, FakeRoute> = {}, { keepRequests = true }: { keepRequests?: boolean } = {}): Promise<HttpFake> => {
   const table = new Map(Object.entries(routes))
   const requests: FakeRequest[] = []
 
@@ -43,7 +43,7 @@ export const startHttpFake = async (routes: Record<string, FakeRoute> = {}): Pro
         body,
         json: () => JSON.parse(body.toString('utf8')),
       }
-      requests.push(request)
+      if (keepRequests) requests.push(request)
       const handler = table.get(`${request.method} ${request.path}`)
       try {
         const reply: FakeResponse = handler ? await handler(request) : { status: 404, body: { errors: [{ message: 'no such route' }] } }

@@ -52,7 +52,7 @@ type SocketCallback = (error: Error | null, socketOptions?: SocketOptions) => vo
  * message waits forever. Instead nodemailer gets a stand-in socket that fails with the connect
  * error, which goes through its own socket-error path: the message fails and the slot is freed.
  */
-const connectWithNoDelay = (
+export const connectWithNoDelay = (
   options: { host?: string; port?: number; secure?: boolean; connectionTimeout?: number },
   callback: SocketCallback,
 ) => {

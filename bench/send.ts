@@ -1,0 +1,188 @@
+/**
+ * npm run bench:send — sending N recipients (default 100,000; BENCH_SIZE) end to end:
+ * queueEmailJob → Payload job triggers → workers claiming leased batches → SMTP sink, every status
+ * persisted, against baselines measured in the same run into the same sink:
+ *   (a) the machine's ceiling: Postfix's smtp-source → smtp-sink (where postfix is installed and we are
+ *       root; else there is no ceiling figure and the sink is smtp-server in a child process);
+ *   (b) a bare nodemailer pool with the same connections and TCP_NODELAY ("tuned"), and, on a sample,
+ *       nodemailer's defaults (Nagle on).
+ * Then the SendGrid path: the same job shape through the official SDK into a loopback fake of
+ * SendGrid's v3 API (child process), against the bare SDK posting the same requests.
+ * Database: a fresh one on BENCH_DATABASE_URL's (or TEST_DATABASE_URL's) server, else embedded.
+ * Last line: `send: <msg/s> msg/s (<ratio>x tuned nodemailer pool)`.
+ */
+import { MailService } from '@sendgrid/mail'
+import nodemailer from 'nodemailer'
+import type { Payload } from 'payload'
+
+import { connectWithNoDelay } from '../src/integrations/email/smtp-transport'
+import { BENCH_TEMPLATE_HTML, prepareBulkSendJob } from '../tests/helpers/bulk-send-job'
+import { createTestDatabase } from '../tests/helpers/test-database'
+import { TEST_ENV } from '../tests/helpers/test-env'
+import { hasPostfix, runPostfixSource, startFakeServer, startPostfixSink } from './lib/children'
+
+const N = Number(process.env.BENCH_SIZE || 100_000)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 5)
+const WORKER_LOOPS = process.env.EMAIL_WORKER_CONCURRENCY || '4'
+const BATCH = Number(process.env.BENCH_BATCH_SIZE || 500)
+const MESSAGE_BYTES = 2048
+
+const rate = (count: number, seconds: number) => Math.round(count / seconds)
+const body = `${'Our programme continues with workshops, open days and volunteer evenings. '.repeat(27)}`.slice(0, MESSAGE_BYTES - 200)
+
+/** The bare pool: nodemailer alone, `count` identical 2 KB messages to distinct addresses, all queued at once. */
+const barePool = async (port: number, count: number, tuned: boolean): Promise<number> => {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: CONNECTIONS,
+    maxMessages: Infinity,
+    ...(tuned ? { getSocket: connectWithNoDelay } : {}),
+  })
+  const t0 = performance.now()
+  const chunk = 2000
+  for (let start = 0; start < count; start += chunk) {
+    await Promise.all(
+      Array.from({ length: Math.min(chunk, count - start) }, (_, i) =>
+        transport.sendMail({ from: 'bench@outpost.test', to: `r${start + i}@example.com`, subject: 'Bench', text: body }),
+      ),
+    )
+  }
+  const seconds = (performance.now() - t0) / 1000
+  transport.close()
+  return seconds
+}
+
+/** Runs the job's waiting triggers in this process (as `npm run worker` would) until it has ended. */
+const runUntilDone = async (payload: Payload, jobID: number): Promise<number> => {
+  const t0 = performance.now()
+  for (;;) {
+    await payload.jobs.run({ queue: 'email', limit: 10 })
+    const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0 })
+    if (['completed', 'completed_with_errors', 'failed'].includes(job.status)) {
+      if (job.sent !== N) throw new Error(`expected ${N} sent, got ${job.sent} (${job.status}, failed ${job.failed})`)
+      return (performance.now() - t0) / 1000
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+const main = async () => {
+  if (!process.env.TEST_DATABASE_URL && process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL
+  const database = await createTestDatabase()
+  Object.assign(process.env, TEST_ENV, {
+    DATABASE_URL: database.url,
+    LOG_LEVEL: 'error',
+    OUTBOUND_PER_MINUTE_LIMIT: '100000000',
+    EMAIL_WORKER_CONCURRENCY: WORKER_LOOPS,
+    EMAIL_RUN_SECONDS: '600',
+    SMTP_POOL_CONNECTIONS: String(CONNECTIONS),
+  })
+  const postfix = hasPostfix() ? await startPostfixSink() : null
+  const fallback = postfix ? null : await startFakeServer('smtp')
+  const sinkPort = postfix?.port ?? fallback!.port!
+  const sendgrid = await startFakeServer('sendgrid', { SENDGRID_API_KEY: 'SG.bench' })
+  process.env.SENDGRID_API_BASE_URL = sendgrid.url
+  const [{ getPayload, createLocalReq }, { default: config }, { queueEmailJob }, { closeOrgTransports }] = await Promise.all([
+    import('payload'),
+    import('../payload.config'),
+    import('../src/services/sending/queue-email-job'),
+    import('../src/services/sending/get-org-transport'),
+  ])
+  const payload = await getPayload({ config })
+  const lines: string[] = []
+  const say = (line: string) => {
+    console.log(line)
+    lines.push(line)
+  }
+  try {
+    console.log(`sink: ${postfix ? 'postfix smtp-sink' : 'smtp-server (child process; postfix not available)'}; ${CONNECTIONS} connections; ${N} recipients; ${database.kind} PostgreSQL`)
+    // (a) ceiling
+    let ceiling: number | null = null
+    if (postfix) {
+      const messages = Math.min(N, 50_000)
+      ceiling = rate(messages, await runPostfixSource(sinkPort, messages, CONNECTIONS, MESSAGE_BYTES))
+      say(`(a) ceiling, postfix smtp-source → smtp-sink: ${ceiling} msg/s (${messages} × ${MESSAGE_BYTES} B, ${CONNECTIONS} sessions)`)
+    }
+    // (b) bare nodemailer pool, tuned (TCP_NODELAY) over N, and at its defaults on a sample
+    const tuned = rate(N, await barePool(sinkPort, N, true))
+    say(`(b) bare nodemailer pool + TCP_NODELAY: ${tuned} msg/s (${N} messages)`)
+    const sample = Math.min(N, 500)
+    const untuned = rate(sample, await barePool(sinkPort, sample, false))
+    say(`    bare nodemailer pool at defaults (Nagle): ${untuned} msg/s (sample of ${sample})`)
+
+    // Outpost, SMTP
+    const smtpJob = await prepareBulkSendJob({
+      payload,
+      count: N,
+      slug: 'bench-smtp',
+      sending: { provider: 'smtp', smtpHost: '127.0.0.1', smtpPort: sinkPort, batchSize: BATCH, batchDelaySeconds: 0 },
+    })
+    const smtpReq = await createLocalReq({ user: smtpJob.user as never }, payload)
+    const tq = performance.now()
+    await queueEmailJob({ payload, req: smtpReq, jobID: smtpJob.jobID })
+    const queueSeconds = (performance.now() - tq) / 1000
+    const smtpSeconds = await runUntilDone(payload, smtpJob.jobID)
+    const outpost = rate(N, smtpSeconds)
+    say(`Outpost SMTP: ${N} queued in ${queueSeconds.toFixed(2)} s, sent in ${smtpSeconds.toFixed(2)} s = ${outpost} msg/s (batches of ${BATCH}, ${WORKER_LOOPS} loops, statuses persisted)`)
+    if (ceiling) say(`    ${(outpost / ceiling).toFixed(2)}x the machine's ceiling`)
+
+    // Outpost, SendGrid
+    const sgJob = await prepareBulkSendJob({
+      payload,
+      count: N,
+      slug: 'bench-sendgrid',
+      sending: { provider: 'sendgrid', sendgridApiKey: 'SG.bench', batchSize: 1000, batchDelaySeconds: 0 },
+    })
+    await queueEmailJob({ payload, req: await createLocalReq({ user: sgJob.user as never }, payload), jobID: sgJob.jobID })
+    const before = await sendgrid.count()
+    const sgSeconds = await runUntilDone(payload, sgJob.jobID)
+    if ((await sendgrid.count()) - before !== N) throw new Error('the SendGrid fake did not accept every recipient')
+    const outpostSg = rate(N, sgSeconds)
+    // Baseline: the bare SDK posting requests of 1,000 personalizations with the same per-recipient substitution sizes.
+    const sdk = new MailService()
+    sdk.setApiKey('SG.bench')
+    ;(sdk as unknown as { client: { setDefaultRequest: (k: string, v: string) => void } }).client.setDefaultRequest('baseUrl', sendgrid.url!)
+    sdk.setSubstitutionWrappers('', '')
+    const html = BENCH_TEMPLATE_HTML
+    const t3 = performance.now()
+    const requests = Math.ceil(N / 1000)
+    for (let start = 0; start < requests; start += 4) {
+      await Promise.all(
+        Array.from({ length: Math.min(4, requests - start) }, (_, r) =>
+          sdk.send({
+            from: 'bench@outpost.test',
+            content: [{ type: 'text/plain', value: '-t-' }, { type: 'text/html', value: '-h-' }],
+            personalizations: Array.from({ length: Math.min(1000, N - (start + r) * 1000) }, (_, i) => ({
+              to: [{ email: `r${(start + r) * 1000 + i}@example.com` }],
+              subject: `Spring update for Reader${i}`,
+              substitutions: { '-h-': html, '-t-': body },
+              customArgs: { outpost_recipient_id: String(i) },
+            })),
+          } as never),
+        ),
+      )
+    }
+    const bareSg = rate(N, (performance.now() - t3) / 1000)
+    say(`Outpost SendGrid: ${N} recipients in ${sgSeconds.toFixed(2)} s = ${outpostSg} recipients/s (${(outpostSg / bareSg).toFixed(2)}x the bare SDK at ${bareSg} recipients/s)`)
+    say(`send-sendgrid: ${outpostSg} recipients/s (${(outpostSg / bareSg).toFixed(2)}x bare SendGrid SDK)`)
+    say(`send: ${outpost} msg/s (${(outpost / tuned).toFixed(2)}x tuned nodemailer pool)`)
+  } finally {
+    await closeOrgTransports()
+    postfix?.process.kill()
+    fallback?.stop()
+    sendgrid.stop()
+    ;(payload.db as unknown as { pool?: NodeJS.EventEmitter }).pool?.on('error', () => {})
+    await database.drop()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error)
+    process.exit(1)
+  },
+)
