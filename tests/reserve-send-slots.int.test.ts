@@ -26,14 +26,11 @@ describe('reserveSendSlots', () => {
   it('frees slots as the window moves, and keeps keys apart', async () => {
     const key = unique('org:slide:email')
     const pool = (payload.db as any).pool
-    expect((await reserveSendSlots({ payload, key, limit: 10, wanted: 10 })).granted).toBe(10)
+    expect((await reserveSendSlots({ payload, key, limit: 10, wanted: 6 })).granted).toBe(6)
+    expect((await reserveSendSlots({ payload, key, limit: 10, wanted: 6 })).granted).toBe(4)
     expect((await reserveSendSlots({ payload, key: `${key}-other`, limit: 10, wanted: 4 })).granted).toBe(4)
-    // age six of the ten reservations past the window
-    await pool.query(
-      `UPDATE send_rate_slots SET taken_at = now() - interval '61 seconds'
-        WHERE ctid IN (SELECT ctid FROM send_rate_slots WHERE key = $1 LIMIT 6)`,
-      [key],
-    )
+    // age the first reservation (six sends) past the window
+    await pool.query(`UPDATE send_rate_slots SET taken_at = now() - interval '61 seconds' WHERE key = $1 AND slots = 6`, [key])
     expect((await reserveSendSlots({ payload, key, limit: 10, wanted: 10 })).granted).toBe(6)
   })
 })

@@ -146,7 +146,7 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     await runEmailJob({ payload, jobID, deadlineMs: Date.now() + 1500, concurrency: 3 })
     truth = (await countersAndRows(payload, jobID)).rows
     expect(truth.sent).toBe(10)
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM send_rate_slots WHERE key = $1 AND taken_at > now() - interval '60 seconds'`, [`org:${fixture.org}:email`])
+    const { rows } = await pool.query(`SELECT sum(slots)::int AS n FROM send_rate_slots WHERE key = $1 AND taken_at > now() - interval '60 seconds'`, [`org:${fixture.org}:email`])
     expect(rows[0].n).toBe(5)
   })
 

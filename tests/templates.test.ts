@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { AppError } from '@/services/errors/app-error'
 import { planTemplateChange } from '@/services/templates/plan-template-change'
-import { renderTemplate } from '@/services/templates/render-template'
+import { renderTemplate, renderTemplateParts } from '@/services/templates/render-template'
 import { buildTemplateVariables } from '@/services/templates/template-variables'
 import { validateTemplateSource } from '@/services/templates/validate-template-source'
 import { buildUnsubscribeUrl } from '@/services/unsubscribe/build-unsubscribe-url'
@@ -45,6 +45,43 @@ describe('renderTemplate', () => {
     )
     expect(out.text.startsWith('Dear Ada Lovelace')).toBe(true)
     expect(out.html.match(/1 Demo Street/g)).toHaveLength(1)
+  })
+})
+
+describe('renderTemplateParts (render once per job, substitute per recipient)', () => {
+  const content = {
+    subject: 'News for {{first_name}}',
+    html: '<h1>Hello {{full_name}}</h1><p>Write to {{email}}.</p><p><a href="{{unsubscribe_link}}">Unsubscribe</a></p>',
+    footer: '{{org_name}}',
+  }
+  const forContact = (firstName: string, lastName: string, email: string) =>
+    buildTemplateVariables({ contact: { firstName, lastName, email }, org: { name: 'Demo Org', postalAddress: '1 Demo Street' }, unsubscribeUrl: `https://x.example/api/unsubscribe/${email}?a=1&b=2` })
+
+  it('shares the same parts between recipients; their substitutions make exactly what rendering them in would', () => {
+    const a = renderTemplateParts(content, forContact('Ada', 'Lovelace', 'ada@example.com'))
+    const b = renderTemplateParts(content, forContact('Tom & <b>Jerry</b>', 'O\'Neil', 'tom@example.com'))
+    expect({ subject: a.subject, html: a.html, text: a.text }).toEqual({ subject: b.subject, html: b.html, text: b.text })
+    expect(Object.keys(a.substitutions).length).toBeGreaterThan(0)
+    // HTML gets escaped values, text the raw ones; headings keep the name's case.
+    expect(b.substitutions['~~h:full_name~~']).toBe('Tom &amp; &lt;b&gt;Jerry&lt;/b&gt; O&#x27;Neil')
+    expect(b.substitutions['~~t:full_name~~']).toBe("Tom & <b>Jerry</b> O'Neil")
+    const rendered = renderTemplate(content, forContact('Tom & <b>Jerry</b>', 'O\'Neil', 'tom@example.com'))
+    expect(rendered.subject).toBe('News for Tom & <b>Jerry</b>')
+    expect(rendered.html).toContain('<h1>Hello Tom &amp; &lt;b&gt;Jerry&lt;/b&gt; O&#x27;Neil</h1>')
+    expect(rendered.html).toContain('href="https://x.example/api/unsubscribe/tom@example.com?a&#x3D;1&amp;b&#x3D;2"')
+    expect(rendered.text).toContain("Hello Tom & <b>Jerry</b> O'Neil")
+    expect(rendered.text).toContain('Unsubscribe [https://x.example/api/unsubscribe/tom@example.com?a=1&b=2]')
+    expect(rendered.text).toContain('1 Demo Street')
+    expect(`${rendered.subject}${rendered.html}${rendered.text}`).not.toMatch(/~~[ht]:/)
+  })
+
+  it('templates that need the values themselves (conditionals) are rendered per recipient', () => {
+    const conditional = { subject: 'Hi', html: '<p>{{#if first_name}}Dear {{first_name}}{{else}}Dear reader{{/if}}</p>' }
+    const named = renderTemplateParts(conditional, forContact('Ada', '', 'ada@example.com'))
+    const unnamed = renderTemplateParts(conditional, forContact('', '', 'x@example.com'))
+    expect(named.substitutions).toEqual({})
+    expect(named.html).toContain('Dear Ada')
+    expect(unnamed.html).toContain('Dear reader')
   })
 })
 

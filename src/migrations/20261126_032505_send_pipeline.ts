@@ -10,12 +10,19 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   ALTER TYPE "public"."enum_payload_jobs_task_slug" ADD VALUE 'sendEmailJob' BEFORE 'reconcileJobCounters';
   ALTER TYPE "public"."enum_payload_jobs_task_slug" ADD VALUE 'sweepEmailJobs' BEFORE 'reconcileJobCounters';
   -- Hand-written: the sweeper finds expired leases among in-flight rows only, never by scanning every recipient.
-  CREATE INDEX "email_recipients_in_flight_idx" ON "email_recipients" USING btree ("lease_expires_at") WHERE "status" = 'sending';`)
+  CREATE INDEX "email_recipients_in_flight_idx" ON "email_recipients" USING btree ("lease_expires_at") WHERE "status" = 'sending';
+  -- Hand-written: a claim reads the next pending rows of a job in id order and stops at its limit,
+  -- instead of sorting every pending row of the job on each claim.
+  CREATE INDEX "email_recipients_pending_idx" ON "email_recipients" USING btree ("job_id", "id") WHERE "status" = 'pending';
+  -- Hand-written: one ledger row per reservation (with its size), not one per message.
+  ALTER TABLE "send_rate_slots" ADD COLUMN "slots" integer DEFAULT 1 NOT NULL;`)
 }
 
 export async function down({ db, payload, req }: MigrateDownArgs): Promise<void> {
   await db.execute(sql`
    DROP INDEX IF EXISTS "email_recipients_in_flight_idx";
+  DROP INDEX IF EXISTS "email_recipients_pending_idx";
+  ALTER TABLE "send_rate_slots" DROP COLUMN IF EXISTS "slots";
    ALTER TABLE "audit_logs" ALTER COLUMN "action" SET DATA TYPE text;
   DROP TYPE "public"."enum_audit_logs_action";
   CREATE TYPE "public"."enum_audit_logs_action" AS ENUM('template.submit', 'template.approve', 'template.reject', 'template.reset_to_draft', 'template.test_send', 'template.default_seeded', 'role.change', 'settings.change', 'job.queue', 'job.cancel', 'job.complete', 'suppression.create', 'suppression.lift');

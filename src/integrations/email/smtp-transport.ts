@@ -87,6 +87,9 @@ export const connectWithNoDelay = (
   })
 }
 
+const NON_ASCII = /[^\x00-\x7F]/
+const isAscii = (value: string) => !NON_ASCII.test(value)
+
 /** SMTP through nodemailer's pooled transport, with TCP_NODELAY on every pooled connection. */
 export const createSmtpTransport = (settings: SmtpSettings): EmailTransport => {
   const transporter = nodemailer.createTransport({
@@ -113,6 +116,9 @@ export const createSmtpTransport = (settings: SmtpSettings): EmailTransport => {
         text: message.text,
         headers: message.headers,
         attachments: message.attachments,
+        // nodemailer otherwise counts Latin and non-Latin characters of every part (two regex scans
+        // with match arrays) to choose an encoding; plain ASCII is always quoted-printable.
+        textEncoding: isAscii(message.html) && isAscii(message.text) ? 'quoted-printable' : undefined,
       })
       return { providerMessageID: info.messageId ?? null }
     } catch (error) {

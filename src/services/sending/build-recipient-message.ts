@@ -1,6 +1,6 @@
 import type { OutgoingEmail } from '@/integrations/email'
 
-import { renderTemplate, type TemplateContent } from '../templates/render-template'
+import { renderTemplateParts, type TemplateContent } from '../templates/render-template'
 import { buildTemplateVariables } from '../templates/template-variables'
 import { buildUnsubscribeUrl } from '../unsubscribe/build-unsubscribe-url'
 import { createUnsubscribeToken } from '../unsubscribe/unsubscribe-token'
@@ -17,7 +17,8 @@ export type RecipientInput = {
 /**
  * One recipient's message: the approved template rendered with their variables and a signed
  * unsubscribe link, plus RFC 2369 `List-Unsubscribe` and RFC 8058 `List-Unsubscribe-Post` headers
- * (one-click only over HTTP(S)), and our recipient id as the provider reference.
+ * (one-click only over HTTP(S)), and our recipient id as the provider reference. The recipient's
+ * values travel as `substitutions` over parts shared by the whole job (see renderTemplateParts).
  */
 export const buildRecipientMessage = ({
   template,
@@ -43,7 +44,7 @@ export const buildRecipientMessage = ({
     org,
     unsubscribeUrl,
   })
-  const rendered = renderTemplate(template, variables)
+  const rendered = renderTemplateParts(template, variables)
   const isHttp = /^https?:\/\//.test(unsubscribeUrl)
   const mailto = env.UNSUBSCRIBE_MAILTO?.trim()
   const listUnsubscribe = [
@@ -64,5 +65,8 @@ export const buildRecipientMessage = ({
     },
     attachments,
     reference: String(recipient.id),
+    // The template is rendered once per job; this recipient's values go in as substitutions (applied by
+    // the SMTP transport, sent as SendGrid substitutions), unless the template needed them rendered in.
+    ...(Object.keys(rendered.substitutions).length ? { substitutions: rendered.substitutions } : {}),
   }
 }

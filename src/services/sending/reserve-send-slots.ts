@@ -28,14 +28,14 @@ export const reserveSendSlots = async ({
     await client.query('BEGIN')
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`send-rate:${key}`])
     const { rows } = await client.query<{ used: number; oldest: Date | null }>(
-      `SELECT count(*)::int AS used, min(taken_at) AS oldest FROM send_rate_slots
+      `SELECT coalesce(sum(slots), 0)::int AS used, min(taken_at) AS oldest FROM send_rate_slots
         WHERE key = $1 AND taken_at > now() - make_interval(secs => $2)`,
       [key, RATE_WINDOW_SECONDS],
     )
     const { used, oldest } = rows[0]!
     const granted = Math.max(0, Math.min(wanted, limit - used))
     if (granted > 0) {
-      await client.query('INSERT INTO send_rate_slots (key, taken_at) SELECT $1, now() FROM generate_series(1, $2)', [key, granted])
+      await client.query('INSERT INTO send_rate_slots (key, taken_at, slots) VALUES ($1, now(), $2)', [key, granted])
     }
     // Old entries are no longer needed by any window.
     await client.query('DELETE FROM send_rate_slots WHERE key = $1 AND taken_at < now() - make_interval(secs => $2)', [key, RATE_WINDOW_SECONDS * 2])

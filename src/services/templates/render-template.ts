@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars'
-import { convert } from 'html-to-text'
+import { compile as compileHtmlToText } from 'html-to-text'
 
 import type { TemplateVariables } from './template-variables'
 
@@ -23,7 +23,100 @@ const compile = (source: string, escape: boolean): Compiled => {
   return compiled
 }
 
+// html-to-text compiles its selectors per call unless compiled once: rendering 100,000 messages spent
+// most of its time there. Headings and header cells keep their case: a heading may hold a contact's
+// name, and the per-recipient placeholders below must come through unchanged.
+const htmlToText = compileHtmlToText({
+  wordwrap: 78,
+  selectors: [
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+    { selector: 'table', options: { uppercaseHeaderCells: false } },
+  ],
+})
+
 const POSTAL_PLACEHOLDER = /\{\{\s*org_postal_address\s*\}\}/
+
+/** Renders with separate variables for the HTML and the plain-text side (the same object when rendering directly). */
+const renderWith = (content: TemplateContent, htmlVars: TemplateVariables, textVars: TemplateVariables): RenderedEmail => {
+  const footerSource = content.footer ?? ''
+  const needsAddress = htmlVars.org_postal_address && !POSTAL_PLACEHOLDER.test(footerSource)
+  const footerHtml =
+    compile(footerSource, true)(htmlVars) +
+    (needsAddress ? `<p>${Handlebars.escapeExpression(htmlVars.org_postal_address)}</p>` : '')
+  const bodyHtml = compile(content.html, true)(htmlVars)
+  const html = footerHtml.trim() ? `${bodyHtml}\n<hr />\n<footer>${footerHtml}</footer>` : bodyHtml
+
+  const subject = compile(content.subject, false)(textVars).replace(/[\r\n]+/g, ' ').trim()
+  const footerText = toTextSide(htmlToText(footerHtml))
+  const bodyText = content.text?.trim() ? compile(content.text, false)(textVars) : toTextSide(htmlToText(bodyHtml))
+  const text = footerText.trim() ? `${bodyText.trim()}\n\n--\n${footerText.trim()}\n` : `${bodyText.trim()}\n`
+  return { subject, html, text }
+}
+
+/**
+ * Per-recipient values stand in the rendered message as placeholders, so a job renders its template
+ * once and each recipient costs a few string substitutions (and SendGrid gets the placeholders as
+ * `substitutions`, one small map per recipient instead of a whole body). HTML placeholders take
+ * HTML-escaped values, text ones the raw value.
+ */
+export const PER_RECIPIENT_VARIABLES = ['first_name', 'last_name', 'full_name', 'email', 'phone', 'unsubscribe_link'] as const
+const placeholder = (side: 'h' | 't', name: string) => `~~${side}:${name}~~`
+const toTextSide = (text: string) => text.split('~~h:').join('~~t:')
+// Conditionals and raw output would see the placeholder instead of the value: such templates render per recipient.
+const NEEDS_VALUES = /\{\{\s*(?:#|\^|\{|&|else\b)/
+const ANY_PLACEHOLDER = /~~[ht]:[^~]*~~/gi
+
+type Skeleton = RenderedEmail & { used: (typeof PER_RECIPIENT_VARIABLES)[number][] }
+const skeletons = new Map<string, null | Skeleton>()
+
+const skeletonFor = (content: TemplateContent, variables: TemplateVariables): null | Skeleton => {
+  const cacheKey = JSON.stringify([content.subject, content.html, content.text ?? '', content.footer ?? '', variables.org_name, variables.org_postal_address])
+  if (skeletons.has(cacheKey)) return skeletons.get(cacheKey)!
+  let skeleton: null | Skeleton = null
+  if (![content.subject, content.html, content.text ?? '', content.footer ?? ''].some((source) => NEEDS_VALUES.test(source))) {
+    const htmlVars = { ...variables }
+    const textVars = { ...variables }
+    for (const name of PER_RECIPIENT_VARIABLES) {
+      htmlVars[name] = placeholder('h', name)
+      textVars[name] = placeholder('t', name)
+    }
+    const rendered = renderWith(content, htmlVars, textVars)
+    const expected = new Set(PER_RECIPIENT_VARIABLES.flatMap((name) => [placeholder('h', name), placeholder('t', name)]))
+    const found = [rendered.subject, rendered.html, rendered.text].flatMap((part) => part.match(ANY_PLACEHOLDER) ?? [])
+    // Anything that changed a placeholder on the way (case, wrapping) means this template renders per recipient.
+    if (found.every((key) => expected.has(key))) {
+      skeleton = { ...rendered, used: PER_RECIPIENT_VARIABLES.filter((name) => found.some((key) => key.endsWith(`:${name}~~`))) }
+    }
+  }
+  if (skeletons.size >= MAX_CACHED) skeletons.delete(skeletons.keys().next().value as string)
+  skeletons.set(cacheKey, skeleton)
+  return skeleton
+}
+
+export type RenderedParts = RenderedEmail & {
+  /** Placeholder → value; empty when the parts are already final. */
+  substitutions: Record<string, string>
+}
+
+/**
+ * The message for one recipient as shared parts plus this recipient's substitutions (see
+ * PER_RECIPIENT_VARIABLES); fully rendered, with no substitutions, when the template needs the
+ * values themselves (conditionals, raw output).
+ */
+export const renderTemplateParts = (content: TemplateContent, variables: TemplateVariables): RenderedParts => {
+  const skeleton = skeletonFor(content, variables)
+  if (!skeleton) return { ...renderWith(content, variables, variables), substitutions: {} }
+  const substitutions: Record<string, string> = {}
+  for (const name of skeleton.used) {
+    const value = String(variables[name] ?? '').replace(/[\r\n]+/g, ' ')
+    substitutions[placeholder('h', name)] = Handlebars.escapeExpression(value)
+    substitutions[placeholder('t', name)] = value
+  }
+  return { subject: skeleton.subject, html: skeleton.html, text: skeleton.text, substitutions }
+}
+
+const substitute = (input: string, substitutions: Record<string, string>) =>
+  input.replace(ANY_PLACEHOLDER, (key) => substitutions[key] ?? key)
 
 /**
  * Renders subject, HTML and text for one recipient. The footer (with the org's postal address,
@@ -31,17 +124,10 @@ const POSTAL_PLACEHOLDER = /\{\{\s*org_postal_address\s*\}\}/
  * when it has one, else from the rendered HTML.
  */
 export const renderTemplate = (content: TemplateContent, variables: TemplateVariables): RenderedEmail => {
-  const footerSource = content.footer ?? ''
-  const needsAddress = variables.org_postal_address && !POSTAL_PLACEHOLDER.test(footerSource)
-  const footerHtml =
-    compile(footerSource, true)(variables) +
-    (needsAddress ? `<p>${Handlebars.escapeExpression(variables.org_postal_address)}</p>` : '')
-  const bodyHtml = compile(content.html, true)(variables)
-  const html = footerHtml.trim() ? `${bodyHtml}\n<hr />\n<footer>${footerHtml}</footer>` : bodyHtml
-
-  const subject = compile(content.subject, false)(variables).replace(/[\r\n]+/g, ' ').trim()
-  const footerText = convert(footerHtml, { wordwrap: 78 })
-  const bodyText = content.text?.trim() ? compile(content.text, false)(variables) : convert(bodyHtml, { wordwrap: 78 })
-  const text = footerText.trim() ? `${bodyText.trim()}\n\n--\n${footerText.trim()}\n` : `${bodyText.trim()}\n`
-  return { subject, html, text }
+  const parts = renderTemplateParts(content, variables)
+  return {
+    subject: substitute(parts.subject, parts.substitutions),
+    html: substitute(parts.html, parts.substitutions),
+    text: substitute(parts.text, parts.substitutions),
+  }
 }
