@@ -15,7 +15,9 @@ import { MailService } from '@sendgrid/mail'
 import nodemailer from 'nodemailer'
 import type { Payload } from 'payload'
 
+import { applySubstitutions } from '../src/integrations/email/apply-substitutions'
 import { connectWithNoDelay } from '../src/integrations/email/smtp-transport'
+import { buildRecipientMessage } from '../src/services/sending/build-recipient-message'
 import { BENCH_TEMPLATE_HTML, prepareBulkSendJob } from '../tests/helpers/bulk-send-job'
 import { createTestDatabase } from '../tests/helpers/test-database'
 import { TEST_ENV } from '../tests/helpers/test-env'
@@ -28,10 +30,14 @@ const BATCH = Number(process.env.BENCH_BATCH_SIZE || 500)
 const MESSAGE_BYTES = 2048
 
 const rate = (count: number, seconds: number) => Math.round(count / seconds)
-const body = `${'Our programme continues with workshops, open days and volunteer evenings. '.repeat(27)}`.slice(0, MESSAGE_BYTES - 200)
 
-/** The bare pool: nodemailer alone, `count` identical 2 KB messages to distinct addresses, all queued at once. */
-const barePool = async (port: number, count: number, tuned: boolean): Promise<number> => {
+type Sample = { subject: string; html: string; text: string; headers: Record<string, string> }
+
+/**
+ * The bare pool: nodemailer alone sending `count` copies of the very message Outpost sends (the same
+ * rendered HTML and text parts and headers, rendered once) to distinct addresses, all queued at once.
+ */
+const barePool = async (port: number, count: number, tuned: boolean, sample: Sample): Promise<number> => {
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
     port,
@@ -46,7 +52,7 @@ const barePool = async (port: number, count: number, tuned: boolean): Promise<nu
   for (let start = 0; start < count; start += chunk) {
     await Promise.all(
       Array.from({ length: Math.min(chunk, count - start) }, (_, i) =>
-        transport.sendMail({ from: 'bench@outpost.test', to: `r${start + i}@example.com`, subject: 'Bench', text: body }),
+        transport.sendMail({ from: 'bench@outpost.test', to: `r${start + i}@example.com`, ...sample }),
       ),
     )
   }
@@ -107,11 +113,21 @@ const main = async () => {
       say(`(a) ceiling, postfix smtp-source → smtp-sink: ${ceiling} msg/s (${messages} × ${MESSAGE_BYTES} B, ${CONNECTIONS} sessions)`)
     }
     // (b) bare nodemailer pool, tuned (TCP_NODELAY) over N, and at its defaults on a sample
-    const tuned = rate(N, await barePool(sinkPort, N, true))
+    const messageFor = (n: number) =>
+      buildRecipientMessage({
+        template: { subject: 'Spring update for {{first_name}}', html: BENCH_TEMPLATE_HTML },
+        org: { id: 1, name: 'Bulk', postalAddress: '1 Bench Street, Testville' },
+        settings: { fromAddress: 'news@bulk.example', fromName: 'Bulk', replyTo: null },
+        recipient: { id: n, email: `reader${n}@example.com`, contact: { firstName: `Reader${n}`, lastName: 'Bulk' } },
+      })
+    const final = applySubstitutions(messageFor(1))
+    const sample: Sample = { subject: final.subject, html: final.html, text: final.text, headers: final.headers ?? {} }
+    console.log(`message: ${Buffer.byteLength(sample.html)} B HTML + ${Buffer.byteLength(sample.text)} B text`)
+    const tuned = rate(N, await barePool(sinkPort, N, true, sample))
     say(`(b) bare nodemailer pool + TCP_NODELAY: ${tuned} msg/s (${N} messages)`)
-    const sample = Math.min(N, 500)
-    const untuned = rate(sample, await barePool(sinkPort, sample, false))
-    say(`    bare nodemailer pool at defaults (Nagle): ${untuned} msg/s (sample of ${sample})`)
+    const few = Math.min(N, 500)
+    const untuned = rate(few, await barePool(sinkPort, few, false, sample))
+    say(`    bare nodemailer pool at defaults (Nagle): ${untuned} msg/s (sample of ${few})`)
 
     // Outpost, SMTP
     const smtpJob = await prepareBulkSendJob({
@@ -141,30 +157,23 @@ const main = async () => {
     const sgSeconds = await runUntilDone(payload, sgJob.jobID)
     if ((await sendgrid.count()) - before !== N) throw new Error('the SendGrid fake did not accept every recipient')
     const outpostSg = rate(N, sgSeconds)
-    // Baseline: the bare SDK posting requests of 1,000 personalizations with the same per-recipient substitution sizes.
+    // Baseline: the bare SDK posting requests of the same shape as Outpost's (shared parts; each
+    // personalization with its subject, headers, substitutions and custom_args), built before timing.
     const sdk = new MailService()
     sdk.setApiKey('SG.bench')
     ;(sdk as unknown as { client: { setDefaultRequest: (k: string, v: string) => void } }).client.setDefaultRequest('baseUrl', sendgrid.url!)
     sdk.setSubstitutionWrappers('', '')
-    const html = BENCH_TEMPLATE_HTML
+    const shared = messageFor(0)
+    const requests = Array.from({ length: Math.ceil(N / 1000) }, (_, r) => ({
+      from: { email: shared.from.address, name: shared.from.name },
+      content: [{ type: 'text/plain', value: shared.text }, { type: 'text/html', value: shared.html }],
+      personalizations: Array.from({ length: Math.min(1000, N - r * 1000) }, (_, i) => {
+        const m = messageFor(r * 1000 + i)
+        return { to: [{ email: m.to }], subject: m.subject, headers: m.headers, substitutions: m.substitutions, customArgs: { outpost_recipient_id: m.reference } }
+      }),
+    }))
     const t3 = performance.now()
-    const requests = Math.ceil(N / 1000)
-    for (let start = 0; start < requests; start += 4) {
-      await Promise.all(
-        Array.from({ length: Math.min(4, requests - start) }, (_, r) =>
-          sdk.send({
-            from: 'bench@outpost.test',
-            content: [{ type: 'text/plain', value: '-t-' }, { type: 'text/html', value: '-h-' }],
-            personalizations: Array.from({ length: Math.min(1000, N - (start + r) * 1000) }, (_, i) => ({
-              to: [{ email: `r${(start + r) * 1000 + i}@example.com` }],
-              subject: `Spring update for Reader${i}`,
-              substitutions: { '-h-': html, '-t-': body },
-              customArgs: { outpost_recipient_id: String(i) },
-            })),
-          } as never),
-        ),
-      )
-    }
+    for (let start = 0; start < requests.length; start += 4) await Promise.all(requests.slice(start, start + 4).map((request) => sdk.send(request as never)))
     const bareSg = rate(N, (performance.now() - t3) / 1000)
     say(`Outpost SendGrid: ${N} recipients in ${sgSeconds.toFixed(2)} s = ${outpostSg} recipients/s (${(outpostSg / bareSg).toFixed(2)}x the bare SDK at ${bareSg} recipients/s)`)
     say(`send-sendgrid: ${outpostSg} recipients/s (${(outpostSg / bareSg).toFixed(2)}x bare SendGrid SDK)`)

@@ -40,7 +40,7 @@ export const freePort = (): Promise<number> =>
 
 export const POSTFIX_SINK = '/usr/sbin/smtp-sink'
 export const POSTFIX_SOURCE = '/usr/sbin/smtp-source'
-export const hasPostfix = () => existsSync(POSTFIX_SINK) && existsSync(POSTFIX_SOURCE) && process.getuid?.() === 0
+export const hasPostfix = () => process.env.BENCH_SINK !== 'smtp-server' && existsSync(POSTFIX_SINK) && existsSync(POSTFIX_SOURCE) && process.getuid?.() === 0
 
 /** Postfix's smtp-sink on loopback (`-u nobody`, backlog 1000): the fastest SMTP server this machine has. */
 export const startPostfixSink = async (): Promise<{ port: number; process: ChildProcess }> => {

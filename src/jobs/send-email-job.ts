@@ -11,7 +11,8 @@ const envNumber = (name: string, fallback: number) => {
 /**
  * A trigger for one email job: sends for up to EMAIL_RUN_SECONDS (default 20) with
  * EMAIL_WORKER_CONCURRENCY batch loops (default 2), then hands over to a follow-up trigger if work
- * remains. Running it twice, or on two workers at once, never sends anything twice.
+ * remains. While it runs, one more trigger waits, so every free worker joins the job. Running it
+ * twice, or on two workers at once, never sends anything twice.
  */
 export const sendEmailJobTask: TaskConfig<{ input: { jobID: number }; output: { sent: number; failed: number; stop: string } }> = {
   slug: SEND_TASK,
@@ -23,6 +24,9 @@ export const sendEmailJobTask: TaskConfig<{ input: { jobID: number }; output: { 
     { name: 'stop', type: 'text', required: true },
   ],
   handler: async ({ input, req }) => {
+    // Keep one trigger waiting while this one runs, so any idle worker (on any machine) joins in:
+    // every running trigger claims its own batches.
+    await ensureSendTrigger({ payload: req.payload, jobID: input.jobID })
     const report = await runEmailJob({
       payload: req.payload,
       jobID: input.jobID,

@@ -20,7 +20,7 @@ export type SmtpSink = {
  * A real SMTP server on loopback that records every message it accepts, parsed. Tests can make it
  * refuse recipients with any SMTP code to exercise transient (4xx) and permanent (5xx) failures.
  */
-export const startSmtpSink = async (options: { parse?: boolean } = {}): Promise<SmtpSink> => {
+export const startSmtpSink = async (options: { parse?: boolean; delayMs?: number } = {}): Promise<SmtpSink> => {
   const messages: SinkMessage[] = []
   const waiters: { count: number; resolve: (m: SinkMessage[]) => void }[] = []
   let rule: RecipientRule | null = null
@@ -63,7 +63,9 @@ export const startSmtpSink = async (options: { parse?: boolean } = {}): Promise<
           receivedAt: new Date(),
         })
         notify()
-        callback()
+        // A slow server (the chaos test's): the reply to DATA comes late, after the message was received.
+        if (options.delayMs) setTimeout(callback, options.delayMs)
+        else callback()
       })
     },
   })
@@ -72,6 +74,9 @@ export const startSmtpSink = async (options: { parse?: boolean } = {}): Promise<
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())
   })
+  // A client that dies mid-session (the chaos test kills workers) resets its connection: that is the
+  // client's problem, not the server's.
+  server.on('error', () => {})
   const address = server.server.address()
   const port = typeof address === 'object' && address ? address.port : 0
 

@@ -1,9 +1,9 @@
 import type { Payload } from 'payload'
 import type { PoolClient } from 'pg'
 
-/** A template of about 2 KB once rendered, like a real newsletter. */
+/** A newsletter of about 2 KB once rendered (HTML and text parts together). */
 export const BENCH_TEMPLATE_HTML = `<h1>Spring update for {{first_name}}</h1>
-${Array.from({ length: 12 }, (_, i) => `<p>Paragraph ${i + 1}: our programme continues with workshops, open days and volunteer evenings across the region; see the calendar.</p>`).join('\n')}
+${Array.from({ length: 6 }, (_, i) => `<p>Paragraph ${i + 1}: our programme continues with workshops, open days and volunteer evenings across the region; see the calendar.</p>`).join('\n')}
 <p><a href="{{unsubscribe_link}}">Unsubscribe</a></p>`
 
 /**

@@ -1,0 +1,50 @@
+/**
+ * `npm run worker`: a worker process for Payload's jobs queue (every queue, and the scheduled tasks).
+ * Payload's queue is only a trigger here: two workers may run the same Payload job, and Payload 3
+ * itself can then fail on a row the other worker already finished (measured: a worker crashed). So
+ * this loop survives such errors instead of dying; correctness lives in our PostgreSQL claims.
+ * SIGTERM/SIGINT stop it after the running jobs end (a `kill -9` is safe too: leases expire).
+ * Settings: WORKER_POLL_SECONDS (default 1), WORKER_JOB_LIMIT (jobs run at once, default 10).
+ */
+import config from '@payload-config'
+import { getPayload } from 'payload'
+
+const pollMs = Math.max(0.2, Number(process.env.WORKER_POLL_SECONDS) || 1) * 1000
+const limit = Math.max(1, Number(process.env.WORKER_JOB_LIMIT) || 10)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const main = async () => {
+  const payload = await getPayload({ config })
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1)
+    stopping = true
+    payload.logger.info(`Worker stopping (${signal}) after the running jobs; send it again to stop at once.`)
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('unhandledRejection', (error) => payload.logger.error({ err: error }, 'A job failed outside its handler; the worker carries on.'))
+
+  // Scheduled tasks (the send sweeper, counter reconciliation) are queued on their own beat, so a
+  // long send run never delays recovery.
+  const schedules = setInterval(() => {
+    payload.jobs.handleSchedules({ allQueues: true }).catch((error: unknown) => payload.logger.error({ err: error }, 'Could not queue scheduled tasks'))
+  }, 5000)
+  payload.logger.info(`Worker running every queue (poll ${pollMs} ms, up to ${limit} jobs at once).`)
+  while (!stopping) {
+    try {
+      const result = await payload.jobs.run({ allQueues: true, limit })
+      if (!result.jobStatus || Object.keys(result.jobStatus).length === 0) await sleep(pollMs)
+    } catch (error) {
+      payload.logger.error({ err: error }, 'Running jobs failed; retrying shortly.')
+      await sleep(pollMs)
+    }
+  }
+  clearInterval(schedules)
+  process.exit(0)
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exit(1)
+})
