@@ -87,6 +87,18 @@ describe('sending a job through SendGrid’s v3 API (the official SDK against a 
     }
   })
 
+  it('a template test send goes through the org’s own provider', async () => {
+    const fixture = await sendgridOrg()
+    const before = fake.deliveries.length
+    const res = await fixture.sender.post(`/email-templates/${fixture.template}/test-send`)
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    const delivery = fake.deliveries.slice(before).find((d) => d.subject.startsWith('[TEST]'))
+    expect(delivery).toBeDefined()
+    expect(delivery!.to).toBe(res.body.sentTo)
+    expect(delivery!.headers['X-Outpost-Test']).toBe('true')
+    expect(res.body.providerMessageID).toBe(delivery!.messageID)
+  })
+
   it('without an API key nothing is sent and the recipients end failed with a reason a person understands', async () => {
     const fixture = await makeSendingOrg(payload, { provider: 'sendgrid', batchDelaySeconds: 0, retryDelaySeconds: 1, maxRetries: 0 })
     const contacts = await makeRecipients(payload, fixture.org, 2)
@@ -99,6 +111,10 @@ describe('sending a job through SendGrid’s v3 API (the official SDK against a 
       const rows = await recipientsOf(jobID)
       expect(rows.every((r) => r.status === 'failed' && /no API key is set/.test(r.lastError ?? ''))).toBe(true)
       expect(fake.requests.length).toBe(before)
+      // A test send says so at once, as a clear 400.
+      const test = await fixture.sender.post(`/email-templates/${fixture.template}/test-send`)
+      expect(test.status).toBe(400)
+      expect(test.body.errors[0].message).toMatch(/no API key is set/)
     } finally {
       if (savedKey !== undefined) process.env.SENDGRID_API_KEY = savedKey
     }

@@ -38,8 +38,8 @@ export const smtpSettingsFromEnv = (env: Env = process.env): null | SmtpSettings
     : null
 
 /**
- * The transport for Outpost-level mail (template test sends until per-org providers are wired):
- * SMTP from the SMTP_* environment. Returns null when no SMTP server is configured.
+ * The transport for Outpost-level mail (alerts): SMTP from the SMTP_* environment. Returns null when
+ * no SMTP server is configured.
  */
 export const createEnvEmailTransport = (env: Env = process.env): EmailTransport | null => {
   const settings = smtpSettingsFromEnv(env)

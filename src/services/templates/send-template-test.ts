@@ -1,10 +1,11 @@
 import type { PayloadRequest } from 'payload'
 
 import { hasOrgPermission, relationID } from '@/access/orgAccess'
-import { createEnvEmailTransport, EmailSendError } from '@/integrations/email'
+import { EmailSendError } from '@/integrations/email'
 
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
+import { getOrgTransport, TransportConfigError } from '../sending/get-org-transport'
 import { resolveSendingSettings } from '../sending/resolve-sending-settings'
 import { renderTemplatePreview } from './render-template-preview'
 
@@ -47,10 +48,17 @@ export const sendTemplateTest = async ({ req, templateID }: { req: PayloadReques
   if (recent.totalDocs >= MAX_TESTS_PER_WINDOW) {
     throw new AppError('RATE_LIMITED', `At most ${MAX_TESTS_PER_WINDOW} test sends per 10 minutes: try again shortly.`)
   }
-  const transport = createEnvEmailTransport()
-  if (!transport) throw new AppError('INVALID_INPUT', 'No mail server is configured (set SMTP_HOST), so a test cannot be sent.')
-  // The test carries the org's own sender identity (its settings, else the environment's).
-  const identity = resolveSendingSettings(preview.org)
+  // The test goes out the way the org's jobs do: its provider and credentials, its sender identity
+  // (its settings, else the environment's). Credentials are read by the system, never shown.
+  const orgWithSecrets = await req.payload.findByID({ collection: 'organizations', id: preview.org.id, depth: 0, showHiddenFields: true })
+  const identity = resolveSendingSettings(orgWithSecrets)
+  let transport
+  try {
+    transport = getOrgTransport({ org: orgWithSecrets, settings: identity })
+  } catch (error) {
+    if (error instanceof TransportConfigError) throw new AppError('INVALID_INPUT', `${error.message} A test cannot be sent until then.`)
+    throw error
+  }
   try {
     const result = await transport.send({
       from: { address: identity.fromAddress, name: identity.fromName },
@@ -71,7 +79,5 @@ export const sendTemplateTest = async ({ req, templateID }: { req: PayloadReques
   } catch (error) {
     if (error instanceof EmailSendError) throw new AppError('PROVIDER_REJECTED', error.message, { providerCode: error.providerCode })
     throw error
-  } finally {
-    await transport.close()
   }
 }
