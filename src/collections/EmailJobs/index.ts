@@ -63,6 +63,11 @@ export const EmailJobs: CollectionConfig = {
     },
     { name: 'attachments', type: 'upload', relationTo: 'media', hasMany: true, maxRows: 10 },
     {
+      name: 'actions',
+      type: 'ui',
+      admin: { position: 'sidebar', components: { Field: '@/components/JobActions#JobActions' } },
+    },
+    {
       name: 'status',
       type: 'select',
       required: true,

@@ -1,0 +1,65 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+
+import { launchBrowser, login, screenshot } from '../helpers/browser'
+
+const baseURL = inject('baseURL')
+let browser: Browser
+let page: Page
+let jobID: number
+let token: string
+
+const api = async (path: string, init: RequestInit = {}) => {
+  const res = await fetch(`${baseURL}/api${path}`, {
+    ...init,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `JWT ${token}` } : {}) },
+  })
+  return { status: res.status, body: await res.json() }
+}
+
+beforeAll(async () => {
+  // A sender composes a job through the API: the demo org's approved default template, three contacts.
+  const auth = await api('/users/login', { method: 'POST', body: JSON.stringify({ email: 'sender@demo.test', password: 'demo-password' }) })
+  token = auth.body.token
+  const org = (await api('/organizations?where[slug][equals]=demo-org')).body.docs[0].id
+  const template = (await api(`/email-templates?where[org][equals]=${org}&where[status][equals]=approved&limit=1`)).body.docs[0].id
+  const contacts = (await api(`/contacts?where[org][equals]=${org}&limit=3`)).body.docs.map((c: { id: number }) => c.id)
+  const job = await api('/email-jobs', { method: 'POST', body: JSON.stringify({ name: `Spring mailing ${Date.now()}`, org, template, contacts }) })
+  expect(job.status).toBe(201)
+  jobID = job.body.doc.id
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  await login(page, baseURL, 'sender@demo.test')
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+const statusIs = async (label: string) => {
+  await page.waitForFunction((text) => document.querySelector('[data-testid="job-status"]')?.textContent === text, label, { timeout: 20_000 })
+}
+
+describe('an email job in the admin', () => {
+  it('is queued, paused and cancelled from its page, each step confirmed by the server', async () => {
+    await page.goto(`${baseURL}/admin/collections/email-jobs/${jobID}`)
+    await page.waitForLoadState('networkidle')
+    await statusIs('Draft')
+    await page.getByRole('button', { name: 'Queue for sending' }).click()
+    await page.getByText('Job queued: 3 to send, 0 excluded.').waitFor({ timeout: 20_000 })
+    await statusIs('Queued')
+    expect((await api(`/email-jobs/${jobID}`)).body).toEqual(expect.objectContaining({ status: 'queued', total: 3, pending: 3 }))
+    await screenshot(page, 'job-queued')
+
+    await page.getByRole('button', { name: 'Pause' }).click()
+    await statusIs('Paused')
+    await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 10_000 })
+    expect(await page.getByRole('button', { name: 'Queue for sending' }).count()).toBe(0)
+
+    page.once('dialog', (dialog) => void dialog.accept())
+    await page.getByRole('button', { name: 'Cancel job' }).click()
+    await statusIs('Cancelled')
+    expect((await api(`/email-jobs/${jobID}`)).body.status).toBe('cancelled')
+    expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(0)
+    await screenshot(page, 'job-cancelled')
+  })
+})
