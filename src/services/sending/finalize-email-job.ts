@@ -30,6 +30,9 @@ export const finalizeEmailJob = async ({ payload, jobID }: { payload: Payload; j
   const client = await dbPool(payload).connect()
   let job: FinishedJob | undefined
   try {
+    // Cheap check first (an index probe): most calls come while messages are still pending or in flight.
+    const active = await client.query(`SELECT 1 FROM email_recipients WHERE job_id = $1 AND status IN ('pending', 'sending') LIMIT 1`, [jobID])
+    if (active.rowCount) return null
     const { rows } = await client.query<FinishedJob>(
       `WITH c AS (
          SELECT count(*)::int AS total,

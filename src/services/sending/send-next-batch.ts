@@ -71,10 +71,10 @@ export const sendNextBatch = async ({
   {
     const client = await pool.connect()
     try {
+      // The first step moves a queued job to sending; later steps only read the status (no row write per batch).
       const { rows } = await client.query<{ status: string }>(
-        `UPDATE email_jobs SET status = CASE WHEN status = 'queued' THEN 'sending'::enum_email_jobs_status ELSE status END,
-                updated_at = CASE WHEN status = 'queued' THEN now() ELSE updated_at END
-          WHERE id = $1 RETURNING status::text`,
+        `WITH moved AS (UPDATE email_jobs SET status = 'sending', updated_at = now() WHERE id = $1 AND status = 'queued' RETURNING status::text)
+         SELECT coalesce((SELECT status FROM moved), (SELECT status::text FROM email_jobs WHERE id = $1)) AS status`,
         [jobID],
       )
       const status = rows[0]?.status ?? 'missing'
