@@ -134,7 +134,7 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     const fixture = await makeSendingOrg(payload, { ...smtpTo(sink.port), perMinuteLimit: 5, batchSize: 3 })
     const contacts = await makeRecipients(payload, fixture.org, 12)
     const jobID = await queueJob(fixture, contacts.map((c) => c.id))
-    const runs = await Promise.all([0, 1].map(() => runEmailJob({ payload, jobID, deadlineMs: Date.now() + 1500, concurrency: 3 })))
+    const runs = await Promise.all([0, 1].map(() => runEmailJob({ payload, jobID, deadlineMs: Date.now() + 5000, concurrency: 3 })))
     expect(runs.every((r) => r.stop === 'waiting' && r.again!.getTime() > Date.now() + 50_000)).toBe(true)
     let truth = (await countersAndRows(payload, jobID)).rows
     expect(truth.sent).toBe(5)
@@ -143,7 +143,7 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     expect((await recipientsOf(jobID)).filter((r) => r.status === 'pending').every((r) => r.attempts === 0)).toBe(true)
     // Let a minute pass for the ledger: the next window allows five more, no more.
     await pool.query(`UPDATE send_rate_slots SET taken_at = taken_at - interval '61 seconds' WHERE key = $1`, [`org:${fixture.org}:email`])
-    await runEmailJob({ payload, jobID, deadlineMs: Date.now() + 1500, concurrency: 3 })
+    await runEmailJob({ payload, jobID, deadlineMs: Date.now() + 5000, concurrency: 3 })
     truth = (await countersAndRows(payload, jobID)).rows
     expect(truth.sent).toBe(10)
     const { rows } = await pool.query(`SELECT sum(slots)::int AS n FROM send_rate_slots WHERE key = $1 AND taken_at > now() - interval '60 seconds'`, [`org:${fixture.org}:email`])
