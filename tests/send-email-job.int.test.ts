@@ -135,7 +135,13 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     const contacts = await makeRecipients(payload, fixture.org, 12)
     const jobID = await queueJob(fixture, contacts.map((c) => c.id))
     const runs = await Promise.all([0, 1].map(() => runEmailJob({ payload, jobID, deadlineMs: Date.now() + 5000, concurrency: 3 })))
-    expect(runs.every((r) => r.stop === 'waiting' && r.again!.getTime() > Date.now() + 50_000)).toBe(true)
+    // Each run hands back with more to do later (usually `waiting` for the window; on a slow database a
+    // loop may still be mid-claim when the run's time is up, which is `deadline`), never `finished`.
+    for (const run of runs) {
+      expect(['waiting', 'deadline'], JSON.stringify(run)).toContain(run.stop)
+      expect(run.again).toBeInstanceOf(Date)
+      if (run.stop === 'waiting') expect(run.again!.getTime()).toBeGreaterThan(Date.now() + 50_000)
+    }
     let truth = (await countersAndRows(payload, jobID)).rows
     expect(truth.sent).toBe(5)
     expect(truth.pending).toBe(7)

@@ -15,6 +15,21 @@ export type RecipientOutcome =
  */
 export const applyRecipientOutcomes = async (client: PoolClient, jobID: number, outcomes: RecipientOutcome[]): Promise<number> => {
   if (!outcomes.length) return 0
+  // An outcome lost in a database crash leaves its recipient `sending`, which the sweeper turns into
+  // `unknown` (never resent), so outcomes need not wait for the disk; claims do, and stay synchronous.
+  await client.query('BEGIN')
+  try {
+    await client.query('SET LOCAL synchronous_commit = off')
+    const changed = await writeOutcomes(client, jobID, outcomes)
+    await client.query('COMMIT')
+    return changed
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  }
+}
+
+const writeOutcomes = async (client: PoolClient, jobID: number, outcomes: RecipientOutcome[]): Promise<number> => {
   const column = <T>(pick: (o: RecipientOutcome) => T | undefined) => outcomes.map((o) => pick(o) ?? null)
   const result = await client.query<{ changed: number }>(
     `WITH input AS (
