@@ -22,6 +22,7 @@ import { emailAdapter } from './src/integrations/email/payload-email-adapter'
 import { allowedOrigins, resolvePayloadSecret } from './src/services/config/server-env'
 import { resolveFernetKey } from './src/services/crypto/secrets'
 import { onInit } from './src/seed/on-init'
+import { unsubscribeEndpoints } from './src/endpoints/unsubscribe'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
@@ -45,6 +46,7 @@ export default buildConfig({
   },
   collections: [Contacts, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs],
   db: databaseAdapter(),
+  endpoints: unsubscribeEndpoints,
   editor: lexicalEditor(),
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },

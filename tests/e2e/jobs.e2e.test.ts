@@ -1,7 +1,10 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
+import { createUnsubscribeToken } from '@/services/unsubscribe/unsubscribe-token'
+
 import { launchBrowser, login, screenshot } from '../helpers/browser'
+import { TEST_ENV } from '../helpers/test-env'
 
 const baseURL = inject('baseURL')
 let browser: Browser
@@ -61,5 +64,20 @@ describe('an email job in the admin', () => {
     expect((await api(`/email-jobs/${jobID}`)).body.status).toBe('cancelled')
     expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(0)
     await screenshot(page, 'job-cancelled')
+  })
+
+  it('the unsubscribe link of a message asks first, then unsubscribes with one click', async () => {
+    const org = (await api('/organizations?where[slug][equals]=demo-org')).body.docs[0]
+    const address = `reader-${Date.now()}@example.com`
+    const token = createUnsubscribeToken({ org: org.id, address, channel: 'email' }, TEST_ENV.PAYLOAD_SECRET)
+    const visitor = await browser.newPage({ viewport: { width: 420, height: 700 } })
+    await visitor.goto(`${baseURL}/api/unsubscribe/${encodeURIComponent(token)}`)
+    expect(await visitor.locator('h1').innerText()).toBe(`Unsubscribe from ${org.name}?`)
+    await screenshot(visitor, 'unsubscribe-confirm')
+    await visitor.getByRole('button', { name: 'Unsubscribe' }).click()
+    await visitor.getByText('You are unsubscribed').waitFor({ timeout: 10_000 })
+    expect(await visitor.locator('body').innerText()).toContain(address)
+    await screenshot(visitor, 'unsubscribe-done')
+    await visitor.close()
   })
 })

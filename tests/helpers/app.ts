@@ -33,7 +33,7 @@ const parse = async (response: Response): Promise<ApiResponse> => {
   return { status: response.status, body, headers: response.headers }
 }
 
-export type RequestOptions = { body?: unknown; headers?: Record<string, string>; formData?: FormData }
+export type RequestOptions = { body?: unknown; headers?: Record<string, string>; formData?: FormData; raw?: { type: string; body: string } }
 
 export class ApiClient {
   constructor(private readonly auth: Record<string, string> = {}) {}
@@ -43,7 +43,10 @@ export class ApiClient {
     const headers: Record<string, string> = { ...this.auth, ...options.headers }
     let body: BodyInit | undefined
     if (options.formData) body = options.formData
-    else if (options.body !== undefined) {
+    else if (options.raw) {
+      headers['content-type'] = options.raw.type
+      body = options.raw.body
+    } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(options.body)
     }
