@@ -71,12 +71,11 @@ export const sendNextBatch = async ({
   {
     const client = await pool.connect()
     try {
-      // The first step moves a queued job to sending; later steps only read the status (no row write per batch).
-      const { rows } = await client.query<{ status: string }>(
-        `WITH moved AS (UPDATE email_jobs SET status = 'sending', updated_at = now() WHERE id = $1 AND status = 'queued' RETURNING status::text)
-         SELECT coalesce((SELECT status FROM moved), (SELECT status::text FROM email_jobs WHERE id = $1)) AS status`,
-        [jobID],
-      )
+      // The first step moves a queued job to sending (later steps match no row: nothing is written per
+      // batch). The status is read in a second statement: within one statement a concurrent promotion
+      // would still show the old 'queued'.
+      await client.query(`UPDATE email_jobs SET status = 'sending', updated_at = now() WHERE id = $1 AND status = 'queued'`, [jobID])
+      const { rows } = await client.query<{ status: string }>('SELECT status::text AS status FROM email_jobs WHERE id = $1', [jobID])
       const status = rows[0]?.status ?? 'missing'
       if (status !== 'sending') return { kind: 'inactive', status }
     } finally {
