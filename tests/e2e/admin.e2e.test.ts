@@ -59,6 +59,7 @@ describe('admin panel (production build)', () => {
 
   it('creates a contact and finds it in the list', async () => {
     await page.goto(`${baseURL}/admin/collections/contacts/create`)
+    await page.waitForLoadState('networkidle')
     await page.fill('#field-firstName', 'Grace')
     await page.fill('#field-lastName', 'Hopper')
     await page.fill('#field-email', 'Grace.Hopper@Example.COM')
@@ -71,6 +72,8 @@ describe('admin panel (production build)', () => {
 
   it('shows a field error for an invalid email and keeps the input', async () => {
     await page.goto(`${baseURL}/admin/collections/contacts/create`)
+    // Typing before the form has hydrated can be lost (React resets the inputs): wait for quiet first.
+    await page.waitForLoadState('networkidle')
     await page.fill('#field-firstName', 'Broken')
     await page.fill('#field-email', 'not-an-email')
     await page.click('#action-save')
