@@ -1,9 +1,10 @@
+import Handlebars from 'handlebars'
 import type { Endpoint, PayloadRequest } from 'payload'
 
 import { isAppError } from '@/services/errors/app-error'
 import { resolveUnsubscribeToken, unsubscribeByToken } from '@/services/unsubscribe/unsubscribe-by-token'
 
-const escape = (value: string) => value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+const escape = Handlebars.escapeExpression
 
 /** A small public page: no admin, no scripts, readable on a phone. */
 const page = (status: number, title: string, body: string) =>

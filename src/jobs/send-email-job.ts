@@ -1,12 +1,8 @@
 import type { TaskConfig } from 'payload'
 
-import { ensureSendTrigger, SEND_QUEUE, SEND_TASK } from '@/services/sending/ensure-send-trigger'
+import { envNumber } from '@/services/config/server-env'
+import { ensureSendTrigger, SEND_TASK } from '@/services/sending/ensure-send-trigger'
 import { runEmailJob } from '@/services/sending/run-email-job'
-
-const envNumber = (name: string, fallback: number) => {
-  const value = Number(process.env[name])
-  return Number.isFinite(value) && value > 0 ? value : fallback
-}
 
 /**
  * A trigger for one email job: sends for up to EMAIL_RUN_SECONDS (default 20) with
@@ -30,13 +26,12 @@ export const sendEmailJobTask: TaskConfig<{ input: { jobID: number }; output: { 
     const report = await runEmailJob({
       payload: req.payload,
       jobID: input.jobID,
-      deadlineMs: Date.now() + envNumber('EMAIL_RUN_SECONDS', 20) * 1000,
-      concurrency: envNumber('EMAIL_WORKER_CONCURRENCY', 2),
-      leaseSeconds: envNumber('EMAIL_LEASE_SECONDS', 60),
+      deadlineMs: Date.now() + envNumber('EMAIL_RUN_SECONDS', 20, { min: 1 }) * 1000,
+      concurrency: envNumber('EMAIL_WORKER_CONCURRENCY', 2, { min: 1 }),
+      leaseSeconds: envNumber('EMAIL_LEASE_SECONDS', 60, { min: 1 }),
     })
     if (report.again) await ensureSendTrigger({ payload: req.payload, jobID: input.jobID, waitUntil: report.again })
     return { output: { sent: report.sent, failed: report.failed, stop: report.stop } }
   },
 }
 
-export { SEND_QUEUE }

@@ -9,8 +9,10 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
-const pollMs = Math.max(0.2, Number(process.env.WORKER_POLL_SECONDS) || 1) * 1000
-const limit = Math.max(1, Number(process.env.WORKER_JOB_LIMIT) || 10)
+import { envNumber } from '@/services/config/server-env'
+
+const pollMs = envNumber('WORKER_POLL_SECONDS', 1, { min: 0.2 }) * 1000
+const limit = envNumber('WORKER_JOB_LIMIT', 10, { min: 1 })
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const main = async () => {

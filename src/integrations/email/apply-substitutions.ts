@@ -11,20 +11,25 @@ const substitute = (input: string, entries: [string, string][], index = 0): stri
 }
 
 /**
- * The message as its recipient sees it: every substitution key in subject, html and text replaced by
- * its value, without `substitutions`. Plain string replacement, no patterns, so keys may contain any
- * characters; longest keys first, so `{{first_name}}` is not eaten by a shorter `{{first}}`.
+ * `input` with every key of `substitutions` replaced by its value. Plain string replacement, no
+ * patterns, so keys may contain any characters; longest keys first, so `{{first_name}}` is not eaten
+ * by a shorter `{{first}}`; replaced values are never scanned again.
  */
-export const applySubstitutions = (message: OutgoingEmail): OutgoingEmail => {
-  const { substitutions, ...rest } = message
+export const substituteKeys = (input: string, substitutions: Record<string, string> | undefined): string => {
   const entries = Object.entries(substitutions ?? {})
     .filter(([key]) => key !== '')
     .sort(([a], [b]) => b.length - a.length)
-  if (entries.length === 0) return rest
+  return entries.length ? substitute(input, entries) : input
+}
+
+/** The message as its recipient sees it: subject, html and text with the substitutions applied, without `substitutions`. */
+export const applySubstitutions = (message: OutgoingEmail): OutgoingEmail => {
+  const { substitutions, ...rest } = message
+  if (!substitutions || Object.keys(substitutions).length === 0) return rest
   return {
     ...rest,
-    subject: substitute(rest.subject, entries),
-    html: substitute(rest.html, entries),
-    text: substitute(rest.text, entries),
+    subject: substituteKeys(rest.subject, substitutions),
+    html: substituteKeys(rest.html, substitutions),
+    text: substituteKeys(rest.text, substitutions),
   }
 }

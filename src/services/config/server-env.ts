@@ -47,3 +47,13 @@ export const allowedOrigins = (env: Env = process.env): string[] => {
   if (origins.length === 0 && isDevelopmentLike(env)) origins.push('http://localhost:3000')
   return [...new Set(origins)]
 }
+
+/**
+ * A number from the environment, or `fallback` when unset, empty, not a number, or below `min`
+ * (default 0). The one reader of numeric settings (sending defaults, worker tuning).
+ */
+export const envNumber = (name: string, fallback: number, { min = 0, env = process.env }: { min?: number; env?: Env } = {}): number => {
+  const raw = env[name]
+  const value = Number(raw)
+  return raw !== undefined && raw.trim() !== '' && Number.isFinite(value) && value >= min ? value : fallback
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 
 import { createEmailTransport, type EmailTransport } from '@/integrations/email'
 
+import { envNumber } from '../config/server-env'
 import { decryptSecret } from '../crypto/secrets'
 import type { SendContext } from './load-send-context'
 
@@ -32,7 +33,7 @@ export const resolveTransportConfig = (context: Pick<SendContext, 'org' | 'setti
       secure: settings.smtp.secure,
       user: settings.smtp.user ?? undefined,
       password: stored ? decryptSecret(stored) : env.SMTP_PASSWORD || undefined,
-      pool: { maxConnections: Math.max(1, Number(env.SMTP_POOL_CONNECTIONS) || 5) },
+      pool: { maxConnections: envNumber('SMTP_POOL_CONNECTIONS', 5, { min: 1, env }) },
     },
   }
 }

@@ -1,3 +1,5 @@
+import { envNumber } from '../config/server-env'
+
 type Env = Record<string, string | undefined>
 
 export type SendingSettings = {
@@ -32,11 +34,6 @@ type OrgSending = {
   smtpUser?: null | string
 }
 
-const envNumber = (env: Env, name: string, fallback: number): number => {
-  const value = Number(env[name])
-  return env[name] !== undefined && env[name] !== '' && Number.isFinite(value) && value >= 0 ? value : fallback
-}
-
 const pick = <T>(orgValue: null | T | undefined, fallback: T): T => (orgValue === null || orgValue === undefined || orgValue === '' ? fallback : orgValue)
 
 /** The settings a job runs with: the org's own values, else the environment's, else built-in defaults. No secrets. */
@@ -47,14 +44,14 @@ export const resolveSendingSettings = (org: { name?: null | string; sending?: nu
     fromName: pick(s.fromName, env.SMTP_FROM_NAME || org.name || 'Outpost'),
     fromAddress: pick(s.fromAddress, env.SMTP_FROM_ADDRESS || 'outpost@localhost'),
     replyTo: pick(s.replyTo, null),
-    batchSize: pick(s.batchSize, envNumber(env, 'EMAIL_BATCH_SIZE', 100)),
-    batchDelaySeconds: pick(s.batchDelaySeconds, envNumber(env, 'EMAIL_BATCH_DELAY_SECONDS', 1)),
-    retryDelaySeconds: pick(s.retryDelaySeconds, envNumber(env, 'EMAIL_RETRY_DELAY_SECONDS', 60)),
-    maxRetries: pick(s.maxRetries, envNumber(env, 'EMAIL_MAX_RETRIES', 3)),
-    perMinuteLimit: pick(s.perMinuteLimit, envNumber(env, 'OUTBOUND_PER_MINUTE_LIMIT', 600)),
+    batchSize: pick(s.batchSize, envNumber('EMAIL_BATCH_SIZE', 100, { env })),
+    batchDelaySeconds: pick(s.batchDelaySeconds, envNumber('EMAIL_BATCH_DELAY_SECONDS', 1, { env })),
+    retryDelaySeconds: pick(s.retryDelaySeconds, envNumber('EMAIL_RETRY_DELAY_SECONDS', 60, { env })),
+    maxRetries: pick(s.maxRetries, envNumber('EMAIL_MAX_RETRIES', 3, { env })),
+    perMinuteLimit: pick(s.perMinuteLimit, envNumber('OUTBOUND_PER_MINUTE_LIMIT', 600, { env })),
     smtp: {
       host: pick(s.smtpHost, env.SMTP_HOST || null),
-      port: pick(s.smtpPort, envNumber(env, 'SMTP_PORT', 587)),
+      port: pick(s.smtpPort, envNumber('SMTP_PORT', 587, { env })),
       secure: s.smtpSecure ?? env.SMTP_SECURE === 'true',
       user: pick(s.smtpUser, env.SMTP_USER || null),
       hasPassword: Boolean(s.smtpPasswordEncrypted || env.SMTP_PASSWORD),

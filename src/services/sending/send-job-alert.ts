@@ -1,3 +1,4 @@
+import Handlebars from 'handlebars'
 import type { Payload } from 'payload'
 
 import { createEnvEmailTransport } from '@/integrations/email'
@@ -31,7 +32,7 @@ export const sendJobAlert = async ({ payload, job, summary, env = process.env }:
       to,
       subject,
       text,
-      html: `<pre>${text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)}</pre>`,
+      html: `<pre>${Handlebars.escapeExpression(text)}</pre>`,
     })
   } finally {
     await transport.close()

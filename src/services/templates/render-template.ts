@@ -1,6 +1,8 @@
 import Handlebars from 'handlebars'
 import { compile as compileHtmlToText } from 'html-to-text'
 
+import { substituteKeys } from '@/integrations/email/apply-substitutions'
+
 import type { TemplateVariables } from './template-variables'
 
 export type TemplateContent = { footer?: null | string; html: string; subject: string; text?: null | string }
@@ -115,9 +117,6 @@ export const renderTemplateParts = (content: TemplateContent, variables: Templat
   return { subject: skeleton.subject, html: skeleton.html, text: skeleton.text, substitutions }
 }
 
-const substitute = (input: string, substitutions: Record<string, string>) =>
-  input.replace(ANY_PLACEHOLDER, (key) => substitutions[key] ?? key)
-
 /**
  * Renders subject, HTML and text for one recipient. The footer (with the org's postal address,
  * added when the footer does not place it) ends both parts. Text comes from the template's text body
@@ -126,8 +125,8 @@ const substitute = (input: string, substitutions: Record<string, string>) =>
 export const renderTemplate = (content: TemplateContent, variables: TemplateVariables): RenderedEmail => {
   const parts = renderTemplateParts(content, variables)
   return {
-    subject: substitute(parts.subject, parts.substitutions),
-    html: substitute(parts.html, parts.substitutions),
-    text: substitute(parts.text, parts.substitutions),
+    subject: substituteKeys(parts.subject, parts.substitutions),
+    html: substituteKeys(parts.html, parts.substitutions),
+    text: substituteKeys(parts.text, parts.substitutions),
   }
 }
