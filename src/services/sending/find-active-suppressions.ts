@@ -2,13 +2,22 @@ import type { PoolClient } from 'pg'
 
 export type ActiveSuppression = { id: number; address: string; reason: string }
 
-/** The active email suppressions (the org's own or global) among `addresses`, one per address. */
+/**
+ * The one definition of "suppressed for this org": active email suppressions of the org or global,
+ * one per address (the org's own before the global one, then the oldest). A subquery with the org id
+ * as the SQL parameter `orgParam` (e.g. `$2`), for queueing (all of a job's addresses at once) and
+ * for the re-check before each batch.
+ */
+export const activeEmailSuppressionsSql = (orgParam: string) =>
+  `(SELECT DISTINCT ON (address) id, address, reason::text AS reason FROM suppressions
+     WHERE status = 'active' AND channel = 'email' AND (org_id = ${orgParam} OR org_id IS NULL)
+     ORDER BY address, (org_id IS NULL), created_at)`
+
+/** The active suppressions among `addresses`, by address. */
 export const findActiveSuppressions = async (client: PoolClient, org: number, addresses: string[]): Promise<Map<string, ActiveSuppression>> => {
   if (!addresses.length) return new Map()
   const { rows } = await client.query<ActiveSuppression>(
-    `SELECT DISTINCT ON (address) id, address, reason::text AS reason FROM suppressions
-      WHERE address = ANY($2::text[]) AND status = 'active' AND channel = 'email' AND (org_id = $1 OR org_id IS NULL)
-      ORDER BY address, (org_id IS NULL), created_at`,
+    `SELECT s.id, s.address, s.reason FROM ${activeEmailSuppressionsSql('$1')} s WHERE s.address = ANY($2::text[])`,
     [org, addresses],
   )
   return new Map(rows.map((row) => [row.address, row]))

@@ -6,6 +6,7 @@ import { dbPool } from '@/db/pool'
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
 import { ensureSendTrigger } from './ensure-send-trigger'
+import { activeEmailSuppressionsSql } from './find-active-suppressions'
 import type { JobSnapshot } from './load-send-context'
 import { resolveSendingSettings } from './resolve-sending-settings'
 
@@ -64,10 +65,8 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
     )
     await client.query(
       `UPDATE email_recipients er
-          SET status = 'excluded', excluded_reason = s.reason::text, suppression_id = s.id, updated_at = now()
-         FROM (SELECT DISTINCT ON (address) id, address, reason FROM suppressions
-                WHERE status = 'active' AND channel = 'email' AND (org_id = $2 OR org_id IS NULL)
-                ORDER BY address, (org_id IS NULL), created_at) s
+          SET status = 'excluded', excluded_reason = s.reason, suppression_id = s.id, updated_at = now()
+         FROM ${activeEmailSuppressionsSql('$2')} s
         WHERE er.job_id = $1 AND er.email = s.address`,
       [job.id, org],
     )
