@@ -12,8 +12,10 @@ import { pipeline } from 'node:stream/promises'
 import type { PoolClient } from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
 
+import { prepareBulkSendJob } from '../tests/helpers/bulk-send-job'
 import { createTestDatabase } from '../tests/helpers/test-database'
 import { TEST_ENV } from '../tests/helpers/test-env'
+import { releasePayloadPool, runMain } from './lib/run-main'
 
 const N = Number(process.env.BENCH_SIZE || 100_000)
 const SAMPLE = Math.min(N, 300)
@@ -31,38 +33,22 @@ const main = async () => {
   const pool = (payload.db as unknown as { pool: { connect: () => Promise<PoolClient> } }).pool
   const client = await pool.connect()
   try {
-    const org = await payload.create({ collection: 'organizations', data: { name: 'Bench Org', slug: 'bench-org' } })
-    const user = await payload.create({
-      collection: 'users',
-      data: { email: 'bench@bench.test', password: 'bench-password', orgs: [{ org: org.id, roles: ['sender'] }] },
-    })
-    const template = await payload.find({ collection: 'email-templates', where: { org: { equals: org.id } } })
     console.log(`setting up ${N} contacts on ${database.kind} PostgreSQL…`)
-    await client.query(
-      `INSERT INTO contacts (org_id, email, first_name, updated_at, created_at)
-       SELECT $1, 'bench' || g || '@example.com', 'Bench ' || g, now(), now() FROM generate_series(1, $2) g`,
-      [org.id, N],
-    )
-    const job = await payload.create({ collection: 'email-jobs', data: { org: org.id, name: 'Bench job', template: template.docs[0]!.id, status: 'draft' } })
-    await client.query(
-      `INSERT INTO email_jobs_rels ("order", parent_id, path, contacts_id)
-       SELECT row_number() OVER (ORDER BY id), $1, 'contacts', id FROM contacts WHERE org_id = $2`,
-      [job.id, org.id],
-    )
+    const { org: orgID, jobID, templateID, user } = await prepareBulkSendJob({ payload, count: N, slug: 'bench-org', sending: {} })
 
     // Outpost: queueEmailJob end to end (access checks, transaction, bulk insert, exclusion, counters, audit)
-    const req = await createLocalReq({ user: { ...user, collection: 'users' } as never }, payload)
+    const req = await createLocalReq({ user: user as never }, payload)
     const t0 = performance.now()
-    const result = await queueEmailJob({ payload, req, jobID: job.id })
+    const result = await queueEmailJob({ payload, req, jobID })
     const outpostMs = performance.now() - t0
     if (result.total !== N) throw new Error(`expected ${N} recipients, got ${result.total}`)
 
     // (a) raw COPY of the same rows
     await client.query('CREATE TEMP TABLE copy_baseline (LIKE email_recipients INCLUDING DEFAULTS)')
-    const { rows: ids } = await client.query<{ id: number; email: string }>('SELECT id, email FROM contacts WHERE org_id = $1', [org.id])
+    const { rows: ids } = await client.query<{ id: number; email: string }>('SELECT id, email FROM contacts WHERE org_id = $1', [orgID])
     const t1 = performance.now()
     const lines = function* () {
-      for (const row of ids) yield `${org.id}\t${job.id}\t${row.id}\t${row.email}\tpending\t0\n`
+      for (const row of ids) yield `${orgID}\t${jobID}\t${row.id}\t${row.email}\tpending\t0\n`
     }
     await pipeline(
       Readable.from(lines()),
@@ -71,12 +57,12 @@ const main = async () => {
     const copyMs = performance.now() - t1
 
     // (b) one payload.create per row, on a sample
-    const sampleJob = await payload.create({ collection: 'email-jobs', data: { org: org.id, name: 'Per-row job', template: template.docs[0]!.id, status: 'draft' } })
+    const sampleJob = await payload.create({ collection: 'email-jobs', data: { org: orgID, name: 'Per-row job', template: templateID, status: 'draft' } })
     const t2 = performance.now()
     for (const row of ids.slice(0, SAMPLE)) {
       await payload.create({
         collection: 'email-recipients',
-        data: { org: org.id, job: sampleJob.id, contact: row.id, email: row.email, status: 'pending' },
+        data: { org: orgID, job: sampleJob.id, contact: row.id, email: row.email, status: 'pending' },
       })
     }
     const perRowMs = ((performance.now() - t2) / SAMPLE) * N
@@ -88,15 +74,9 @@ const main = async () => {
     console.log(`queue: ${rate(outpostMs)} rows/s (${(copyMs / outpostMs).toFixed(2)}x COPY)`)
   } finally {
     client.release()
-    ;(payload.db as unknown as { pool?: NodeJS.EventEmitter }).pool?.on('error', () => {})
+    releasePayloadPool(payload)
     await database.drop()
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error)
-    process.exit(1)
-  },
-)
+void runMain(main)

@@ -22,6 +22,7 @@ import { BENCH_TEMPLATE_HTML, prepareBulkSendJob } from '../tests/helpers/bulk-s
 import { createTestDatabase } from '../tests/helpers/test-database'
 import { TEST_ENV } from '../tests/helpers/test-env'
 import { hasPostfix, runPostfixSource, startFakeServer, startPostfixSink } from './lib/children'
+import { releasePayloadPool, runMain } from './lib/run-main'
 
 const N = Number(process.env.BENCH_SIZE || 100_000)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 5)
@@ -189,15 +190,9 @@ const main = async () => {
     postfix?.process.kill()
     fallback?.stop()
     sendgrid.stop()
-    ;(payload.db as unknown as { pool?: NodeJS.EventEmitter }).pool?.on('error', () => {})
+    releasePayloadPool(payload)
     await database.drop()
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error)
-    process.exit(1)
-  },
-)
+void runMain(main)

@@ -12,6 +12,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import path from 'node:path'
 
+import { releasePayloadPool, runMain } from '../../bench/lib/run-main'
 import { startSmtpSink } from '../fakes/smtp-sink'
 import { prepareBulkSendJob } from '../helpers/bulk-send-job'
 import { createTestDatabase } from '../helpers/test-database'
@@ -144,16 +145,10 @@ const main = async () => {
   } finally {
     for (const index of [0, 1]) killWorker(index)
     await sink.close()
-    ;(payload.db as unknown as { pool?: NodeJS.EventEmitter }).pool?.on('error', () => {})
+    releasePayloadPool(payload)
     await database.drop()
   }
   return failures
 }
 
-main().then(
-  (failures) => process.exit(failures ? 1 : 0),
-  (error) => {
-    console.error(error)
-    process.exit(1)
-  },
-)
+void runMain(main)

@@ -50,7 +50,7 @@ export const prepareBulkSendJob = async ({
        SELECT row_number() OVER (ORDER BY id), $1, 'contacts', id FROM contacts WHERE org_id = $2`,
       [job.id, org.id],
     )
-    return { org: org.id, jobID: job.id, user: { ...user, collection: 'users' as const } }
+    return { org: org.id, jobID: job.id, templateID: template.id, user: { ...user, collection: 'users' as const } }
   } finally {
     client.release()
   }
