@@ -86,6 +86,17 @@ describe('queueing an email job', () => {
     expect(queued.body.errors[0].message).toMatch(/Only approved templates/)
   })
 
+  it('another org’s template is "does not exist", never its name or status', async () => {
+    const foreign = await payload.create({
+      collection: 'email-templates',
+      data: { org: other, name: unique('secret-plan'), subject: 'Hi', html: BODY, status: 'approved' },
+    })
+    const res = await sender.post('/email-jobs', { name: unique('job'), org: demo, template: foreign.id, contacts: [] })
+    expect(res.status).toBe(400)
+    expect(JSON.stringify(res.body)).toContain('That template does not exist.')
+    expect(JSON.stringify(res.body)).not.toContain(foreign.name)
+  })
+
   it('refuses empty jobs, viewers and other orgs', async () => {
     const empty = await newJob([])
     expect((await sender.post(`/email-jobs/${empty}/queue`)).status).toBe(400)

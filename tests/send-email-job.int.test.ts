@@ -235,4 +235,28 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     expect(rows.every((r: { processing: boolean }) => r.processing === false)).toBe(true)
     expect(await runTriggersUntilDone(payload, jobID)).toBe('completed')
   })
+
+  it('ended jobs keep their record: no delete, inert leftover triggers, and ids that are not ids are a 404', async () => {
+    sink.setRecipientRule(null)
+    const fixture = await makeSendingOrg(payload, smtpTo(sink.port))
+    const contacts = await makeRecipients(payload, fixture.org, 1)
+    const jobID = await queueJob(fixture, contacts.map((c) => c.id))
+    expect(await runTriggersUntilDone(payload, jobID)).toBe('completed')
+    const removed = await fixture.sender.delete(`/email-jobs/${jobID}`)
+    expect(removed.status).toBe(409)
+    expect(JSON.stringify(removed.body)).toMatch(/only draft jobs can be deleted/)
+    // Triggers left over for the ended job run, do nothing, and leave no successor behind.
+    await payload.jobs.queue({ task: 'sendEmailJob', input: { jobID }, queue: 'email' })
+    const waiting = await pool.query(`SELECT id FROM payload_jobs WHERE task_slug = 'sendEmailJob' AND completed_at IS NULL AND (input->>'jobID')::int = $1`, [jobID])
+    for (const { id } of waiting.rows) await payload.jobs.runByID({ id })
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM payload_jobs WHERE task_slug = 'sendEmailJob' AND completed_at IS NULL AND (input->>'jobID')::int = $1`,
+      [jobID],
+    )
+    expect(rows[0].n).toBe(0)
+    for (const bad of ['abc', '1e400', '99999999999', '-1']) {
+      const res = await fixture.sender.post(`/email-jobs/${bad}/cancel`)
+      expect(res.status, bad).toBe(404)
+    }
+  })
 })

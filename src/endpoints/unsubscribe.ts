@@ -17,7 +17,8 @@ h1{font-size:1.4rem}button{font:inherit;padding:.6rem 1.2rem;border:0;border-rad
     { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } },
   )
 
-const tokenOf = (req: PayloadRequest) => decodeURIComponent(String(req.routeParams?.token ?? ''))
+// Payload hands route params over decoded already.
+const tokenOf = (req: PayloadRequest) => String(req.routeParams?.token ?? '')
 
 const PREVIEW = page(200, 'Unsubscribe link (preview)', '<p>This is the link of a template preview. In a real message it unsubscribes its recipient.</p>')
 

@@ -2,6 +2,7 @@ import type { TaskConfig } from 'payload'
 
 import { envNumber } from '@/services/config/server-env'
 import { ensureSendTrigger, SEND_TASK } from '@/services/sending/ensure-send-trigger'
+import { ACTIVE_JOB_STATUSES, readEmailJobStatus } from '@/services/sending/read-email-job-status'
 import { runEmailJob } from '@/services/sending/run-email-job'
 
 /**
@@ -20,6 +21,9 @@ export const sendEmailJobTask: TaskConfig<{ input: { jobID: number }; output: { 
     { name: 'stop', type: 'text', required: true },
   ],
   handler: async ({ input, req }) => {
+    // A trigger for a job that has ended, or is paused or cancelled, does nothing and makes no successor.
+    const status = await readEmailJobStatus(req.payload, input.jobID)
+    if (!ACTIVE_JOB_STATUSES.includes(status)) return { output: { sent: 0, failed: 0, stop: 'inactive' } }
     // Keep one trigger waiting while this one runs, so any idle worker (on any machine) joins in:
     // every running trigger claims its own batches.
     await ensureSendTrigger({ payload: req.payload, jobID: input.jobID })

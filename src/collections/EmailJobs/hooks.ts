@@ -1,4 +1,4 @@
-import type { CollectionBeforeChangeHook } from 'payload'
+import type { CollectionBeforeChangeHook, CollectionBeforeDeleteHook } from 'payload'
 
 import { AppError } from '@/services/errors/app-error'
 
@@ -16,3 +16,9 @@ export const keepQueuedJobsFrozen: CollectionBeforeChangeHook = ({ data, operati
 
 const normalize = (value: unknown): unknown =>
   Array.isArray(value) ? value.map(normalize) : value && typeof value === 'object' && 'id' in value ? (value as { id: unknown }).id : value
+
+/** A job that was queued is the record of what was sent: only drafts can be deleted. */
+export const keepSentJobs: CollectionBeforeDeleteHook = async ({ id, req }) => {
+  const job = await req.payload.findByID({ collection: 'email-jobs', id, depth: 0, req, disableErrors: true })
+  if (job && job.status !== 'draft') throw new AppError('CONFLICT', `This job is ${job.status.replace(/_/g, ' ')}: only draft jobs can be deleted (cancel it instead).`)
+}

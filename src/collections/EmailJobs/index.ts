@@ -4,7 +4,7 @@ import { orgCreate, orgScoped, relationID } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 
 import { jobStateEndpoints, queueEmailJobEndpoint } from './endpoints'
-import { keepQueuedJobsFrozen } from './hooks'
+import { keepQueuedJobsFrozen, keepSentJobs } from './hooks'
 
 export const JOB_STATUSES = ['draft', 'queued', 'sending', 'paused', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const
 export const JOB_COUNTERS = ['total', 'pending', 'sent', 'delivered', 'failed', 'excluded', 'unknown'] as const
@@ -33,7 +33,7 @@ export const EmailJobs: CollectionConfig = {
     update: orgScoped('jobs.queue'),
     delete: orgScoped('jobs.queue'),
   },
-  hooks: { beforeChange: [enforceOrgPermission('jobs.queue'), keepQueuedJobsFrozen] },
+  hooks: { beforeChange: [enforceOrgPermission('jobs.queue'), keepQueuedJobsFrozen], beforeDelete: [keepSentJobs] },
   endpoints: [queueEmailJobEndpoint, ...jobStateEndpoints],
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 150 },
@@ -47,8 +47,15 @@ export const EmailJobs: CollectionConfig = {
       validate: async (value: unknown, { req }: { req: PayloadRequest }) => {
         const id = relationID(value as never)
         if (id === undefined) return 'Choose an approved template.'
-        // Reads the template's status only; which templates the user may see is decided by access.
-        const template = await req.payload.findByID({ collection: 'email-templates', id, depth: 0, req, disableErrors: true })
+        // As the user: another org's template is "does not exist", never its name or status.
+        const template = await req.payload.findByID({
+          collection: 'email-templates',
+          id,
+          depth: 0,
+          req,
+          disableErrors: true,
+          ...(req.user ? { user: req.user, overrideAccess: false } : {}),
+        })
         if (!template) return 'That template does not exist.'
         return template.status === 'approved' ? true : `Only approved templates can be chosen; "${template.name}" is ${template.status}.`
       },

@@ -31,8 +31,11 @@ const describeSmtpError = (error: SmtpError): EmailSendError => {
   )
 }
 
-/** nodemailer's own default: two minutes to open the TCP connection. */
-const CONNECTION_TIMEOUT_MS = 2 * 60 * 1000
+// Every wait ends well inside a send's 60-second lease, so a slow or silent server gives a transient
+// error (retried) rather than an expired lease (unknown, for a person to decide).
+const CONNECTION_TIMEOUT_MS = 20_000
+const GREETING_TIMEOUT_MS = 20_000
+const SOCKET_TIMEOUT_MS = 40_000
 
 type SocketOptions = { connection: net.Socket; secured?: boolean }
 type SocketCallback = (error: Error | null, socketOptions?: SocketOptions) => void
@@ -101,6 +104,9 @@ export const createSmtpTransport = (settings: SmtpSettings): EmailTransport => {
     pool: true,
     maxConnections: settings.pool?.maxConnections ?? 5,
     maxMessages: Infinity,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    greetingTimeout: GREETING_TIMEOUT_MS,
+    socketTimeout: SOCKET_TIMEOUT_MS,
     getSocket: connectWithNoDelay,
   })
 

@@ -43,7 +43,7 @@ export const changeEmailJobState = async ({
 }): Promise<JobStateResult> => {
   const user = req.user
   if (!user) throw new AppError('UNAUTHORIZED', 'Log in to change an email job.')
-  const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0, user, overrideAccess: false }).catch(() => null)
+  const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0, user, overrideAccess: false, disableErrors: true })
   if (!job) throw new AppError('NOT_FOUND', 'No such email job, or you cannot see it.')
   const org = relationID(job.org)!
   if (!hasOrgPermission(user, org, 'jobs.cancel')) throw new AppError('FORBIDDEN', 'Your role cannot cancel, pause or resume email jobs.')
@@ -57,15 +57,20 @@ export const changeEmailJobState = async ({
   let requeued: number | undefined
   try {
     await client.query('BEGIN')
+    // Resend locks the recipients before the job, the same order as the send pipeline's outcome writes
+    // (recipients, then the job's counters), so the two can never deadlock; a refused action rolls back.
+    const moved =
+      action === 'resend-unknown'
+        ? await client.query(
+            `UPDATE email_recipients SET status = 'pending', next_attempt_at = NULL, last_error = NULL, updated_at = now()
+              WHERE job_id = $1 AND status = 'unknown'`,
+            [job.id],
+          )
+        : null
     const { rows } = await client.query<{ status: string }>('SELECT status::text FROM email_jobs WHERE id = $1 FOR UPDATE', [job.id])
     const current = rows[0]?.status ?? 'missing'
     if (!transition.from.includes(current)) throw refuse(current)
-    if (action === 'resend-unknown') {
-      const moved = await client.query(
-        `UPDATE email_recipients SET status = 'pending', next_attempt_at = NULL, last_error = NULL, updated_at = now()
-          WHERE job_id = $1 AND status = 'unknown'`,
-        [job.id],
-      )
+    if (moved) {
       requeued = moved.rowCount ?? 0
       if (!requeued) throw new AppError('CONFLICT', 'No recipient of this job has an unknown outcome.')
       status = current === 'paused' ? 'paused' : 'sending'

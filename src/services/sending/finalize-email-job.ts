@@ -31,8 +31,16 @@ export const finalizeEmailJob = async ({ payload, jobID }: { payload: Payload; j
   let job: FinishedJob | undefined
   try {
     // Cheap check first (an index probe): most calls come while messages are still pending or in flight.
-    const active = await client.query(`SELECT 1 FROM email_recipients WHERE job_id = $1 AND status IN ('pending', 'sending') LIMIT 1`, [jobID])
-    if (active.rowCount) return null
+    const probe = `SELECT 1 FROM email_recipients WHERE job_id = $1 AND status IN ('pending', 'sending') LIMIT 1`
+    if ((await client.query(probe, [jobID])).rowCount) return null
+    // Then with the job locked (a resend of unknown recipients takes the same lock), look again in a new
+    // statement, which sees every change committed before the lock: nothing is finalised under a resend.
+    await client.query('BEGIN')
+    const locked = await client.query(`SELECT 1 FROM email_jobs WHERE id = $1 AND status = 'sending' FOR UPDATE`, [jobID])
+    if (!locked.rowCount || (await client.query(probe, [jobID])).rowCount) {
+      await client.query('ROLLBACK')
+      return null
+    }
     const { rows } = await client.query<FinishedJob>(
       `WITH c AS (
          SELECT count(*)::int AS total,
@@ -55,6 +63,10 @@ export const finalizeEmailJob = async ({ payload, jobID }: { payload: Payload; j
       [jobID],
     )
     job = rows[0]
+    await client.query('COMMIT')
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
   } finally {
     client.release()
   }

@@ -23,14 +23,14 @@ export type QueueResult = { jobID: number; total: number; pending: number; exclu
 export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload; req: Parameters<typeof recordAudit>[0]; jobID: number | string }): Promise<QueueResult> => {
   const user = req.user as User | null
   if (!user) throw new AppError('UNAUTHORIZED', 'Log in to queue a job.')
-  const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0, user, overrideAccess: false }).catch(() => null)
+  const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0, user, overrideAccess: false, disableErrors: true })
   if (!job) throw new AppError('NOT_FOUND', 'No such email job, or you cannot see it.')
   const org = relationID(job.org)!
   if (!hasOrgPermission(user, org, 'jobs.queue')) throw new AppError('FORBIDDEN', 'Your role cannot queue email jobs.')
   if (job.status !== 'draft') throw new AppError('CONFLICT', `This job is already ${job.status}; it can be queued only once.`)
-  const template = await payload
-    .findByID({ collection: 'email-templates', id: relationID(job.template)!, depth: 0, user, overrideAccess: false })
-    .catch(() => null)
+  const template = job.template
+    ? await payload.findByID({ collection: 'email-templates', id: relationID(job.template)!, depth: 0, user, overrideAccess: false, disableErrors: true })
+    : null
   if (!template || relationID(template.org) !== org) throw new AppError('INVALID_INPUT', 'The job’s template is missing.')
   if (template.status !== 'approved') {
     throw new AppError('INVALID_INPUT', `Only approved templates can be sent; "${template.name}" is ${template.status}.`)

@@ -1,32 +1,48 @@
 import type { Payload } from 'payload'
+
 import { dbPool } from '@/db/pool'
 
 /**
- * Sets every active job's counters to exactly what its recipient rows say, in one statement. The send
- * pipeline keeps them current as it goes; this repairs any drift (a crashed worker, a manual fix).
- * Returns how many jobs were corrected.
+ * Sets every active job's counters to exactly what its recipient rows say. The send pipeline keeps
+ * them current as it goes; this repairs any drift (a manual fix in the database). Each job is locked
+ * before its rows are counted: an outcome write committed meanwhile is then either counted or waits
+ * for the lock and adds its change on top, never overwritten by a stale count. Returns how many jobs
+ * were corrected.
  */
 export const reconcileJobCounters = async (payload: Payload): Promise<number> => {
   const client = await dbPool(payload).connect()
+  let corrected = 0
   try {
-    const result = await client.query(
-      `UPDATE email_jobs j
-          SET total = c.total, pending = c.pending, sent = c.sent, delivered = c.delivered,
-              failed = c.failed, excluded = c.excluded, unknown = c.unknown
-         FROM (SELECT job_id,
-                      count(*)::int AS total,
-                      count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS pending,
-                      count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
-                      count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
-                      count(*) FILTER (WHERE status = 'failed')::int AS failed,
-                      count(*) FILTER (WHERE status = 'excluded')::int AS excluded,
-                      count(*) FILTER (WHERE status = 'unknown')::int AS unknown
-                 FROM email_recipients GROUP BY job_id) c
-        WHERE j.id = c.job_id AND j.status IN ('queued', 'sending', 'paused')
-          AND (j.total, j.pending, j.sent, j.delivered, j.failed, j.excluded, j.unknown)
-              IS DISTINCT FROM (c.total, c.pending, c.sent, c.delivered, c.failed, c.excluded, c.unknown)`,
-    )
-    return result.rowCount ?? 0
+    const { rows: jobs } = await client.query<{ id: number }>(`SELECT id FROM email_jobs WHERE status IN ('queued', 'sending', 'paused')`)
+    for (const { id } of jobs) {
+      await client.query('BEGIN')
+      try {
+        await client.query('SELECT 1 FROM email_jobs WHERE id = $1 FOR UPDATE', [id])
+        const result = await client.query(
+          `UPDATE email_jobs j
+              SET total = c.total, pending = c.pending, sent = c.sent, delivered = c.delivered,
+                  failed = c.failed, excluded = c.excluded, unknown = c.unknown
+             FROM (SELECT count(*)::int AS total,
+                          count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS pending,
+                          count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
+                          count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
+                          count(*) FILTER (WHERE status = 'failed')::int AS failed,
+                          count(*) FILTER (WHERE status = 'excluded')::int AS excluded,
+                          count(*) FILTER (WHERE status = 'unknown')::int AS unknown
+                     FROM email_recipients WHERE job_id = $1) c
+            WHERE j.id = $1
+              AND (j.total, j.pending, j.sent, j.delivered, j.failed, j.excluded, j.unknown)
+                  IS DISTINCT FROM (c.total, c.pending, c.sent, c.delivered, c.failed, c.excluded, c.unknown)`,
+          [id],
+        )
+        await client.query('COMMIT')
+        corrected += result.rowCount ?? 0
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw error
+      }
+    }
+    return corrected
   } finally {
     client.release()
   }

@@ -10,6 +10,7 @@ import { findActiveSuppressions } from './find-active-suppressions'
 import { type FinishedJob, finalizeEmailJob } from './finalize-email-job'
 import type { SendContext } from './load-send-context'
 import { packMessageContent } from './pack-message-content'
+import { readEmailJobStatus } from './read-email-job-status'
 import { reserveSendSlots } from './reserve-send-slots'
 
 export type BatchReport =
@@ -69,18 +70,17 @@ export const sendNextBatch = async ({
   const { jobID, settings } = context
   const pool = dbPool(payload)
   {
+    // The first step moves a queued job to sending (later steps match no row: nothing is written per
+    // batch). The status is read in a second statement: within one statement a concurrent promotion
+    // would still show the old 'queued'.
     const client = await pool.connect()
     try {
-      // The first step moves a queued job to sending (later steps match no row: nothing is written per
-      // batch). The status is read in a second statement: within one statement a concurrent promotion
-      // would still show the old 'queued'.
       await client.query(`UPDATE email_jobs SET status = 'sending', updated_at = now() WHERE id = $1 AND status = 'queued'`, [jobID])
-      const { rows } = await client.query<{ status: string }>('SELECT status::text AS status FROM email_jobs WHERE id = $1', [jobID])
-      const status = rows[0]?.status ?? 'missing'
-      if (status !== 'sending') return { kind: 'inactive', status }
     } finally {
       client.release()
     }
+    const status = await readEmailJobStatus(payload, jobID)
+    if (status !== 'sending') return { kind: 'inactive', status }
   }
 
   const claimed = await claimNextBatch({ payload, jobID, limit: settings.batchSize, leaseSeconds })

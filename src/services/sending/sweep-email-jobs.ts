@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 
 import { dbPool } from '@/db/pool'
+import { envNumber } from '@/services/config/server-env'
 
 import { expireStaleLeases } from './claim-next-batch'
 import { ensureSendTrigger, SEND_TASK } from './ensure-send-trigger'
@@ -8,8 +9,8 @@ import { finalizeEmailJob } from './finalize-email-job'
 
 export type SweepReport = { expired: number; freedTriggers: number; finalized: number; triggered: number }
 
-/** A Payload job still `processing` this long after its last update belongs to a dead worker (runs are far shorter). */
-export const STUCK_TRIGGER_SECONDS = 120
+/** A Payload job still `processing` this long after its last update belongs to a dead worker: longer than any run and its lease. */
+const stuckTriggerSeconds = () => envNumber('EMAIL_RUN_SECONDS', 20, { min: 1 }) + envNumber('EMAIL_LEASE_SECONDS', 60, { min: 1 }) + 60
 /**
  * An active job with due work, no progress for this long and no waiting trigger gets a fresh one.
  * Progress (every batch touches the job row) is the liveness signal: a trigger that says `processing`
@@ -32,7 +33,7 @@ export const sweepEmailJobs = async ({ payload }: { payload: Payload }): Promise
     const freed = await client.query(
       `UPDATE payload_jobs SET processing = false, updated_at = now()
         WHERE processing = true AND completed_at IS NULL AND updated_at < now() - make_interval(secs => $1)`,
-      [STUCK_TRIGGER_SECONDS],
+      [stuckTriggerSeconds()],
     )
     freedTriggers = freed.rowCount ?? 0
     const { rows } = await client.query<{ id: number; status: string; active: number; due: Date | null }>(
