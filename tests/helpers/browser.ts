@@ -23,10 +23,18 @@ export const screenshot = async (page: Page, name: string): Promise<string> => {
 
 export const login = async (page: Page, baseURL: string, email: string, password = 'demo-password') => {
   await page.goto(`${baseURL}/admin/login`)
-  // Typing before React hydrates the form loses the input: wait until the page is quiet.
+  // Typing before React hydrates the form loses the input (and a CI run once lost a submit too): wait
+  // until the page is quiet, and if the first submit did not log in, type and submit once more.
   await page.waitForLoadState('networkidle')
-  await page.fill('input[name="email"]', email)
-  await page.fill('input[name="password"]', password)
-  await page.click('button[type="submit"]')
-  await page.waitForURL((url) => !url.pathname.endsWith('/login'), { timeout: 30_000 })
+  for (let attempt = 1; ; attempt++) {
+    await page.fill('input[name="email"]', email)
+    await page.fill('input[name="password"]', password)
+    await page.click('button[type="submit"]')
+    try {
+      await page.waitForURL((url) => !url.pathname.endsWith('/login'), { timeout: attempt === 1 ? 15_000 : 30_000 })
+      return
+    } catch (error) {
+      if (attempt === 2) throw error
+    }
+  }
 }
