@@ -49,6 +49,13 @@ describe('org sending settings', () => {
     )
   })
 
+  it('the stored (encrypted) value itself cannot be written through the API', async () => {
+    await admin.patch(`/organizations/${other}`, { sending: { smtpPassword: 'real-password' } })
+    const before = await storedToken(other)
+    await admin.patch(`/organizations/${other}`, { sending: { smtpPasswordEncrypted: 'garbage' } })
+    expect(await storedToken(other)).toBe(before)
+  })
+
   it('keeps the stored secret when the form is saved without it, and clears it on request', async () => {
     const before = await storedToken(other)
     expect(before).toBeTruthy()

@@ -27,6 +27,10 @@ describe('suppressions', () => {
     expect(res.body.doc).toEqual(expect.objectContaining({ address: address.toLowerCase(), status: 'active', channel: 'email' }))
     const audit = await payload.find({ collection: 'audit-logs', where: { and: [{ targetCollection: { equals: 'suppressions' } }, { targetID: { equals: String(res.body.doc.id) } }] } })
     expect(audit.docs.map((d) => d.action)).toEqual(['suppression.create'])
+    // An org admin cannot move the entry to the global list (which only a super admin manages).
+    const moved = await admin.patch(`/suppressions/${res.body.doc.id}`, { org: null })
+    expect(moved.status).toBe(403)
+    expect((await payload.findByID({ collection: 'suppressions', id: res.body.doc.id, depth: 0 })).org).toBe(demo)
   })
 
   it('refuses invalid addresses, senders, other orgs and non-super global entries', async () => {

@@ -18,6 +18,8 @@ describe('validateTemplateSource', () => {
   it('lists the variables used and names unknown ones', () => {
     expect(validateTemplateSource('Hi {{first_name}} {{ full_name }}').variables).toEqual(['first_name', 'full_name'])
     expect(validateTemplateSource('{{frist_name}}').errors).toEqual(['Unknown variable {{frist_name}}.'])
+    // Names an object has by inheritance are not variables either.
+    expect(validateTemplateSource('{{constructor}}').errors).toEqual(['Unknown variable {{constructor}}.'])
     expect(validateTemplateSource('{{#if first_name}}{{first_name}}{{else}}friend{{/if}}').errors).toEqual([])
   })
   it('refuses helpers, paths, raw output, partials and broken syntax', () => {

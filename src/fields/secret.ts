@@ -50,6 +50,7 @@ export const secretFields = (name: string, label: string): Field[] => {
         ],
       },
     },
-    { name: stored, type: 'text', hidden: true },
+    // Written only by the hooks above (field access runs before them), never through an API.
+    { name: stored, type: 'text', hidden: true, access: { create: () => false, update: () => false } },
   ]
 }

@@ -26,7 +26,12 @@ const manageSuppressions: Access = ({ req }) => {
 /** Global entries (no org) are the super admin's; org entries need suppressions.manage there. */
 const guardScope: CollectionBeforeChangeHook = ({ data, originalDoc, req }) => {
   if (!req.user) return data
-  const org = relationID(data.org ?? originalDoc?.org)
+  // An explicit `org: null` moves an entry to the global list: it counts as global, not as the old org.
+  const org = relationID('org' in data ? data.org : originalDoc?.org) ?? undefined
+  const previousOrg = relationID(originalDoc?.org)
+  if (previousOrg !== undefined && org !== previousOrg && !hasOrgPermission(req.user, previousOrg, 'suppressions.manage') && !isSuperAdmin(req.user)) {
+    throw new AppError('FORBIDDEN', 'Your role cannot manage suppressions in this organisation.')
+  }
   if (org === undefined && !isSuperAdmin(req.user)) {
     throw new AppError('FORBIDDEN', 'Only a super admin manages the global opt-out list: choose your organisation.')
   }

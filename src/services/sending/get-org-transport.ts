@@ -14,12 +14,21 @@ const MAX_TRANSPORTS = 50
 
 export class TransportConfigError extends Error {}
 
+/** A stored credential, or a clear configuration error when it can no longer be read (e.g. FERNET_KEY changed). */
+const readSecret = (token: string, what: string): string => {
+  try {
+    return decryptSecret(token)
+  } catch {
+    throw new TransportConfigError(`The stored ${what} can no longer be read (was FERNET_KEY changed?): enter it again in the organisation’s sending settings.`)
+  }
+}
+
 /** The provider configuration a job sends through: its snapshot's choices plus the org's stored secrets (or the environment's). */
 export const resolveTransportConfig = (context: Pick<SendContext, 'org' | 'settings'>, env = process.env): TransportConfig => {
   const { settings, org } = context
   if (settings.provider === 'sendgrid') {
     const stored = org.sending?.sendgridApiKeyEncrypted
-    const apiKey = stored ? decryptSecret(stored) : env.SENDGRID_API_KEY
+    const apiKey = stored ? readSecret(stored, 'SendGrid API key') : env.SENDGRID_API_KEY
     if (!apiKey) throw new TransportConfigError('SendGrid is chosen but no API key is set: add one in the organisation’s sending settings or set SENDGRID_API_KEY.')
     return { provider: 'sendgrid', apiKey }
   }
@@ -32,7 +41,7 @@ export const resolveTransportConfig = (context: Pick<SendContext, 'org' | 'setti
       port: settings.smtp.port,
       secure: settings.smtp.secure,
       user: settings.smtp.user ?? undefined,
-      password: stored ? decryptSecret(stored) : env.SMTP_PASSWORD || undefined,
+      password: stored ? readSecret(stored, 'SMTP password') : env.SMTP_PASSWORD || undefined,
       pool: { maxConnections: envNumber('SMTP_POOL_CONNECTIONS', 5, { min: 1, env }) },
     },
   }

@@ -13,7 +13,7 @@ export const TEMPLATE_VARIABLES = {
 export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES
 export type TemplateVariables = Record<TemplateVariable, string>
 
-export const isTemplateVariable = (name: string): name is TemplateVariable => name in TEMPLATE_VARIABLES
+export const isTemplateVariable = (name: string): name is TemplateVariable => Object.hasOwn(TEMPLATE_VARIABLES, name)
 
 type ContactLike = { email?: null | string; firstName?: null | string; lastName?: null | string; phone?: null | string }
 type OrgLike = { name?: null | string; postalAddress?: null | string }
