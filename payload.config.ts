@@ -16,12 +16,14 @@ import { Media } from './src/collections/Media'
 import { Organizations } from './src/collections/Organizations'
 import { Suppressions } from './src/collections/Suppressions'
 import { Users } from './src/collections/Users'
+import { WebhookEvents } from './src/collections/WebhookEvents'
 import { databaseAdapter } from './src/db/adapter'
 import { jobs } from './src/jobs'
 import { emailAdapter } from './src/integrations/email/payload-email-adapter'
 import { allowedOrigins, resolvePayloadSecret } from './src/services/config/server-env'
 import { resolveFernetKey } from './src/services/crypto/secrets'
 import { onInit } from './src/seed/on-init'
+import { sendgridWebhookEndpoints } from './src/endpoints/sendgrid-webhook'
 import { unsubscribeEndpoints } from './src/endpoints/unsubscribe'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -44,9 +46,9 @@ export default buildConfig({
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
     },
   },
-  collections: [Contacts, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs],
+  collections: [Contacts, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
-  endpoints: unsubscribeEndpoints,
+  endpoints: [...sendgridWebhookEndpoints, ...unsubscribeEndpoints],
   editor: lexicalEditor(),
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },

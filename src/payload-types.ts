@@ -76,6 +76,7 @@ export interface Config {
     organizations: Organization;
     users: User;
     'audit-logs': AuditLog;
+    'webhook-events': WebhookEvent;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
     'payload-locked-documents': PayloadLockedDocument;
@@ -93,6 +94,7 @@ export interface Config {
     organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
+    'webhook-events': WebhookEventsSelect<false> | WebhookEventsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
     'payload-locked-documents': PayloadLockedDocumentsSelect<false> | PayloadLockedDocumentsSelect<true>;
@@ -231,6 +233,13 @@ export interface Organization {
     sendgridApiKey?: string | null;
     sendgridApiKeyClear?: boolean | null;
     sendgridApiKeyEncrypted?: string | null;
+  };
+  /**
+   * Replies that consist of exactly one of these words suppress the sender at once; replies that only contain one (or a near miss) go to the suppression review queue. Empty: the defaults.
+   */
+  optOutKeywords?: {
+    sms?: string[] | null;
+    email?: string[] | null;
   };
   updatedAt: string;
   createdAt: string;
@@ -449,7 +458,9 @@ export interface AuditLog {
     | 'job.resend_unknown'
     | 'job.complete'
     | 'suppression.create'
-    | 'suppression.lift';
+    | 'suppression.lift'
+    | 'suppression.confirm'
+    | 'suppression.dismiss';
   actor?: (number | null) | User;
   actorLabel?: string | null;
   org?: (number | null) | Organization;
@@ -468,6 +479,51 @@ export interface AuditLog {
   ip?: string | null;
   updatedAt: string;
   createdAt: string;
+}
+/**
+ * Delivery events posted by the email provider, each stored once.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "webhook-events".
+ */
+export interface WebhookEvent {
+  id: number;
+  provider: 'sendgrid';
+  channel: 'email' | 'sms';
+  eventID: string;
+  type:
+    | 'processed'
+    | 'deferred'
+    | 'delivered'
+    | 'open'
+    | 'click'
+    | 'bounce'
+    | 'dropped'
+    | 'spamreport'
+    | 'unsubscribe'
+    | 'group_unsubscribe'
+    | 'group_resubscribe';
+  address?: string | null;
+  messageID?: string | null;
+  org?: (number | null) | Organization;
+  job?: (number | null) | EmailJob;
+  recipient?: (number | null) | EmailRecipient;
+  outcome?: ('updated' | 'failed' | 'suppressed' | 'review' | 'recorded' | 'no_change' | 'unmatched') | null;
+  /**
+   * The reason the provider gave (bounce, drop).
+   */
+  detail?: string | null;
+  occurredAt: string;
+  receivedAt: string;
+  payload:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -629,6 +685,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'audit-logs';
         value: number | AuditLog;
+      } | null)
+    | ({
+        relationTo: 'webhook-events';
+        value: number | WebhookEvent;
       } | null);
   globalSlug?: string | null;
   user: {
@@ -827,6 +887,12 @@ export interface OrganizationsSelect<T extends boolean = true> {
         sendgridApiKeyClear?: T;
         sendgridApiKeyEncrypted?: T;
       };
+  optOutKeywords?:
+    | T
+    | {
+        sms?: T;
+        email?: T;
+      };
   updatedAt?: T;
   createdAt?: T;
 }
@@ -882,6 +948,26 @@ export interface AuditLogsSelect<T extends boolean = true> {
   ip?: T;
   updatedAt?: T;
   createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "webhook-events_select".
+ */
+export interface WebhookEventsSelect<T extends boolean = true> {
+  provider?: T;
+  channel?: T;
+  eventID?: T;
+  type?: T;
+  address?: T;
+  messageID?: T;
+  org?: T;
+  job?: T;
+  recipient?: T;
+  outcome?: T;
+  detail?: T;
+  occurredAt?: T;
+  receivedAt?: T;
+  payload?: T;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema

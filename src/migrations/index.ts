@@ -7,6 +7,7 @@ import * as migration_20261126_015418_secret_inputs from './20261126_015418_secr
 import * as migration_20261126_015821_jobs_queue from './20261126_015821_jobs_queue';
 import * as migration_20261126_021000_send_rate_slots from './20261126_021000_send_rate_slots';
 import * as migration_20261126_032505_send_pipeline from './20261126_032505_send_pipeline';
+import * as migration_20261126_062800_webhook_events from './20261126_062800_webhook_events';
 
 export const migrations = [
   {
@@ -52,6 +53,11 @@ export const migrations = [
   {
     up: migration_20261126_032505_send_pipeline.up,
     down: migration_20261126_032505_send_pipeline.down,
-    name: '20261126_032505_send_pipeline'
+    name: '20261126_032505_send_pipeline',
+  },
+  {
+    up: migration_20261126_062800_webhook_events.up,
+    down: migration_20261126_062800_webhook_events.down,
+    name: '20261126_062800_webhook_events'
   },
 ];

@@ -1,5 +1,7 @@
 import type { Payload } from 'payload'
 
+import { logWebhookSigningMode } from '@/endpoints/sendgrid-webhook'
+
 import { formatDemoLogins, seedDemo } from './seed-demo'
 
 /**
@@ -7,6 +9,7 @@ import { formatDemoLogins, seedDemo } from './seed-demo'
  * log in straight away. Never on a real server (DATABASE_URL) and never in production.
  */
 export const onInit = async (payload: Payload): Promise<void> => {
+  logWebhookSigningMode(payload)
   const isFreshDevDatabase =
     process.env.NODE_ENV === 'development' && !process.env.DATABASE_URL && process.env.OUTPOST_SEED_ON_EMPTY !== 'false'
   if (!isFreshDevDatabase) return

@@ -91,6 +91,7 @@ export const countersAndRows = async (payload: Payload, jobID: number) => {
     `SELECT count(*)::int AS total,
             count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS pending,
             count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
+            count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
             count(*) FILTER (WHERE status = 'failed')::int AS failed,
             count(*) FILTER (WHERE status = 'excluded')::int AS excluded,
             count(*) FILTER (WHERE status = 'unknown')::int AS unknown
@@ -98,7 +99,7 @@ export const countersAndRows = async (payload: Payload, jobID: number) => {
     [jobID],
   )
   return {
-    counters: { total: job.total, pending: job.pending, sent: job.sent, failed: job.failed, excluded: job.excluded, unknown: job.unknown },
+    counters: { total: job.total, pending: job.pending, sent: job.sent, delivered: job.delivered, failed: job.failed, excluded: job.excluded, unknown: job.unknown },
     rows: rows[0] as Record<string, number>,
     job,
   }

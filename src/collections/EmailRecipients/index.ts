@@ -21,7 +21,7 @@ export const EmailRecipients: CollectionConfig = {
     { name: 'org', type: 'relationship', relationTo: 'organizations', required: true, index: true },
     { name: 'job', type: 'relationship', relationTo: 'email-jobs', required: true },
     { name: 'contact', type: 'relationship', relationTo: 'contacts' },
-    { name: 'email', type: 'text', required: true },
+    { name: 'email', type: 'text', required: true, index: true },
     { name: 'status', type: 'select', required: true, defaultValue: 'pending', options: [...RECIPIENT_STATUSES] },
     { name: 'excludedReason', type: 'text' },
     { name: 'suppression', type: 'relationship', relationTo: 'suppressions' },

@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { authenticated, orgScoped, superAdminOnly } from '@/access/orgAccess'
 import { slugField } from '@/fields/slug'
+import { DEFAULT_OPT_OUT_KEYWORDS } from '@/services/suppressions/match-opt-out-keyword'
 
 import { auditSettingsChange, seedDefaultTemplateForNewOrg } from './hooks'
 import { sendingSettings } from './sendingSettings'
@@ -39,5 +40,23 @@ export const Organizations: CollectionConfig = {
       admin: { description: 'Nobody approves a template they submitted themselves.' },
     },
     sendingSettings,
+    {
+      name: 'optOutKeywords',
+      type: 'group',
+      label: 'Opt-out keywords',
+      admin: {
+        description:
+          'Replies that consist of exactly one of these words suppress the sender at once; replies that only contain one (or a near miss) go to the suppression review queue. Empty: the defaults.',
+      },
+      fields: [
+        {
+          type: 'row',
+          fields: [
+            { name: 'sms', type: 'text', hasMany: true, maxRows: 50, maxLength: 40, label: 'SMS', defaultValue: [...DEFAULT_OPT_OUT_KEYWORDS.sms] },
+            { name: 'email', type: 'text', hasMany: true, maxRows: 50, maxLength: 40, label: 'Email replies', defaultValue: [...DEFAULT_OPT_OUT_KEYWORDS.email] },
+          ],
+        },
+      ],
+    },
   ],
 }

@@ -1,9 +1,11 @@
 import type { Access, CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionConfig, Where } from 'payload'
 
-import { hasOrgPermission, isSuperAdmin, memberOrgIDs, orgIDsAllowing, relationID } from '@/access/orgAccess'
+import { hasOrgPermission, isSuperAdmin, memberOrgIDs, orgScoped, relationID } from '@/access/orgAccess'
 import { recordAudit } from '@/services/audit/record-audit'
 import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-email'
 import { AppError } from '@/services/errors/app-error'
+
+import { suppressionEndpoints } from './endpoints'
 
 export const SUPPRESSION_REASONS = ['bounce', 'dropped', 'spamreport', 'unsubscribe', 'keyword', 'manual'] as const
 export const SUPPRESSION_CHANNELS = ['email', 'sms'] as const
@@ -16,12 +18,6 @@ const readSuppressions: Access = ({ req }) => {
   return { or: [{ org: { in: orgs } }, { org: { exists: false } }] } as Where
 }
 
-const manageSuppressions: Access = ({ req }) => {
-  if (!req.user) return false
-  if (isSuperAdmin(req.user)) return true
-  const orgs = orgIDsAllowing(req.user, 'suppressions.manage')
-  return orgs.length ? ({ org: { in: orgs } } as Where) : false
-}
 
 /** Global entries (no org) are the super admin's; org entries need suppressions.manage there. */
 const guardScope: CollectionBeforeChangeHook = ({ data, originalDoc, req }) => {
@@ -37,6 +33,33 @@ const guardScope: CollectionBeforeChangeHook = ({ data, originalDoc, req }) => {
   }
   if (org !== undefined && !hasOrgPermission(req.user, org, 'suppressions.manage')) {
     throw new AppError('FORBIDDEN', 'Your role cannot manage suppressions in this organisation.')
+  }
+  return data
+}
+
+/** One active (and one pending) entry per org, channel and address: a second one is a clear 409, not a duplicate. */
+const refuseDuplicate: CollectionBeforeChangeHook = async ({ data, originalDoc, req }) => {
+  const merged = { ...originalDoc, ...data }
+  const becomesOpen = (merged.status === 'active' || merged.status === 'pending_review') && (merged.status !== originalDoc?.status || data.address !== undefined || 'org' in data)
+  if (!becomesOpen || !merged.address) return data
+  const org = relationID(merged.org) ?? null
+  const { docs } = await req.payload.find({
+    collection: 'suppressions',
+    where: {
+      and: [
+        org === null ? { org: { exists: false } } : { org: { equals: org } },
+        { channel: { equals: merged.channel ?? 'email' } },
+        { address: { equals: normalizeEmail(String(merged.address)) } },
+        { status: { equals: merged.status } },
+        ...(originalDoc?.id ? [{ id: { not_equals: originalDoc.id } }] : []),
+      ],
+    },
+    limit: 1,
+    depth: 0,
+    req,
+  })
+  if (docs[0]) {
+    throw new AppError('CONFLICT', `${String(merged.address)} is already ${merged.status === 'active' ? 'suppressed' : 'waiting for review'} (${docs[0].reason}, entry ${docs[0].id}).`)
   }
   return data
 }
@@ -70,9 +93,10 @@ export const Suppressions: CollectionConfig = {
     group: 'Outreach',
     description: 'Addresses that receive nothing more: bounces, complaints, unsubscribes and manual blocks. Entries without an organisation form the global opt-out list.',
   },
-  access: { read: readSuppressions, create: ({ req }) => Boolean(req.user), update: manageSuppressions, delete: () => false },
+  access: { read: readSuppressions, create: ({ req }) => Boolean(req.user), update: orgScoped('suppressions.manage'), delete: () => false },
+  endpoints: suppressionEndpoints,
   indexes: [{ fields: ['org', 'channel', 'address'] }],
-  hooks: { beforeChange: [guardScope, requireLiftReason], afterChange: [auditSuppression] },
+  hooks: { beforeChange: [guardScope, requireLiftReason, refuseDuplicate], afterChange: [auditSuppression] },
   fields: [
     { name: 'org', type: 'relationship', relationTo: 'organizations', index: true, admin: { position: 'sidebar', description: 'Empty: global (super admin only).' } },
     {

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'job.complete',
   'suppression.create',
   'suppression.lift',
+  'suppression.confirm',
+  'suppression.dismiss',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -35,6 +37,12 @@ const requestIP = (req: PayloadRequest): null | string => {
   return forwarded || req.headers?.get('x-real-ip') || null
 }
 
+/** Who acts in a request, as the audit log names them (a logged-in user, else `fallback`). */
+export const auditActorOf = (req: PayloadRequest, fallback = 'system'): { id: null | number; label: string; ip: null | string } => {
+  const actor = req.user && req.user.collection === 'users' ? req.user : null
+  return { id: actor ? Number(actor.id) : null, label: actor ? String((actor as { email?: string }).email ?? actor.id) : fallback, ip: requestIP(req) }
+}
+
 /** Keeps an entry small: long values are cut, so the log stays a summary, not a copy. */
 const compact = (value: unknown): unknown => {
   if (typeof value === 'string') return value.length > 200 ? `${value.slice(0, 200)}…` : value
@@ -50,7 +58,7 @@ const compact = (value: unknown): unknown => {
  * only this system write creates entries; no API can change or delete them.
  */
 export const recordAudit = async (req: PayloadRequest, entry: AuditEntry): Promise<void> => {
-  const actor = req.user && req.user.collection === 'users' ? req.user : null
+  const actor = auditActorOf(req)
   const changes = entry.changes
     ? Object.fromEntries(Object.entries(entry.changes).map(([k, v]) => [k, { from: compact(v.from), to: compact(v.to) }]))
     : undefined
@@ -61,14 +69,14 @@ export const recordAudit = async (req: PayloadRequest, entry: AuditEntry): Promi
     req,
     data: {
       action: entry.action,
-      actor: actor ? Number(actor.id) : null,
-      actorLabel: actor ? String((actor as { email?: string }).email ?? actor.id) : 'system',
+      actor: actor.id,
+      actorLabel: actor.label,
       org: entry.org === undefined || entry.org === null ? null : Number(entry.org),
       targetCollection: entry.target.collection,
       targetID: String(entry.target.id),
       summary: entry.summary.slice(0, 300),
       changes,
-      ip: requestIP(req),
+      ip: actor.ip,
     },
   })
 }

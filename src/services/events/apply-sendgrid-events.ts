@@ -1,0 +1,260 @@
+import type { Payload } from 'payload'
+import type { PoolClient } from 'pg'
+
+import { dbPool } from '@/db/pool'
+
+import { type SuppressionCandidate, suppressAddresses } from '../suppressions/suppress-addresses'
+import type { SendgridEvent } from './parse-sendgrid-events'
+
+export type EventsApplied = {
+  /** Events stored now (new); the rest were already stored (replays, duplicates). */
+  stored: number
+  duplicates: number
+  /** Recipients newly marked failed. */
+  failedUpdated: number
+  /** Recipients newly updated otherwise (sent/delivered). */
+  updated: number
+  suppressed: number
+  review: number
+  unmatched: number
+}
+
+type Outcome = 'failed' | 'no_change' | 'recorded' | 'review' | 'suppressed' | 'unmatched' | 'updated'
+type Mapped = SendgridEvent & { rowID: number; recipient: null | number; job: null | number; org: null | number; outcome: Outcome }
+type Target = { recipient: number; status: 'delivered' | 'failed'; error: null | string; code: null | string; at: Date; event: Mapped }
+
+const WEBHOOK_ACTOR = { id: null, label: 'SendGrid webhook' }
+const FAILING = new Set(['bounce', 'dropped', 'spamreport'])
+const RANK: Record<string, number> = { failed: 3, delivered: 2 }
+/** Counters as the rows define them (see reconcileJobCounters): which recipient statuses each one counts. */
+const COUNTERS = { pending: ['pending', 'sending'], sent: ['sent', 'delivered'], delivered: ['delivered'], failed: ['failed'], unknown: ['unknown'] } as const
+
+const failureText = (event: SendgridEvent): string => {
+  const detail = event.detail ? `: ${event.detail}` : ''
+  if (event.type === 'spamreport') return 'The recipient reported the message as spam.'
+  if (event.type === 'dropped') return `SendGrid did not deliver the message (dropped)${detail}`
+  return event.bounceType === 'blocked' ? `The receiving server blocked the message (soft bounce)${detail}` : `The receiving server rejected the address (bounce)${detail}`
+}
+
+const suppressionFor = (event: Mapped): null | SuppressionCandidate => {
+  if (event.org === null) return null
+  const base = { org: event.org, channel: 'email' as const, address: event.address, source: 'sendgrid webhook' }
+  const note = event.detail ? `${event.detail} (event ${event.eventID})` : `Event ${event.eventID}`
+  switch (event.type) {
+    case 'bounce':
+      return { ...base, reason: 'bounce', status: event.bounceType === 'blocked' ? 'pending_review' : 'active', note }
+    case 'dropped':
+      return { ...base, reason: 'dropped', status: 'active', note }
+    case 'spamreport':
+      return { ...base, reason: 'spamreport', status: 'active', note }
+    case 'unsubscribe':
+    case 'group_unsubscribe':
+      return { ...base, reason: 'unsubscribe', status: 'active', note }
+    default:
+      return null
+  }
+}
+
+const storeEvents = async (client: PoolClient, events: SendgridEvent[], receivedAt: Date): Promise<Map<string, number>> => {
+  const { rows } = await client.query<{ id: number; event_i_d: string }>(
+    `INSERT INTO webhook_events (provider, channel, event_i_d, type, address, message_i_d, detail, occurred_at, received_at, payload)
+     SELECT 'sendgrid', 'email', e.id, e.type::enum_webhook_events_type, e.address, e.mid, e.detail, e.at, $8, e.payload::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
+         AS e(id, type, address, mid, detail, at, payload)
+     ON CONFLICT DO NOTHING
+     RETURNING id, event_i_d`,
+    [
+      events.map((e) => e.eventID),
+      events.map((e) => e.type),
+      events.map((e) => e.address),
+      events.map((e) => e.messageID),
+      events.map((e) => e.detail),
+      events.map((e) => e.occurredAt),
+      events.map((e) => JSON.stringify(e.raw)),
+      receivedAt,
+    ],
+  )
+  return new Map(rows.map((row) => [row.event_i_d, row.id]))
+}
+
+/** Our recipient id from custom_args, else the message id (with the address: one id covers a whole API request), else the latest send to the address. */
+const mapRecipients = async (client: PoolClient, events: Mapped[]): Promise<void> => {
+  const { rows } = await client.query<{ row_id: number; id: null | number; job_id: null | number; org_id: null | number }>(
+    `SELECT ev.row_id, m.id, m.job_id, m.org_id
+       FROM unnest($1::int[], $2::int[], $3::text[], $4::text[]) AS ev(row_id, rid, mid, addr)
+       LEFT JOIN LATERAL (
+         (SELECT r.id, r.job_id, r.org_id FROM email_recipients r WHERE r.id = ev.rid AND r.email = ev.addr)
+         UNION ALL
+         (SELECT r.id, r.job_id, r.org_id FROM email_recipients r
+           WHERE ev.mid IS NOT NULL AND r.provider_message_i_d = ev.mid AND r.email = ev.addr ORDER BY r.id DESC LIMIT 1)
+         UNION ALL
+         (SELECT r.id, r.job_id, r.org_id FROM email_recipients r
+           WHERE r.email = ev.addr AND r.status <> 'excluded' AND (r.sent_at IS NOT NULL OR r.attempts > 0)
+           ORDER BY r.sent_at DESC NULLS LAST, r.id DESC LIMIT 1)
+         LIMIT 1
+       ) m ON true`,
+    [events.map((e) => e.rowID), events.map((e) => e.recipientID), events.map((e) => e.messageID?.split('.')[0] ?? null), events.map((e) => e.address)],
+  )
+  const byRow = new Map(rows.map((row) => [row.row_id, row]))
+  for (const event of events) {
+    const match = byRow.get(event.rowID)
+    event.recipient = match?.id ?? null
+    event.job = match?.job_id ?? null
+    event.org = match?.org_id ?? null
+    if (event.recipient === null) event.outcome = 'unmatched'
+  }
+}
+
+/** Per recipient, the strongest new event decides: failed outranks delivered, which outranks sent; nothing goes back. */
+const pickTargets = (events: Mapped[]): Target[] => {
+  const best = new Map<number, Target>()
+  for (const event of events) {
+    if (event.recipient === null) continue
+    const status = FAILING.has(event.type) ? 'failed' : event.type === 'delivered' ? 'delivered' : null
+    if (!status) continue
+    const current = best.get(event.recipient)
+    if (current && (RANK[current.status]! > RANK[status]! || (current.status === status && current.at >= event.occurredAt))) continue
+    best.set(event.recipient, {
+      recipient: event.recipient,
+      status,
+      error: status === 'failed' ? failureText(event).slice(0, 1000) : null,
+      code: status === 'failed' ? (event.providerCode ?? `sendgrid:${event.type}`) : null,
+      at: event.occurredAt,
+      event,
+    })
+  }
+  return [...best.values()]
+}
+
+type Move = { id: number; job_id: number; old: string; new: string }
+
+const moveRecipients = async (client: PoolClient, targets: Target[]): Promise<Move[]> => {
+  if (!targets.length) return []
+  const { rows } = await client.query<Move>(
+    `WITH b AS (
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(rid, target, error, code, at)
+     ), cur AS (
+       SELECT r.id, r.status::text AS old FROM email_recipients r JOIN b ON b.rid = r.id ORDER BY r.id FOR UPDATE OF r
+     )
+     UPDATE email_recipients r
+        SET status = b.target::enum_email_recipients_status,
+            sent_at = coalesce(r.sent_at, b.at),
+            delivered_at = CASE WHEN b.target = 'delivered' THEN b.at ELSE r.delivered_at END,
+            failed_at = CASE WHEN b.target = 'failed' THEN b.at ELSE r.failed_at END,
+            last_error = CASE WHEN b.target = 'failed' THEN b.error ELSE r.last_error END,
+            provider_code = CASE WHEN b.target = 'failed' THEN b.code ELSE r.provider_code END,
+            lease_expires_at = NULL, next_attempt_at = NULL, updated_at = now()
+       FROM b JOIN cur c ON c.id = b.rid
+      WHERE r.id = b.rid AND c.old <> 'excluded'
+        AND (CASE b.target WHEN 'failed' THEN 3 ELSE 2 END) > (CASE c.old WHEN 'failed' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END)
+      RETURNING r.id, r.job_id, c.old, r.status::text AS new`,
+    [targets.map((t) => t.recipient), targets.map((t) => t.status), targets.map((t) => t.error), targets.map((t) => t.code), targets.map((t) => t.at)],
+  )
+  return rows
+}
+
+/** Moves each job's counters by exactly the recipients' transitions; a finished job's status follows its counts. */
+const moveJobCounters = async (client: PoolClient, moves: Move[]): Promise<void> => {
+  const deltas = new Map<number, Record<keyof typeof COUNTERS, number>>()
+  for (const move of moves) {
+    const delta = deltas.get(move.job_id) ?? { pending: 0, sent: 0, delivered: 0, failed: 0, unknown: 0 }
+    for (const [counter, statuses] of Object.entries(COUNTERS) as [keyof typeof COUNTERS, readonly string[]][]) {
+      delta[counter] += Number(statuses.includes(move.new)) - Number(statuses.includes(move.old))
+    }
+    deltas.set(move.job_id, delta)
+  }
+  if (!deltas.size) return
+  const jobs = [...deltas.keys()].sort((a, b) => a - b)
+  // Locked in id order, after the recipients (the send pipeline's order too): concurrent posts cannot deadlock.
+  await client.query('SELECT 1 FROM email_jobs WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [jobs])
+  const column = (counter: keyof typeof COUNTERS) => jobs.map((job) => deltas.get(job)![counter])
+  await client.query(
+    `UPDATE email_jobs j
+        SET pending = j.pending + d.pending, sent = j.sent + d.sent, delivered = j.delivered + d.delivered,
+            failed = j.failed + d.failed, unknown = j.unknown + d.unknown,
+            status = CASE WHEN j.status IN ('completed', 'completed_with_errors', 'failed') THEN
+                       (CASE WHEN j.sent + d.sent = 0 AND j.failed + d.failed > 0 THEN 'failed'
+                             WHEN j.failed + d.failed > 0 OR j.unknown + d.unknown > 0 THEN 'completed_with_errors'
+                             ELSE 'completed' END)::enum_email_jobs_status
+                     ELSE j.status END,
+            updated_at = now()
+       FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[]) AS d(id, pending, sent, delivered, failed, unknown)
+      WHERE j.id = d.id`,
+    [jobs, column('pending'), column('sent'), column('delivered'), column('failed'), column('unknown')],
+  )
+}
+
+const recordOutcomes = async (client: PoolClient, events: Mapped[]): Promise<void> => {
+  await client.query(
+    `UPDATE webhook_events w SET org_id = u.org, job_id = u.job, recipient_id = u.recipient, outcome = u.outcome::enum_webhook_events_outcome
+       FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[]) AS u(id, org, job, recipient, outcome)
+      WHERE w.id = u.id`,
+    [events.map((e) => e.rowID), events.map((e) => e.org), events.map((e) => e.job), events.map((e) => e.recipient), events.map((e) => e.outcome)],
+  )
+}
+
+const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], receivedAt: Date): Promise<EventsApplied> => {
+  const stored = await storeEvents(client, events, receivedAt)
+  const fresh: Mapped[] = events
+    .filter((e) => stored.has(e.eventID))
+    .map((e) => ({ ...e, rowID: stored.get(e.eventID)!, recipient: null, job: null, org: null, outcome: 'no_change' as Outcome }))
+  const result: EventsApplied = { stored: fresh.length, duplicates: events.length - fresh.length, failedUpdated: 0, updated: 0, suppressed: 0, review: 0, unmatched: 0 }
+  if (!fresh.length) return result
+  await mapRecipients(client, fresh)
+
+  const targets = pickTargets(fresh)
+  const moves = await moveRecipients(client, targets)
+  await moveJobCounters(client, moves)
+  const moved = new Set(moves.map((m) => m.id))
+  for (const target of targets) {
+    if (moved.has(target.recipient)) target.event.outcome = target.status === 'failed' ? 'failed' : 'updated'
+  }
+  result.failedUpdated = moves.filter((m) => m.new === 'failed').length
+  result.updated = moves.length - result.failedUpdated
+
+  const candidates = fresh.map((event) => ({ event, candidate: suppressionFor(event) })).filter((c) => c.candidate !== null)
+  const created = await suppressAddresses(client, candidates.map((c) => c.candidate!), WEBHOOK_ACTOR)
+  const key = (s: { org: null | number; address: string; status: string }) => `${s.org}|${s.address}|${s.status}`
+  const createdKeys = new Set(created.map(key))
+  for (const { event, candidate } of candidates) {
+    if (!createdKeys.delete(key(candidate!))) continue
+    if (event.outcome === 'no_change') event.outcome = candidate!.status === 'active' ? 'suppressed' : 'review'
+  }
+  result.suppressed = created.filter((s) => s.status === 'active').length
+  result.review = created.length - result.suppressed
+
+  for (const event of fresh) {
+    if (event.outcome === 'no_change' && ['open', 'click', 'processed', 'deferred', 'group_resubscribe'].includes(event.type)) event.outcome = 'recorded'
+  }
+  result.unmatched = fresh.filter((e) => e.outcome === 'unmatched').length
+  await recordOutcomes(client, fresh)
+  return result
+}
+
+/**
+ * Applies one post of SendGrid events in one transaction: every event is stored once (a replay is a
+ * no-op), mapped to its recipient, and applied — `delivered` marks the recipient delivered; `bounce`,
+ * `dropped`, `spamreport` mark it failed with the reason, raise its job's failed count and suppress
+ * the address in its org (a `blocked` bounce goes to the review queue instead); unsubscribes suppress;
+ * opens and clicks are kept for engagement. A late event never turns a failed recipient back.
+ */
+export const applySendgridEvents = async ({ payload, events, receivedAt = new Date() }: { payload: Payload; events: SendgridEvent[]; receivedAt?: Date }): Promise<EventsApplied> => {
+  if (!events.length) return { stored: 0, duplicates: 0, failedUpdated: 0, updated: 0, suppressed: 0, review: 0, unmatched: 0 }
+  const client = await dbPool(payload).connect()
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await client.query('BEGIN')
+        const result = await applyInTransaction(client, events, receivedAt)
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {})
+        // A deadlock with a concurrent post is resolved by PostgreSQL aborting one side: run it again.
+        if ((error as { code?: string }).code !== '40P01' || attempt >= 3) throw error
+      }
+    }
+  } finally {
+    client.release()
+  }
+}

@@ -1,0 +1,103 @@
+import { isValidEmail, normalizeEmail } from '../contacts/normalize-email'
+
+/** SendGrid's event types we store; anything else in a post is skipped and counted. */
+export const WEBHOOK_EVENT_TYPES = [
+  'processed',
+  'deferred',
+  'delivered',
+  'open',
+  'click',
+  'bounce',
+  'dropped',
+  'spamreport',
+  'unsubscribe',
+  'group_unsubscribe',
+  'group_resubscribe',
+] as const
+
+/** What applying an event did. */
+export const WEBHOOK_EVENT_OUTCOMES = ['updated', 'failed', 'suppressed', 'review', 'recorded', 'no_change', 'unmatched'] as const
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
+
+/** One event of a SendGrid post, checked and normalised. */
+export type SendgridEvent = {
+  eventID: string
+  type: WebhookEventType
+  address: string
+  occurredAt: Date
+  /** `sg_message_id`: its part before the first `.` is the X-Message-Id of our API request. */
+  messageID: null | string
+  /** Our recipient id from `custom_args` (SendGrid flattens custom args into the event). */
+  recipientID: null | number
+  /** For bounces: `bounce` (hard) or `blocked` (soft). */
+  bounceType: null | string
+  /** The provider's reason and status code, for bounces and drops. */
+  detail: null | string
+  providerCode: null | string
+  raw: Record<string, unknown>
+}
+
+export type ParsedEvents = { events: SendgridEvent[]; skipped: number; problems: string[] }
+
+const KNOWN = new Set<string>(WEBHOOK_EVENT_TYPES)
+/** SendGrid started in 2009; a day of clock skew ahead is the most we believe. */
+const EARLIEST = Date.UTC(2009, 0, 1) / 1000
+const MAX_PROBLEMS = 20
+
+const text = (value: unknown, max: number): null | string =>
+  typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : typeof value === 'number' ? String(value) : null
+
+const checkEvent = (value: unknown, now: number): SendgridEvent | string => {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'an entry is not an object'
+  const event = value as Record<string, unknown>
+  const eventID = event.sg_event_id
+  if (typeof eventID !== 'string' || !eventID.trim() || eventID.length > 255) return 'an event has no sg_event_id'
+  const type = event.event
+  if (typeof type !== 'string' || !KNOWN.has(type)) return `event ${eventID.slice(0, 40)}: unknown type ${JSON.stringify(String(type).slice(0, 40))}`
+  const address = typeof event.email === 'string' ? normalizeEmail(event.email) : ''
+  if (!isValidEmail(address)) return `event ${eventID.slice(0, 40)}: no valid email`
+  const timestamp = event.timestamp
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp) || timestamp < EARLIEST || timestamp > now / 1000 + 86_400) {
+    return `event ${eventID.slice(0, 40)}: timestamp is not a Unix time`
+  }
+  const rawRecipient = event.outpost_recipient_id
+  const recipientID = typeof rawRecipient === 'string' || typeof rawRecipient === 'number' ? Number(rawRecipient) : NaN
+  const status = text(event.status, 40)
+  return {
+    eventID: eventID.trim(),
+    type: type as WebhookEventType,
+    address,
+    occurredAt: new Date(Math.floor(timestamp * 1000)),
+    messageID: text(event.sg_message_id, 255),
+    recipientID: Number.isInteger(recipientID) && recipientID > 0 && recipientID < 2 ** 31 ? recipientID : null,
+    bounceType: type === 'bounce' ? (text(event.type, 40)?.toLowerCase() ?? 'bounce') : null,
+    detail: text(event.reason, 500) ?? text(event.response, 500),
+    providerCode: status,
+    raw: event,
+  }
+}
+
+/**
+ * Checks a parsed webhook body: it must be an array (else `null`); each entry that is not a valid event
+ * of a known type is skipped and counted, never failing the rest. Repeats of one event id in the same
+ * post keep the first.
+ */
+export const parseSendgridEvents = (body: unknown, now = Date.now()): null | ParsedEvents => {
+  if (!Array.isArray(body)) return null
+  const events: SendgridEvent[] = []
+  const seen = new Set<string>()
+  const problems: string[] = []
+  let skipped = 0
+  for (const entry of body) {
+    const checked = checkEvent(entry, now)
+    if (typeof checked === 'string') {
+      skipped += 1
+      if (problems.length < MAX_PROBLEMS) problems.push(checked)
+    } else if (!seen.has(checked.eventID)) {
+      seen.add(checked.eventID)
+      events.push(checked)
+    }
+  }
+  return { events, skipped, problems }
+}
