@@ -45,7 +45,7 @@ const waitForServer = async (url: string, child: ChildProcess, timeoutMs: number
  * port, on a fresh database seeded with the demo data, dropped afterwards.
  */
 export default async function setup(project: TestProject) {
-  if (!fs.existsSync('.next/BUILD_ID')) throw new Error('No production build: run `npm run build` before `npm run test:e2e`.')
+  if (!fs.existsSync(`${process.env.NEXT_DIST_DIR || '.next'}/BUILD_ID`)) throw new Error('No production build: run `npm run build` before `npm run test:e2e`.')
   const database = await createTestDatabase()
   const port = await freePort()
   const baseURL = `http://127.0.0.1:${port}`
