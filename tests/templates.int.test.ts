@@ -69,6 +69,15 @@ describe('template validation', () => {
     const helper = await sender.post('/email-templates', { name: 'x', subject: 's', html: `${BODY}{{#each contacts}}x{{/each}}`, org: demo })
     expect(fieldErrors(helper.body)[0]?.message).toMatch(/Only \{\{#if/)
   })
+
+  it('a missing subject or one over 500 characters is a field error, not a server error', async () => {
+    const missing = await sender.post('/email-templates', { name: unique('ns'), html: BODY, org: demo })
+    expect(missing.status).toBe(400)
+    expect(fieldErrors(missing.body)).toEqual([expect.objectContaining({ path: 'subject' })])
+    const long = await sender.post('/email-templates', { name: unique('ls'), subject: 'x'.repeat(5000), html: BODY, org: demo })
+    expect(long.status).toBe(400)
+    expect(fieldErrors(long.body)).toEqual([expect.objectContaining({ path: 'subject', message: expect.stringMatching(/500/) })])
+  })
 })
 
 describe('approval workflow', () => {
@@ -120,8 +129,14 @@ describe('approval workflow', () => {
     const own = await setStatus(admin, tpl.id, 'approved')
     expect(own.status).toBe(403)
     expect(own.body.errors[0].message).toMatch(/Four-eyes/)
+    const ownReject = await setStatus(admin, tpl.id, 'rejected', { rejectionReason: 'Not mine to judge' })
+    expect(ownReject.status).toBe(403)
     await payload.update({ collection: 'organizations', id: demo, data: { requireFourEyes: false } })
     try {
+      // Without four-eyes the submitter may decide either way.
+      const selfRejected = await createDraft(admin)
+      await setStatus(admin, selfRejected.id, 'pending')
+      expect((await setStatus(admin, selfRejected.id, 'rejected', { rejectionReason: 'Withdrawn: wrong offer' })).status).toBe(200)
       expect((await setStatus(admin, tpl.id, 'approved')).status).toBe(200)
     } finally {
       await payload.update({ collection: 'organizations', id: demo, data: { requireFourEyes: true } })

@@ -1,4 +1,5 @@
 import type { CollectionConfig, Field, FieldAccess, TextareaField } from 'payload'
+import { textarea } from 'payload/shared'
 
 import { orgCreate, orgScoped, orgScopedAny } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
@@ -28,7 +29,11 @@ const sourceField = (name: string, label: string, extra: Partial<TextareaField> 
   label,
   type: 'textarea',
   maxLength: 200_000,
-  validate: (value: null | string | undefined) => sourceErrors(value),
+  // Payload's own check (required, maxLength) first: a custom validate replaces it otherwise.
+  validate: (value, options) => {
+    const base = textarea(value, options)
+    return base === true ? sourceErrors(value) : base
+  },
   ...extra,
 })
 
@@ -73,8 +78,11 @@ export const EmailTemplates: CollectionConfig = {
     sourceField('html', 'HTML body', {
       required: true,
       admin: { rows: 14, description: variableHelp },
-      validate: (value: null | string | undefined, { siblingData }: { siblingData: Record<string, unknown> }) => {
+      validate: (value, options) => {
         if (!value?.trim()) return 'The body is required.'
+        const base = textarea(value, options)
+        if (base !== true) return base
+        const siblingData = options.siblingData as Record<string, unknown>
         const syntax = sourceErrors(value)
         if (syntax !== true) return syntax
         const footer = typeof siblingData?.footer === 'string' ? siblingData.footer : ''

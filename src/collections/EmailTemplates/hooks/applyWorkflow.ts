@@ -17,9 +17,9 @@ export const applyWorkflow: CollectionBeforeChangeHook = async ({ context, data,
   const org = relationID(data.org ?? originalDoc?.org)
   const user = req.user && req.user.collection === 'users' ? req.user : null
   let requireFourEyes = true
-  // The org's four-eyes setting matters only when a pending template is being approved.
-  const isApproving = data.status === 'approved' && originalDoc?.status === 'pending'
-  if (user && org !== undefined && isApproving) {
+  // The org's four-eyes setting matters only when a pending template is being approved or rejected.
+  const isReviewing = (data.status === 'approved' || data.status === 'rejected') && originalDoc?.status === 'pending'
+  if (user && org !== undefined && isReviewing) {
     // Reads the org's four-eyes setting; the write itself is already limited to the user's orgs by access.
     const orgDoc = await req.payload.findByID({ collection: 'organizations', id: org, depth: 0, req, disableErrors: true })
     requireFourEyes = orgDoc?.requireFourEyes !== false
