@@ -273,6 +273,9 @@ describe('preview and test send', () => {
     const bad = await sender.post(`/email-templates/${tpl.id}/preview`, { content: { subject: '{{nope}}' } })
     expect(bad.status).toBe(400)
     expect(bad.body.errors[0].message).toContain('{{nope}}')
+    const huge = await sender.post(`/email-templates/${tpl.id}/preview`, { content: { html: `<p>{{unsubscribe_link}}</p>${'x'.repeat(200_001)}` } })
+    expect(huge.status).toBe(400)
+    expect(huge.body.errors[0].message).toMatch(/html is longer than 200,000 characters/)
   })
 
   it('sends a marked test to the requesting user only, and audits it', async () => {

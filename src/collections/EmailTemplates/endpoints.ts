@@ -17,6 +17,20 @@ const readJSON = async (req: PayloadRequest): Promise<Record<string, unknown>> =
 
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
+/** The same limits as the template's fields: an unsaved preview is no way around them. */
+const PREVIEW_LIMITS = { subject: 500, html: 200_000, text: 200_000, footer: 200_000 } as const
+
+const previewContent = (raw: unknown) => {
+  const content = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {}
+  const result: Partial<Record<keyof typeof PREVIEW_LIMITS, string>> = {}
+  for (const [field, max] of Object.entries(PREVIEW_LIMITS) as [keyof typeof PREVIEW_LIMITS, number][]) {
+    const value = asString(content[field])
+    if (value !== undefined && value.length > max) throw new AppError('INVALID_INPUT', `The ${field} is longer than ${max.toLocaleString('en')} characters.`)
+    result[field] = value
+  }
+  return result
+}
+
 /** POST /api/email-templates/:id/preview  { contactID?, content?: { subject, html, text, footer } } */
 export const previewTemplateEndpoint: Endpoint = {
   path: '/:id/preview',
@@ -25,18 +39,13 @@ export const previewTemplateEndpoint: Endpoint = {
     try {
       if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to preview templates.')
       const body = await readJSON(req)
-      const content = body.content && typeof body.content === 'object' ? (body.content as Record<string, unknown>) : {}
+      const content = previewContent(body.content)
       const preview = await renderTemplatePreview({
         payload: req.payload,
         user: req.user,
         templateID: String(req.routeParams?.id),
         contactID: asString(body.contactID) ?? (typeof body.contactID === 'number' ? body.contactID : undefined),
-        content: {
-          subject: asString(content.subject),
-          html: asString(content.html),
-          text: asString(content.text),
-          footer: asString(content.footer),
-        },
+        content,
       })
       return Response.json({ subject: preview.subject, html: preview.html, text: preview.text, contact: preview.contactLabel })
     } catch (error) {

@@ -17,7 +17,11 @@ const MAX_CACHED = 500
 const compile = (source: string, escape: boolean): Compiled => {
   const key = `${escape ? 'h' : 't'}:${source}`
   let compiled = cache.get(key)
-  if (!compiled) {
+  if (compiled) {
+    // Least recently used goes first: a running job's template stays cached however many previews run.
+    cache.delete(key)
+    cache.set(key, compiled)
+  } else {
     compiled = Handlebars.compile(source, { noEscape: !escape, strict: false, knownHelpersOnly: true, knownHelpers: { if: true, unless: true } })
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string)
     cache.set(key, compiled)
@@ -73,7 +77,12 @@ const skeletons = new Map<string, null | Skeleton>()
 
 const skeletonFor = (content: TemplateContent, variables: TemplateVariables): null | Skeleton => {
   const cacheKey = JSON.stringify([content.subject, content.html, content.text ?? '', content.footer ?? '', variables.org_name, variables.org_postal_address])
-  if (skeletons.has(cacheKey)) return skeletons.get(cacheKey)!
+  if (skeletons.has(cacheKey)) {
+    const hit = skeletons.get(cacheKey)!
+    skeletons.delete(cacheKey)
+    skeletons.set(cacheKey, hit)
+    return hit
+  }
   let skeleton: null | Skeleton = null
   if (![content.subject, content.html, content.text ?? '', content.footer ?? ''].some((source) => NEEDS_VALUES.test(source))) {
     const htmlVars = { ...variables }
