@@ -209,6 +209,11 @@ describe('default template', () => {
     const defaults = await payload.find({ collection: 'email-templates', where: { and: [{ org: { equals: demo } }, { isDefault: { equals: true } }] } })
     expect(defaults.docs.map((d) => d.id)).toEqual([b.id])
     expect((await payload.findByID({ collection: 'email-templates', id: a.id })).isDefault).toBe(false)
+    // Submitting while taking the default flag: the entry names the submitted template, not the one unmarked.
+    const c = await createDraft(sender)
+    expect((await sender.patch(`/email-templates/${c.id}`, { status: 'pending', isDefault: true })).status).toBe(200)
+    expect(await auditFor(c.id)).toEqual(['template.submit'])
+    expect(await auditFor(b.id)).toEqual([])
   })
 
   it('the seeder is idempotent and never overwrites an edited default', async () => {

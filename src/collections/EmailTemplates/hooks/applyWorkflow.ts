@@ -44,7 +44,10 @@ export const applyWorkflow: CollectionBeforeChangeHook = async ({ context, data,
   return { ...result, ...plan.patch }
 }
 
-export const auditWorkflow: CollectionAfterChangeHook = async ({ doc, previousDoc, req }) => {
+export const auditWorkflow: CollectionAfterChangeHook = async ({ context, doc, previousDoc, req }) => {
+  // A system write nested in the same request (moving the default flag) must not take the entry
+  // planned for the template the user changed.
+  if (context.skipWorkflow) return doc
   const audit = pendingAudits.get(req)
   if (!audit) return doc
   pendingAudits.delete(req)
