@@ -192,6 +192,17 @@ describe('approval workflow', () => {
     expect((await payload.findByID({ collection: 'email-templates', id: tpl.id })).status).toBe('pending')
   })
 
+  it('duplicating an approved template gives a new draft with none of the original decisions', async () => {
+    const tpl = await createDraft(sender, { isDefault: true })
+    await setStatus(sender, tpl.id, 'pending')
+    expect((await setStatus(approver, tpl.id, 'approved')).status).toBe(200)
+    const copy = await sender.post(`/email-templates/${tpl.id}/duplicate`, {})
+    expect(copy.status, JSON.stringify(copy.body)).toBe(200)
+    expect(copy.body.doc).toEqual(expect.objectContaining({ status: 'draft', isDefault: false, approvedBy: null, approvedAt: null, submittedBy: null }))
+    expect(copy.body.doc.name).toMatch(/ \(copy\)$/)
+    expect((await payload.findByID({ collection: 'email-templates', id: tpl.id, depth: 0 })).status).toBe('approved')
+  })
+
   it('keeps version history', async () => {
     const tpl = await createDraft(sender)
     await sender.patch(`/email-templates/${tpl.id}`, { subject: 'Second {{first_name}}' })

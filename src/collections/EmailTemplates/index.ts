@@ -42,6 +42,8 @@ const workflowField = (name: string, type: 'date' | 'relationship' | 'text', lab
     name,
     label,
     access: { create: systemOnly, update: systemOnly },
+    // A copy starts its own review: none of the original's decisions come along.
+    hooks: { beforeDuplicate: [() => null] },
     // Shown only once set, so a draft's sidebar is not a column of empty boxes.
     admin: { readOnly: true, position: 'sidebar' as const, condition: (data: Record<string, unknown>) => Boolean(data?.[name]) },
   }
@@ -73,7 +75,7 @@ export const EmailTemplates: CollectionConfig = {
   },
   endpoints: [previewTemplateEndpoint, testSendTemplateEndpoint],
   fields: [
-    { name: 'name', type: 'text', required: true, maxLength: 150 },
+    { name: 'name', type: 'text', required: true, maxLength: 150, hooks: { beforeDuplicate: [({ value }) => (value ? `${String(value).slice(0, 142)} (copy)` : value)] } },
     sourceField('subject', 'Subject', { type: 'textarea', required: true, maxLength: 500, admin: { rows: 1 } } as Partial<TextareaField>),
     sourceField('html', 'HTML body', {
       required: true,
@@ -106,6 +108,7 @@ export const EmailTemplates: CollectionConfig = {
       defaultValue: false,
       label: 'Default template',
       admin: { position: 'sidebar' },
+      hooks: { beforeDuplicate: [() => false] },
     },
     {
       name: 'status',
@@ -114,6 +117,8 @@ export const EmailTemplates: CollectionConfig = {
       defaultValue: 'draft',
       index: true,
       options: TEMPLATE_STATUSES.map((s) => ({ label: s[0]!.toUpperCase() + s.slice(1), value: s })),
+      // A copy of an approved template is a new draft, to be reviewed on its own.
+      hooks: { beforeDuplicate: [() => 'draft'] },
       // Shown by the workflow panel below (badge and actions); kept as a list column and filter.
       admin: { position: 'sidebar', readOnly: true, hidden: true },
     },
@@ -126,6 +131,7 @@ export const EmailTemplates: CollectionConfig = {
       name: 'rejectionReason',
       type: 'textarea',
       maxLength: 1000,
+      hooks: { beforeDuplicate: [() => null] },
       admin: { position: 'sidebar', readOnly: true, condition: (data) => Boolean(data?.rejectionReason) },
     },
     workflowField('submittedBy', 'relationship', 'Submitted by'),
