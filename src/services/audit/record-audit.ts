@@ -1,5 +1,7 @@
 import type { PayloadRequest } from 'payload'
 
+import { envNumber } from '../config/server-env'
+
 export const AUDIT_ACTIONS = [
   'template.submit',
   'template.approve',
@@ -32,9 +34,18 @@ export type AuditEntry = {
   changes?: Record<string, { from: unknown; to: unknown }>
 }
 
-const requestIP = (req: PayloadRequest): null | string => {
-  const forwarded = req.headers?.get('x-forwarded-for')?.split(',')[0]?.trim()
-  return forwarded || req.headers?.get('x-real-ip') || null
+/**
+ * The client's address as the nearest trusted proxy saw it. `X-Forwarded-For` is a list each proxy
+ * appends to, so only its last `TRUSTED_PROXY_HOPS` entries (default 1: our reverse proxy's) can be
+ * believed; the first entry is whatever the client chose to send.
+ */
+export const requestIP = (req: Pick<PayloadRequest, 'headers'>, hops = envNumber('TRUSTED_PROXY_HOPS', 1, { min: 0 })): null | string => {
+  const forwarded = (req.headers?.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  if (hops > 0 && forwarded.length) return forwarded[Math.max(0, forwarded.length - hops)] ?? null
+  return hops > 0 ? req.headers?.get('x-real-ip')?.trim() || null : null
 }
 
 /** Who acts in a request, as the audit log names them (a logged-in user, else `fallback`). */
