@@ -86,4 +86,14 @@ describe('org sending settings', () => {
     expect(JSON.stringify(entry)).not.toContain('another-secret')
     expect(JSON.stringify(entry)).not.toContain('gAAAAA')
   })
+
+  it('audits replacing a stored credential with another one (nothing else changed)', async () => {
+    await admin.patch(`/organizations/${other}`, { sending: { smtpPassword: 'first-secret' } })
+    const before = (await payload.count({ collection: 'audit-logs', where: { and: [{ action: { equals: 'settings.change' } }, { org: { equals: other } }] } })).totalDocs
+    expect((await admin.patch(`/organizations/${other}`, { sending: { smtpPassword: 'rotated-secret' } })).status).toBe(200)
+    const entries = await payload.find({ collection: 'audit-logs', where: { and: [{ action: { equals: 'settings.change' } }, { org: { equals: other } }] }, sort: '-createdAt', limit: 1 })
+    expect(entries.totalDocs).toBe(before + 1)
+    expect(entries.docs[0]!.changes).toEqual({ 'sending.smtpPasswordIsSet': { from: 'stored', to: 'replaced' } })
+    expect(JSON.stringify(entries.docs[0])).not.toContain('rotated-secret')
+  })
 })

@@ -1,6 +1,21 @@
-import type { Field } from 'payload'
+import type { Field, PayloadRequest } from 'payload'
 
 import { encryptSecret } from '@/services/crypto/secrets'
+
+// Which credentials a request stored or removed, for the settings audit (the values never reach it).
+const secretChanges = new WeakMap<object, Map<string, 'removed' | 'replaced'>>()
+const noteChange = (req: PayloadRequest, name: string, change: 'removed' | 'replaced') => {
+  const changes = secretChanges.get(req) ?? new Map<string, 'removed' | 'replaced'>()
+  changes.set(name, change)
+  secretChanges.set(req, changes)
+}
+
+/** The credentials this request replaced or removed (once: the entry is taken). */
+export const takeSecretChanges = (req: PayloadRequest): Map<string, 'removed' | 'replaced'> => {
+  const changes = secretChanges.get(req) ?? new Map<string, 'removed' | 'replaced'>()
+  secretChanges.delete(req)
+  return changes
+}
 
 /**
  * A write-only credential. What a user types is stored only as a Fernet token in a hidden field,
@@ -28,8 +43,11 @@ export const secretFields = (name: string, label: string): Field[] => {
       admin: { description: 'Write-only: stored encrypted and never shown again. Leave empty to keep the stored value.' },
       hooks: {
         beforeChange: [
-          ({ siblingData, value }) => {
-            if (typeof value === 'string' && value.trim()) siblingData[stored] = encryptSecret(value.trim())
+          ({ req, siblingData, value }) => {
+            if (typeof value === 'string' && value.trim()) {
+              siblingData[stored] = encryptSecret(value.trim())
+              noteChange(req, name, 'replaced')
+            }
             return null
           },
         ],
@@ -43,8 +61,11 @@ export const secretFields = (name: string, label: string): Field[] => {
       admin: { condition: (_data, sibling) => Boolean(sibling?.[`${name}IsSet`]) },
       hooks: {
         beforeChange: [
-          ({ siblingData, value }) => {
-            if (value === true) siblingData[stored] = null
+          ({ req, siblingData, value }) => {
+            if (value === true) {
+              siblingData[stored] = null
+              noteChange(req, name, 'removed')
+            }
             return false
           },
         ],

@@ -1,5 +1,6 @@
 import type { CollectionAfterChangeHook } from 'payload'
 
+import { takeSecretChanges } from '@/fields/secret'
 import { diffFields, recordAudit } from '@/services/audit/record-audit'
 
 import { SENDING_AUDITED_FIELDS } from './sendingSettings'
@@ -9,7 +10,11 @@ const SETTINGS_FIELDS = ['name', 'slug', 'postalAddress', 'requireFourEyes'] as 
 
 export const auditSettingsChange: CollectionAfterChangeHook = async ({ doc, operation, previousDoc, req }) => {
   if (operation !== 'update') return doc
-  const sending = diffFields(previousDoc?.sending ?? {}, doc.sending ?? {}, SENDING_AUDITED_FIELDS)
+  const sending: Record<string, { from: unknown; to: unknown }> = diffFields(previousDoc?.sending ?? {}, doc.sending ?? {}, SENDING_AUDITED_FIELDS)
+  // A replaced credential shows as such (never its value), also when one was stored before.
+  for (const [field, change] of takeSecretChanges(req)) {
+    sending[`${field}IsSet`] = { from: previousDoc?.sending?.[`${field}IsSet`] ? 'stored' : 'none', to: change === 'replaced' ? 'replaced' : 'removed' }
+  }
   const changes = {
     ...diffFields(previousDoc, doc, SETTINGS_FIELDS),
     ...Object.fromEntries(Object.entries(sending).map(([field, change]) => [`sending.${field}`, change])),
