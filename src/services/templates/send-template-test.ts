@@ -1,6 +1,6 @@
 import type { PayloadRequest } from 'payload'
 
-import { hasOrgPermission, relationID } from '@/access/orgAccess'
+import { hasOrgPermission, isSuperAdmin, orgIDsAllowing, relationID } from '@/access/orgAccess'
 import { EmailSendError } from '@/integrations/email'
 
 import { recordAudit } from '../audit/record-audit'
@@ -23,16 +23,8 @@ export const sendTemplateTest = async ({ req, templateID }: { req: PayloadReques
   if (!email) throw new AppError('INVALID_INPUT', 'Your account has no email address to send the test to.')
   const name = ((user as { name?: null | string }).name ?? '').trim()
   const [firstName, ...rest] = name.split(/\s+/)
-  const preview = await renderTemplatePreview({
-    payload: req.payload,
-    user,
-    templateID,
-    recipient: { email, firstName: firstName ?? '', lastName: rest.join(' ') },
-  })
-  const org = relationID(preview.template.org)
-  if (!hasOrgPermission(user, org, 'templates.testSend')) {
-    throw new AppError('FORBIDDEN', 'Your role cannot send test emails.')
-  }
+  // Cheap refusals before any rendering: no test-send role anywhere, or over the rate limit.
+  if (!isSuperAdmin(user) && !orgIDsAllowing(user, 'templates.testSend').length) throw new AppError('FORBIDDEN', 'Your role cannot send test emails.')
   const recent = await req.payload.count({
     collection: 'audit-logs',
     overrideAccess: true, // counting one's own test sends, whatever one may read of the audit log
@@ -47,6 +39,16 @@ export const sendTemplateTest = async ({ req, templateID }: { req: PayloadReques
   })
   if (recent.totalDocs >= MAX_TESTS_PER_WINDOW) {
     throw new AppError('RATE_LIMITED', `At most ${MAX_TESTS_PER_WINDOW} test sends per 10 minutes: try again shortly.`)
+  }
+  const preview = await renderTemplatePreview({
+    payload: req.payload,
+    user,
+    templateID,
+    recipient: { email, firstName: firstName ?? '', lastName: rest.join(' ') },
+  })
+  const org = relationID(preview.template.org)
+  if (!hasOrgPermission(user, org, 'templates.testSend')) {
+    throw new AppError('FORBIDDEN', 'Your role cannot send test emails.')
   }
   // The test goes out the way the org's jobs do: its provider and credentials, its sender identity
   // (its settings, else the environment's). Credentials are read by the system, never shown.
