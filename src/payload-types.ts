@@ -189,29 +189,6 @@ export interface Organization {
    */
   sending?: {
     provider?: ('smtp' | 'sendgrid') | null;
-    fromName?: string | null;
-    fromAddress?: string | null;
-    replyTo?: string | null;
-    /**
-     * Recipients a worker claims at a time. Empty: the server default.
-     */
-    batchSize?: number | null;
-    /**
-     * Pause between batches. Empty: the server default.
-     */
-    batchDelaySeconds?: number | null;
-    /**
-     * First retry after a temporary failure; doubles each time. Empty: the server default.
-     */
-    retryDelaySeconds?: number | null;
-    /**
-     * Retries before a recipient ends failed. Empty: the server default.
-     */
-    maxRetries?: number | null;
-    /**
-     * Messages per rolling minute, across all workers. Empty: the server default.
-     */
-    perMinuteLimit?: number | null;
     smtpHost?: string | null;
     /**
      * Usually 587 (STARTTLS) or 465 (TLS). Empty: the server default.
@@ -233,6 +210,38 @@ export interface Organization {
     sendgridApiKey?: string | null;
     sendgridApiKeyClear?: boolean | null;
     sendgridApiKeyEncrypted?: string | null;
+    /**
+     * Shown as the sender, e.g. your organisation’s name.
+     */
+    fromName?: string | null;
+    /**
+     * A domain you have authenticated (SPF, DKIM).
+     */
+    fromAddress?: string | null;
+    /**
+     * Where replies go, if not the from address.
+     */
+    replyTo?: string | null;
+    /**
+     * Recipients a worker claims at a time. Empty: the server default.
+     */
+    batchSize?: number | null;
+    /**
+     * Pause between batches. Empty: the server default.
+     */
+    batchDelaySeconds?: number | null;
+    /**
+     * First retry after a temporary failure; doubles each time. Empty: the server default.
+     */
+    retryDelaySeconds?: number | null;
+    /**
+     * Retries before a recipient ends failed. Empty: the server default.
+     */
+    maxRetries?: number | null;
+    /**
+     * Messages per rolling minute, across all workers and jobs of this organisation. Empty: the server default.
+     */
+    perMinuteLimit?: number | null;
   };
   /**
    * Replies that consist of exactly one of these words suppress the sender at once; replies that only contain one (or a near miss) go to the suppression review queue. Empty: the defaults.
@@ -866,14 +875,6 @@ export interface OrganizationsSelect<T extends boolean = true> {
     | T
     | {
         provider?: T;
-        fromName?: T;
-        fromAddress?: T;
-        replyTo?: T;
-        batchSize?: T;
-        batchDelaySeconds?: T;
-        retryDelaySeconds?: T;
-        maxRetries?: T;
-        perMinuteLimit?: T;
         smtpHost?: T;
         smtpPort?: T;
         smtpSecure?: T;
@@ -886,6 +887,14 @@ export interface OrganizationsSelect<T extends boolean = true> {
         sendgridApiKey?: T;
         sendgridApiKeyClear?: T;
         sendgridApiKeyEncrypted?: T;
+        fromName?: T;
+        fromAddress?: T;
+        replyTo?: T;
+        batchSize?: T;
+        batchDelaySeconds?: T;
+        retryDelaySeconds?: T;
+        maxRetries?: T;
+        perMinuteLimit?: T;
       };
   optOutKeywords?:
     | T

@@ -3,7 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 import { decryptSecret } from '@/services/crypto/secrets'
 
-import { type ApiClient, findOrgID, getTestPayload, loginAs } from './helpers/app'
+import { startSmtpSink } from './fakes/smtp-sink'
+import { anonymous, type ApiClient, findOrgID, getTestPayload, loginAs } from './helpers/app'
+import { makeUser } from './helpers/fixtures'
+import { makeSendingOrg } from './helpers/send-fixtures'
 
 let payload: Payload
 let other: number
@@ -95,5 +98,52 @@ describe('org sending settings', () => {
     expect(entries.totalDocs).toBe(before + 1)
     expect(entries.docs[0]!.changes).toEqual({ 'sending.smtpPasswordIsSet': { from: 'stored', to: 'replaced' } })
     expect(JSON.stringify(entries.docs[0])).not.toContain('rotated-secret')
+  })
+})
+
+describe('sending a settings test', () => {
+  it('an org admin gets one message through the saved settings; a refusal comes back with its reason; others cannot', async () => {
+    const sink = await startSmtpSink()
+    try {
+      const fixture = await makeSendingOrg(payload, { provider: 'smtp', smtpHost: '127.0.0.1', smtpPort: sink.port, fromName: 'Test Org Mail', fromAddress: 'hello@test-org.example' })
+      const adminUser = await makeUser(payload, [{ org: fixture.org, roles: ['admin'] }])
+      const orgAdmin = await loginAs(adminUser.email, 'fixture-password')
+      const sent = await orgAdmin.post(`/organizations/${fixture.org}/test-email`)
+      expect(sent.status, JSON.stringify(sent.body)).toBe(200)
+      expect(sent.body).toEqual(expect.objectContaining({ status: 'sent', sentTo: adminUser.email, provider: 'smtp' }))
+      const [message] = await sink.waitFor(1)
+      expect(message!.to).toEqual([adminUser.email])
+      expect(message!.parsed.subject).toMatch(/^\[TEST\] Sending settings of /)
+      expect(message!.parsed.from?.value[0]).toEqual(expect.objectContaining({ name: 'Test Org Mail', address: 'hello@test-org.example' }))
+      expect(message!.parsed.text).toContain(`SMTP (127.0.0.1:${sink.port})`)
+
+      sink.setRecipientRule(() => ({ code: 550, message: 'No such user here' }))
+      const refused = await orgAdmin.post(`/organizations/${fixture.org}/test-email`)
+      expect(refused.status).toBe(502)
+      expect(refused.body.errors[0].message).toMatch(/550|No such user/)
+      sink.setRecipientRule(null)
+
+      // A sender of the org, an admin of another org, and nobody at all.
+      expect((await fixture.sender.post(`/organizations/${fixture.org}/test-email`)).status).toBe(403)
+      expect((await admin.post(`/organizations/${fixture.org}/test-email`)).status).toBe(404)
+      expect((await anonymous().post(`/organizations/${fixture.org}/test-email`)).status).toBe(401)
+      expect((await orgAdmin.post('/organizations/abc/test-email')).status).toBe(404)
+      expect(sink.messages).toHaveLength(1)
+
+      // Nothing configured to send through: a 400 saying what is missing.
+      const bare = await makeSendingOrg(payload, { provider: 'sendgrid' })
+      const bareAdmin = await makeUser(payload, [{ org: bare.org, roles: ['admin'] }])
+      const saved = process.env.SENDGRID_API_KEY
+      delete process.env.SENDGRID_API_KEY
+      try {
+        const missing = await (await loginAs(bareAdmin.email, 'fixture-password')).post(`/organizations/${bare.org}/test-email`)
+        expect(missing.status).toBe(400)
+        expect(missing.body.errors[0].message).toMatch(/no API key is set/)
+      } finally {
+        if (saved !== undefined) process.env.SENDGRID_API_KEY = saved
+      }
+    } finally {
+      await sink.close()
+    }
   })
 })

@@ -4,6 +4,7 @@ import { authenticated, orgScoped, superAdminOnly } from '@/access/orgAccess'
 import { slugField } from '@/fields/slug'
 import { DEFAULT_OPT_OUT_KEYWORDS } from '@/services/suppressions/match-opt-out-keyword'
 
+import { testEmailEndpoint } from './endpoints'
 import { auditSettingsChange, seedDefaultTemplateForNewOrg } from './hooks'
 import { sendingSettings } from './sendingSettings'
 
@@ -23,37 +24,55 @@ export const Organizations: CollectionConfig = {
     delete: superAdminOnly,
   },
   hooks: { afterChange: [auditSettingsChange, seedDefaultTemplateForNewOrg] },
+  endpoints: [testEmailEndpoint],
   fields: [
-    { name: 'name', type: 'text', required: true, maxLength: 120 },
-    slugField('name'),
     {
-      name: 'postalAddress',
-      type: 'textarea',
-      maxLength: 500,
-      admin: { description: 'Printed in the footer of every email (required by anti-spam law).' },
-    },
-    {
-      name: 'requireFourEyes',
-      type: 'checkbox',
-      defaultValue: true,
-      label: 'Four-eyes approval',
-      admin: { description: 'Nobody approves a template they submitted themselves.' },
-    },
-    sendingSettings,
-    {
-      name: 'optOutKeywords',
-      type: 'group',
-      label: 'Opt-out keywords',
-      admin: {
-        description:
-          'Replies that consist of exactly one of these words suppress the sender at once; replies that only contain one (or a near miss) go to the suppression review queue. Empty: the defaults.',
-      },
-      fields: [
+      type: 'tabs',
+      tabs: [
         {
-          type: 'row',
+          label: 'General',
           fields: [
-            { name: 'sms', type: 'text', hasMany: true, maxRows: 50, maxLength: 40, label: 'SMS', defaultValue: [...DEFAULT_OPT_OUT_KEYWORDS.sms] },
-            { name: 'email', type: 'text', hasMany: true, maxRows: 50, maxLength: 40, label: 'Email replies', defaultValue: [...DEFAULT_OPT_OUT_KEYWORDS.email] },
+            { name: 'name', type: 'text', required: true, maxLength: 120 },
+            slugField('name'),
+            {
+              name: 'postalAddress',
+              type: 'textarea',
+              maxLength: 500,
+              admin: { description: 'Printed in the footer of every email (required by anti-spam law).' },
+            },
+            {
+              name: 'requireFourEyes',
+              type: 'checkbox',
+              defaultValue: true,
+              label: 'Four-eyes approval',
+              admin: { description: 'Nobody approves a template they submitted themselves.' },
+            },
+          ],
+        },
+        { label: 'Sending', fields: [sendingSettings] },
+        {
+          label: 'Unsubscribe and opt-out',
+          description:
+            'Every message carries a signed one-click unsubscribe link and List-Unsubscribe headers (UNSUBSCRIBE_URL or SITE_URL on the server); an unsubscribe suppresses the address in this organisation at once.',
+          fields: [
+            {
+              name: 'optOutKeywords',
+              type: 'group',
+              label: 'Opt-out keywords',
+              admin: {
+                description:
+                  'Replies that consist of exactly one of these words suppress the sender at once; replies that only contain one (or a near miss) go to the suppression review queue. Empty: the defaults.',
+              },
+              fields: [
+                {
+                  type: 'row',
+                  fields: [
+                    { name: 'sms', type: 'text', hasMany: true, maxRows: 50, maxLength: 40, label: 'SMS', defaultValue: [...DEFAULT_OPT_OUT_KEYWORDS.sms] },
+                    { name: 'email', type: 'text', hasMany: true, maxRows: 50, maxLength: 40, label: 'Email replies', defaultValue: [...DEFAULT_OPT_OUT_KEYWORDS.email] },
+                  ],
+                },
+              ],
+            },
           ],
         },
       ],

@@ -27,7 +27,9 @@ export const sendingSettings: Field = {
   admin: { description: 'Only org admins change these; every change is audited.' },
   fields: [
     {
-      type: 'row',
+      type: 'collapsible',
+      label: 'Provider',
+      admin: { description: 'How messages leave: your own SMTP server or SendGrid. Empty values use the server’s SMTP_* / SENDGRID_API_KEY.' },
       fields: [
         {
           name: 'provider',
@@ -37,44 +39,71 @@ export const sendingSettings: Field = {
             { label: 'SMTP', value: 'smtp' },
             { label: 'SendGrid', value: 'sendgrid' },
           ],
+          admin: { width: '33%' },
         },
-        { name: 'fromName', type: 'text', maxLength: 120, label: 'From name' },
-        { name: 'fromAddress', type: 'text', maxLength: 254, label: 'From address', validate: optionalEmail },
-        { name: 'replyTo', type: 'text', maxLength: 254, label: 'Reply-to', validate: optionalEmail },
-      ],
-    },
-    {
-      type: 'row',
-      fields: [
-        bounded('batchSize', 'Batch size', 1, 1000, 'Recipients a worker claims at a time.'),
-        bounded('batchDelaySeconds', 'Batch delay (s)', 0, 3600, 'Pause between batches.'),
-        bounded('retryDelaySeconds', 'Retry delay (s)', 1, 86_400, 'First retry after a temporary failure; doubles each time.'),
-        bounded('maxRetries', 'Max retries', 0, 20, 'Retries before a recipient ends failed.'),
-        bounded('perMinuteLimit', 'Per-minute limit', 1, 100_000, 'Messages per rolling minute, across all workers.'),
+        {
+          type: 'collapsible',
+          label: 'SMTP server',
+          admin: { condition: (_data, sibling) => sibling?.provider !== 'sendgrid' },
+          fields: [
+            {
+              type: 'row',
+              fields: [
+                { name: 'smtpHost', type: 'text', maxLength: 253, label: 'Host' },
+                bounded('smtpPort', 'Port', 1, 65_535, 'Usually 587 (STARTTLS) or 465 (TLS).'),
+                { name: 'smtpSecure', type: 'checkbox', label: 'TLS from the start (port 465)' },
+                { name: 'smtpUser', type: 'text', maxLength: 254, label: 'User' },
+              ],
+            },
+            ...secretFields('smtpPassword', 'SMTP password'),
+          ],
+        },
+        {
+          type: 'collapsible',
+          label: 'SendGrid',
+          admin: {
+            condition: (_data, sibling) => sibling?.provider === 'sendgrid',
+            description: 'Point SendGrid’s Event Webhook at /api/callbacks/sendgrid/ so bounces, complaints and unsubscribes are honoured at once.',
+          },
+          fields: secretFields('sendgridApiKey', 'SendGrid API key'),
+        },
+        { name: 'testEmail', type: 'ui', admin: { components: { Field: '@/components/SettingsTestEmail#SettingsTestEmail' } } },
       ],
     },
     {
       type: 'collapsible',
-      label: 'SMTP server',
-      admin: { condition: (_data, sibling) => sibling?.provider !== 'sendgrid' },
+      label: 'Identity',
+      admin: { description: 'Who the messages come from. Empty: the server’s SMTP_FROM defaults.' },
       fields: [
         {
           type: 'row',
           fields: [
-            { name: 'smtpHost', type: 'text', maxLength: 253, label: 'Host' },
-            bounded('smtpPort', 'Port', 1, 65_535, 'Usually 587 (STARTTLS) or 465 (TLS).'),
-            { name: 'smtpSecure', type: 'checkbox', label: 'TLS from the start (port 465)' },
-            { name: 'smtpUser', type: 'text', maxLength: 254, label: 'User' },
+            { name: 'fromName', type: 'text', maxLength: 120, label: 'From name', admin: { description: 'Shown as the sender, e.g. your organisation’s name.' } },
+            { name: 'fromAddress', type: 'text', maxLength: 254, label: 'From address', validate: optionalEmail, admin: { description: 'A domain you have authenticated (SPF, DKIM).' } },
+            { name: 'replyTo', type: 'text', maxLength: 254, label: 'Reply-to', validate: optionalEmail, admin: { description: 'Where replies go, if not the from address.' } },
           ],
         },
-        ...secretFields('smtpPassword', 'SMTP password'),
       ],
     },
     {
       type: 'collapsible',
-      label: 'SendGrid',
-      admin: { condition: (_data, sibling) => sibling?.provider === 'sendgrid' },
-      fields: secretFields('sendgridApiKey', 'SendGrid API key'),
+      label: 'Batching and retries',
+      fields: [
+        {
+          type: 'row',
+          fields: [
+            bounded('batchSize', 'Batch size', 1, 1000, 'Recipients a worker claims at a time.'),
+            bounded('batchDelaySeconds', 'Batch delay (s)', 0, 3600, 'Pause between batches.'),
+            bounded('retryDelaySeconds', 'Retry delay (s)', 1, 86_400, 'First retry after a temporary failure; doubles each time.'),
+            bounded('maxRetries', 'Max retries', 0, 20, 'Retries before a recipient ends failed.'),
+          ],
+        },
+      ],
+    },
+    {
+      type: 'collapsible',
+      label: 'Limits',
+      fields: [bounded('perMinuteLimit', 'Per-minute limit', 1, 100_000, 'Messages per rolling minute, across all workers and jobs of this organisation.')],
     },
   ],
 }

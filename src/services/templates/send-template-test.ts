@@ -5,8 +5,7 @@ import { EmailSendError } from '@/integrations/email'
 
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
-import { getOrgTransport, TransportConfigError } from '../sending/get-org-transport'
-import { resolveSendingSettings } from '../sending/resolve-sending-settings'
+import { loadOrgSender } from '../sending/load-org-sender'
 import { renderTemplatePreview } from './render-template-preview'
 
 const MAX_TESTS_PER_WINDOW = 10
@@ -50,17 +49,8 @@ export const sendTemplateTest = async ({ req, templateID }: { req: PayloadReques
   if (!hasOrgPermission(user, org, 'templates.testSend')) {
     throw new AppError('FORBIDDEN', 'Your role cannot send test emails.')
   }
-  // The test goes out the way the org's jobs do: its provider and credentials, its sender identity
-  // (its settings, else the environment's). Credentials are read by the system, never shown.
-  const orgWithSecrets = await req.payload.findByID({ collection: 'organizations', id: preview.org.id, depth: 0, showHiddenFields: true })
-  const identity = resolveSendingSettings(orgWithSecrets)
-  let transport
-  try {
-    transport = getOrgTransport({ org: orgWithSecrets, settings: identity })
-  } catch (error) {
-    if (error instanceof TransportConfigError) throw new AppError('INVALID_INPUT', `${error.message} A test cannot be sent until then.`)
-    throw error
-  }
+  // The test goes out the way the org's jobs do.
+  const { identity, transport } = await loadOrgSender(req.payload, preview.org.id)
   try {
     const result = await transport.send({
       from: { address: identity.fromAddress, name: identity.fromName },
