@@ -465,6 +465,7 @@ export interface AuditLog {
     | 'job.pause'
     | 'job.resume'
     | 'job.resend_unknown'
+    | 'job.retry_failed'
     | 'job.complete'
     | 'suppression.create'
     | 'suppression.lift'

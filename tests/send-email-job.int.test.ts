@@ -100,7 +100,7 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     // Counters are exactly what the rows say, and the completion is audited with the counts.
     const { counters, rows: truth, job } = await countersAndRows(payload, jobID)
     expect(counters).toEqual(truth)
-    expect(truth).toEqual({ total: 8, pending: 0, sent: 4, failed: 2, excluded: 2, unknown: 0 })
+    expect(truth).toEqual({ total: 8, pending: 0, sent: 4, delivered: 0, failed: 2, excluded: 2, unknown: 0 })
     expect(job.completedAt).toBeTruthy()
     const audit = await payload.find({ collection: 'audit-logs', where: { and: [{ action: { equals: 'job.complete' } }, { targetID: { equals: String(jobID) } }] } })
     expect(audit.docs.map((d) => d.summary)).toEqual([expect.stringMatching(/completed with errors: 4 sent, 2 failed, 2 excluded, 0 unknown of 8/)])

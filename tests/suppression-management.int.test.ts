@@ -64,6 +64,11 @@ describe('adding a pasted list', () => {
       expect(response.status, JSON.stringify(body).slice(0, 80)).toBe(status)
       expect(response.body.errors[0].message).toMatch(message)
     }
+    // All invalid: each entry is still named with its reason.
+    const allBad = await admin.post('/suppressions/bulk', { org: demo, addresses: 'nope\nstill nope' })
+    expect(allBad.body.errors[0].details).toEqual({ invalid: [{ value: 'nope', reason: 'not a valid email address' }, { value: 'still nope', reason: 'not a valid email address' }] })
+    // Roles that cannot manage suppressions cannot create one through the collection either.
+    expect((await sender.post('/suppressions', { org: demo, address })).status).toBe(403)
     const notJSON = await admin.post('/suppressions/bulk', undefined, { raw: { type: 'text/plain', body: address } })
     expect(notJSON.status).toBe(400)
     expect(await entriesFor(address)).toHaveLength(0)

@@ -8,6 +8,7 @@ import * as migration_20261126_015821_jobs_queue from './20261126_015821_jobs_qu
 import * as migration_20261126_021000_send_rate_slots from './20261126_021000_send_rate_slots';
 import * as migration_20261126_032505_send_pipeline from './20261126_032505_send_pipeline';
 import * as migration_20261126_062800_webhook_events from './20261126_062800_webhook_events';
+import * as migration_20261126_065820_job_retry_failed from './20261126_065820_job_retry_failed';
 
 export const migrations = [
   {
@@ -58,6 +59,11 @@ export const migrations = [
   {
     up: migration_20261126_062800_webhook_events.up,
     down: migration_20261126_062800_webhook_events.down,
-    name: '20261126_062800_webhook_events'
+    name: '20261126_062800_webhook_events',
+  },
+  {
+    up: migration_20261126_065820_job_retry_failed.up,
+    down: migration_20261126_065820_job_retry_failed.down,
+    name: '20261126_065820_job_retry_failed'
   },
 ];

@@ -47,6 +47,7 @@ describe('an email job in the admin', () => {
     await page.goto(`${baseURL}/admin/collections/email-jobs/${jobID}`)
     await page.waitForLoadState('networkidle')
     await statusIs('Draft')
+    page.once('dialog', (dialog) => void dialog.accept())
     await page.getByRole('button', { name: 'Queue for sending' }).click()
     await page.getByText('Job queued: 3 to send, 0 excluded.').waitFor({ timeout: 20_000 })
     await statusIs('Queued')

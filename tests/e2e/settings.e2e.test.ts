@@ -20,17 +20,44 @@ describe('organisation sending settings', () => {
   it('an org admin stores an SMTP password that is never shown again', async () => {
     await page.goto(`${baseURL}/admin/collections/organizations`)
     await page.getByRole('link', { name: 'Demo Org' }).first().click()
+    await page.locator('.tabs-field__tab-button', { hasText: 'Sending' }).click()
     await page.waitForSelector('text=Sending settings', { timeout: 30_000 })
+    // Grouped with help text, and a test button.
+    for (const section of ['Provider', 'Identity', 'Batching and retries', 'Limits']) await page.waitForSelector(`.collapsible__toggle-wrap >> text=${section}`)
+    await page.waitForSelector('button:has-text("Send test email")')
     await page.fill('#field-sending__smtpHost', 'smtp.example.org')
     await page.fill('#field-sending__smtpPassword', 'typed-secret')
     await page.click('#action-save')
     await page.waitForSelector('text=SMTP password stored', { timeout: 30_000 })
     await page.reload()
+    await page.locator('.tabs-field__tab-button', { hasText: 'Sending' }).click()
     await page.waitForSelector('#field-sending__smtpPassword', { timeout: 30_000 })
     expect(await page.inputValue('#field-sending__smtpPassword')).toBe('')
     expect(await page.content()).not.toContain('typed-secret')
     await page.locator('text=Sending settings').scrollIntoViewIfNeeded()
     await screenshot(page, 'org-sending-settings')
+    await page.locator('.tabs-field__tab-button', { hasText: 'Unsubscribe and opt-out' }).click()
+    await page.waitForSelector('text=Opt-out keywords')
+    expect(await page.locator('#field-optOutKeywords__sms').innerText()).toContain('STOPALL')
+    await screenshot(page, 'org-opt-out-keywords')
+  })
+
+  it("a contact's page shows its suppression state and its sends", async () => {
+    const api = async (path: string, init: RequestInit = {}) => {
+      const res = await page.request.fetch(`${baseURL}/api${path}`, { method: init.method ?? 'GET', data: init.body ? JSON.parse(String(init.body)) : undefined })
+      return { status: res.status(), body: await res.json() }
+    }
+    const org = (await api('/organizations?where[slug][equals]=demo-org')).body.docs[0].id
+    const email = `activity-${Date.now()}@example.com`
+    const contact = await api('/contacts', { method: 'POST', body: JSON.stringify({ org, email, firstName: 'Acti', lastName: 'Vity' }) })
+    expect(contact.status).toBe(201)
+    expect((await api('/suppressions', { method: 'POST', body: JSON.stringify({ org, address: email, reason: 'manual', note: 'Asked by phone' }) })).status).toBe(201)
+    await page.goto(`${baseURL}/admin/collections/contacts/${contact.body.doc.id}`)
+    await page.waitForSelector('.contact-activity', { timeout: 30_000 })
+    await page.waitForSelector('.contact-activity__suppressed >> text=Blocked by hand')
+    await page.waitForSelector('text=No email has been sent to this contact yet.')
+    await page.locator('.contact-activity').scrollIntoViewIfNeeded()
+    await screenshot(page, 'contact-activity')
   })
 
   it('an email job offers only approved templates', async () => {

@@ -26,7 +26,7 @@ export const queueEmailJobEndpoint: Endpoint = {
   },
 }
 
-/** POST /api/email-jobs/:id/cancel | pause | resume | resend-unknown */
+/** POST /api/email-jobs/:id/cancel | pause | resume | resend-unknown | retry-failed */
 export const jobStateEndpoints: Endpoint[] = JOB_ACTIONS.map((action) => ({
   path: `/:id/${action}`,
   method: 'post',

@@ -1,6 +1,6 @@
 import type { Access, CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionConfig, Where } from 'payload'
 
-import { hasOrgPermission, isSuperAdmin, memberOrgIDs, orgScoped, relationID } from '@/access/orgAccess'
+import { hasOrgPermission, isSuperAdmin, memberOrgIDs, orgCreate, orgScoped, relationID } from '@/access/orgAccess'
 import { recordAudit } from '@/services/audit/record-audit'
 import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-email'
 import { AppError } from '@/services/errors/app-error'
@@ -92,12 +92,14 @@ export const Suppressions: CollectionConfig = {
     listSearchableFields: ['address', 'note'],
     group: 'Outreach',
     description: 'Addresses that receive nothing more: bounces, complaints, unsubscribes and manual blocks. Entries without an organisation form the global opt-out list.',
+    components: { beforeListTable: ['@/components/suppressions/SuppressionsListBar#SuppressionsListBar'] },
   },
-  access: { read: readSuppressions, create: ({ req }) => Boolean(req.user), update: orgScoped('suppressions.manage'), delete: () => false },
+  access: { read: readSuppressions, create: orgCreate('suppressions.manage'), update: orgScoped('suppressions.manage'), delete: () => false },
   endpoints: suppressionEndpoints,
   indexes: [{ fields: ['org', 'channel', 'address'] }],
   hooks: { beforeChange: [guardScope, requireLiftReason, refuseDuplicate], afterChange: [auditSuppression] },
   fields: [
+    { name: 'review', type: 'ui', admin: { position: 'sidebar', components: { Field: '@/components/suppressions/SuppressionReview#SuppressionReview' } } },
     { name: 'org', type: 'relationship', relationTo: 'organizations', index: true, admin: { position: 'sidebar', description: 'Empty: global (super admin only).' } },
     {
       name: 'address',

@@ -1,53 +1,67 @@
 'use client'
-import { Button, toast, useAuth, useDocumentInfo, useFormFields, useFormModified } from '@payloadcms/ui'
+import { Button, toast, useAuth, useFormFields, useFormModified } from '@payloadcms/ui'
 import { useRouter } from 'next/navigation'
-import React, { useEffect, useState } from 'react'
+import React, { useEffect, useRef, useState } from 'react'
 
 import { hasOrgPermission } from '@/access/orgAccess'
+import { JOB_STATUS_LABEL } from '@/components/job-detail/labels'
+import { setProgressStatus } from '@/components/job-detail/progress-store'
+import { useLiveJob } from '@/components/job-detail/use-live-job'
+import { isJobActionAllowed, type JobAction } from '@/services/sending/job-transitions'
 
-type Action = 'cancel' | 'pause' | 'queue' | 'resend-unknown' | 'resume'
+type Action = 'queue' | JobAction
 
-const STATUS_LABEL: Record<string, string> = {
-  draft: 'Draft',
-  queued: 'Queued',
-  sending: 'Sending',
-  paused: 'Paused',
-  completed: 'Completed',
-  completed_with_errors: 'Completed with errors',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
+const DONE: Record<Exclude<Action, 'queue'>, string> = {
+  pause: 'Job paused.',
+  resume: 'Job resumed.',
+  cancel: 'Job cancelled.',
+  'resend-unknown': 'Unknown recipients queued again.',
+  'retry-failed': 'Failed recipients queued again.',
 }
-const DONE = { queue: 'Job queued.', pause: 'Job paused.', resume: 'Job resumed.', cancel: 'Job cancelled.', 'resend-unknown': 'Unknown recipients queued again.' }
+
+/** What a person is asked before an action that cannot be undone (queue, cancel, sending again); pause and resume run at once. */
+const confirmation = (action: Action, counts: { failed: number; unknown: number }): null | string => {
+  if (action === 'queue') return 'Queue this job for sending? From then on its recipients and content are fixed.'
+  if (action === 'cancel') return 'Cancel this job? Messages not yet sent will not be sent.'
+  if (action === 'resend-unknown') return `Send again to ${counts.unknown} recipients whose outcome is unknown? Some of them may already have received it.`
+  if (action === 'retry-failed') return `Try ${counts.failed} failed recipients once more? Addresses suppressed since are skipped.`
+  return null
+}
 
 /**
  * Sidebar actions of an email job: queue a draft; pause, resume or cancel a running job; resend the
- * recipients whose outcome is unknown. Each asks the server, which decides and explains (409 with the
- * reason); while the job runs, the page refreshes every few seconds so the counters move.
+ * recipients whose outcome is unknown; retry the failed ones of an ended job. Which action fits which
+ * status comes from the server's own table (job-transitions); the server decides again and explains
+ * (409 with the reason). Status and counters are the live ones the progress panel polls.
  */
 export const JobActions = () => {
-  const { id } = useDocumentInfo()
+  const { id, progress } = useLiveJob()
   const router = useRouter()
   const modified = useFormModified()
-  const status = (useFormFields(([fields]) => fields.status?.value) as string | undefined) ?? 'draft'
-  const unknown = Number(useFormFields(([fields]) => fields.unknown?.value) ?? 0)
+  const formStatus = useFormFields(([fields]) => fields.status?.value) as string | undefined
   const org = useFormFields(([fields]) => fields.org?.value) as number | undefined
   const { user } = useAuth()
   const canQueue = hasOrgPermission(user, org, 'jobs.queue')
   const canControl = hasOrgPermission(user, org, 'jobs.cancel')
   const [busy, setBusy] = useState(false)
-  const running = status === 'queued' || status === 'sending'
+  const status = progress?.status ?? formStatus ?? 'draft'
+  const unknown = progress?.unknown ?? 0
+  const failed = progress?.failed ?? 0
 
+  // When the live status moves past the form's (say sending → completed), reload the form once so its
+  // read-only fields (status, completion time) agree; never over unsaved changes.
+  const refreshedFor = useRef<string | undefined>(undefined)
   useEffect(() => {
-    if (!running || modified) return
-    const timer = setInterval(() => router.refresh(), 3000)
-    return () => clearInterval(timer)
-  }, [running, modified, router])
+    if (!formStatus || status === formStatus || modified || refreshedFor.current === status) return
+    refreshedFor.current = status
+    router.refresh()
+  }, [status, formStatus, modified, router])
 
   if (!id) return <p style={{ color: 'var(--theme-elevation-500)' }}>Save the job, then queue it from here.</p>
 
   const act = async (action: Action) => {
-    if (action === 'cancel' && !window.confirm('Cancel this job? Messages not yet sent will not be sent.')) return
-    if (action === 'resend-unknown' && !window.confirm(`Send again to ${unknown} recipients whose outcome is unknown? Some of them may already have received it.`)) return
+    const question = confirmation(action, { failed, unknown })
+    if (question && !window.confirm(question)) return
     setBusy(true)
     try {
       const res = await fetch(`/api/email-jobs/${id}/${action}`, { method: 'POST', credentials: 'include' })
@@ -57,7 +71,10 @@ export const JobActions = () => {
         return
       }
       toast.success(action === 'queue' ? `Job queued: ${body.pending} to send, ${body.excluded} excluded.` : DONE[action])
+      if (typeof body.status === 'string') setProgressStatus(String(id), body.status)
       router.refresh()
+    } catch {
+      toast.error('Could not reach the server; nothing was changed.')
     } finally {
       setBusy(false)
     }
@@ -68,17 +85,19 @@ export const JobActions = () => {
       {label}
     </Button>
   )
+  const allowed = (action: Action) => isJobActionAllowed(action, status)
 
   return (
     <div className="job-actions" style={{ marginBottom: 'var(--base)' }}>
-      <strong data-testid="job-status">{STATUS_LABEL[status] ?? status}</strong>
+      <strong data-testid="job-status">{JOB_STATUS_LABEL[status] ?? status}</strong>
       {modified && <p style={{ color: 'var(--theme-elevation-500)', fontSize: 12 }}>Save your changes first.</p>}
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginTop: 8 }}>
-        {status === 'draft' && canQueue && button('queue', 'Queue for sending', 'primary')}
-        {running && canControl && button('pause', 'Pause')}
-        {status === 'paused' && canControl && button('resume', 'Resume', 'primary')}
-        {(running || status === 'paused') && canControl && button('cancel', 'Cancel job', 'subtle')}
-        {unknown > 0 && status !== 'draft' && status !== 'queued' && status !== 'cancelled' && canControl && button('resend-unknown', `Resend ${unknown} unknown`)}
+        {allowed('queue') && canQueue && button('queue', 'Queue for sending', 'primary')}
+        {allowed('pause') && canControl && button('pause', 'Pause')}
+        {allowed('resume') && canControl && button('resume', 'Resume', 'primary')}
+        {allowed('cancel') && canControl && button('cancel', 'Cancel job', 'subtle')}
+        {unknown > 0 && allowed('resend-unknown') && canControl && button('resend-unknown', `Resend ${unknown} unknown`)}
+        {failed > 0 && allowed('retry-failed') && canControl && button('retry-failed', `Retry ${failed} failed`)}
       </div>
       {unknown > 0 && (
         <p style={{ color: 'var(--theme-elevation-600)', fontSize: 12, marginTop: 8 }}>

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'job.pause',
   'job.resume',
   'job.resend_unknown',
+  'job.retry_failed',
   'job.complete',
   'suppression.create',
   'suppression.lift',

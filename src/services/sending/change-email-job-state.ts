@@ -6,19 +6,23 @@ import { dbPool } from '@/db/pool'
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
 import { ensureSendTrigger } from './ensure-send-trigger'
+import { JOB_TRANSITIONS, type JobAction } from './job-transitions'
 
-export const JOB_ACTIONS = ['cancel', 'pause', 'resume', 'resend-unknown'] as const
-export type JobAction = (typeof JOB_ACTIONS)[number]
+export { JOB_ACTIONS, type JobAction } from './job-transitions'
 
-type Transition = { from: string[]; verb: string }
-const TRANSITIONS: Record<JobAction, Transition> = {
-  cancel: { from: ['queued', 'sending', 'paused'], verb: 'cancelled' },
-  pause: { from: ['queued', 'sending'], verb: 'paused' },
-  resume: { from: ['paused'], verb: 'resumed' },
-  'resend-unknown': { from: ['sending', 'paused', 'completed', 'completed_with_errors', 'failed'], verb: 'queued again' },
-}
+const AUDIT_ACTION = {
+  cancel: 'job.cancel',
+  pause: 'job.pause',
+  resume: 'job.resume',
+  'resend-unknown': 'job.resend_unknown',
+  'retry-failed': 'job.retry_failed',
+} as const
 
-const AUDIT_ACTION = { cancel: 'job.cancel', pause: 'job.pause', resume: 'job.resume', 'resend-unknown': 'job.resend_unknown' } as const
+/** The recipients each "send again" action puts back to pending, and what the job's counters call them. */
+const REQUEUE = {
+  'resend-unknown': { from: 'unknown', counter: 'unknown', none: 'No recipient of this job has an unknown outcome.', what: 'recipients with an unknown outcome' },
+  'retry-failed': { from: 'failed', counter: 'failed', none: 'No recipient of this job has failed.', what: 'failed recipients' },
+} as const
 
 export type JobStateResult = { jobID: number; status: string; requeued?: number }
 
@@ -28,6 +32,8 @@ export type JobStateResult = { jobID: number; status: string; requeued?: number 
  * - pause / resume: claims stop, then continue where they left off;
  * - resend-unknown: recipients whose outcome is unknown (their worker died mid-send) go back to pending,
  *   and the job sends again. Only a person decides this, because they may receive the message twice.
+ * - retry-failed: an ended job's failed recipients go back to pending (their attempts kept, so each gets
+ *   one more try before it fails again), and the job sends again; suppressions are re-checked per batch.
  * Each is audited; a state that does not allow the action is a 409 with the reason.
  */
 export const changeEmailJobState = async ({
@@ -47,9 +53,9 @@ export const changeEmailJobState = async ({
   if (!job) throw new AppError('NOT_FOUND', 'No such email job, or you cannot see it.')
   const org = relationID(job.org)!
   if (!hasOrgPermission(user, org, 'jobs.cancel')) throw new AppError('FORBIDDEN', 'Your role cannot cancel, pause or resume email jobs.')
-  const transition = TRANSITIONS[action]
+  const transition = JOB_TRANSITIONS[action]
   const refuse = (status: string) =>
-    new AppError('CONFLICT', `This job is ${status.replace(/_/g, ' ')}, so it cannot be ${transition.verb}${action === 'resend-unknown' ? '' : ' now'}.`)
+    new AppError('CONFLICT', `This job is ${status.replace(/_/g, ' ')}, so it cannot be ${transition.verb}${action in REQUEUE ? '' : ' now'}.`)
   if (!transition.from.includes(job.status)) throw refuse(job.status)
 
   const client = await dbPool(payload).connect()
@@ -59,23 +65,24 @@ export const changeEmailJobState = async ({
     await client.query('BEGIN')
     // Resend locks the recipients before the job, the same order as the send pipeline's outcome writes
     // (recipients, then the job's counters), so the two can never deadlock; a refused action rolls back.
-    const moved =
-      action === 'resend-unknown'
-        ? await client.query(
-            `UPDATE email_recipients SET status = 'pending', next_attempt_at = NULL, last_error = NULL, updated_at = now()
-              WHERE job_id = $1 AND status = 'unknown'`,
-            [job.id],
-          )
-        : null
+    const requeue = action === 'resend-unknown' || action === 'retry-failed' ? REQUEUE[action] : null
+    const moved = requeue
+      ? await client.query(
+          `UPDATE email_recipients SET status = 'pending', next_attempt_at = NULL, last_error = NULL, failed_at = NULL, updated_at = now()
+            WHERE job_id = $1 AND status = $2`,
+          [job.id, requeue.from],
+        )
+      : null
     const { rows } = await client.query<{ status: string }>('SELECT status::text FROM email_jobs WHERE id = $1 FOR UPDATE', [job.id])
     const current = rows[0]?.status ?? 'missing'
     if (!transition.from.includes(current)) throw refuse(current)
-    if (moved) {
+    if (moved && requeue) {
       requeued = moved.rowCount ?? 0
-      if (!requeued) throw new AppError('CONFLICT', 'No recipient of this job has an unknown outcome.')
+      if (!requeued) throw new AppError('CONFLICT', requeue.none)
       status = current === 'paused' ? 'paused' : 'sending'
+      // The counter column comes from the constant table above, never from input.
       await client.query(
-        `UPDATE email_jobs SET status = $2::enum_email_jobs_status, pending = pending + $3, unknown = unknown - $3,
+        `UPDATE email_jobs SET status = $2::enum_email_jobs_status, pending = pending + $3, ${requeue.counter} = ${requeue.counter} - $3,
                 completed_at = NULL, updated_at = now() WHERE id = $1`,
         [job.id, status, requeued],
       )
@@ -98,7 +105,7 @@ export const changeEmailJobState = async ({
     action: AUDIT_ACTION[action],
     org,
     target: { collection: 'email-jobs', id: job.id },
-    summary: `"${job.name}" ${transition.verb}${requeued !== undefined ? `: ${requeued} recipients with an unknown outcome will be sent again` : ''}`,
+    summary: `"${job.name}" ${transition.verb}${requeued !== undefined ? `: ${requeued} ${REQUEUE[action as keyof typeof REQUEUE].what} will be sent again` : ''}`,
   })
   if (status === 'sending') await ensureSendTrigger({ payload, jobID: job.id })
   return { jobID: job.id, status, ...(requeued !== undefined ? { requeued } : {}) }
