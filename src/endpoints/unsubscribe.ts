@@ -20,7 +20,8 @@ h1{font-size:1.4rem}button{font:inherit;padding:.6rem 1.2rem;border:0;border-rad
 // Payload hands route params over decoded already.
 const tokenOf = (req: PayloadRequest) => String(req.routeParams?.token ?? '')
 
-const PREVIEW = page(200, 'Unsubscribe link (preview)', '<p>This is the link of a template preview. In a real message it unsubscribes its recipient.</p>')
+// A new Response each time: Payload re-wraps the body, so one shared Response would be consumed after the first request.
+const previewPage = () => page(200, 'Unsubscribe link (preview)', '<p>This is the link of a template preview. In a real message it unsubscribes its recipient.</p>')
 
 const failure = (error: unknown) => {
   if (isAppError(error)) return page(error.status, 'This link does not work', `<p>${escape(error.message)}</p>`)
@@ -38,7 +39,7 @@ export const unsubscribeEndpoints: Endpoint[] = [
     method: 'get',
     handler: async (req) => {
       const token = tokenOf(req)
-      if (token === 'preview') return PREVIEW
+      if (token === 'preview') return previewPage()
       try {
         const target = await resolveUnsubscribeToken(req.payload, token)
         return page(
@@ -57,7 +58,7 @@ export const unsubscribeEndpoints: Endpoint[] = [
     method: 'post',
     handler: async (req) => {
       const token = tokenOf(req)
-      if (token === 'preview') return PREVIEW
+      if (token === 'preview') return previewPage()
       try {
         const result = await unsubscribeByToken({ payload: req.payload, token, source: 'unsubscribe link' })
         return page(

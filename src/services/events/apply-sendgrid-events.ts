@@ -20,7 +20,7 @@ export type EventsApplied = {
 }
 
 type Outcome = 'failed' | 'no_change' | 'recorded' | 'review' | 'suppressed' | 'unmatched' | 'updated'
-type Mapped = SendgridEvent & { rowID: number; recipient: null | number; job: null | number; org: null | number; outcome: Outcome }
+type Mapped = SendgridEvent & { position: number; recipient: null | number; job: null | number; org: null | number; outcome: Outcome }
 type Target = { recipient: number; status: 'delivered' | 'failed'; error: null | string; code: null | string; at: Date; event: Mapped }
 
 const WEBHOOK_ACTOR = { id: null, label: 'SendGrid webhook' }
@@ -55,14 +55,31 @@ const suppressionFor = (event: Mapped): null | SuppressionCandidate => {
   }
 }
 
-const storeEvents = async (client: PoolClient, events: SendgridEvent[], receivedAt: Date): Promise<Map<string, number>> => {
-  const { rows } = await client.query<{ id: number; event_i_d: string }>(
-    `INSERT INTO webhook_events (provider, channel, event_i_d, type, address, message_i_d, detail, occurred_at, received_at, payload)
-     SELECT 'sendgrid', 'email', e.id, e.type::enum_webhook_events_type, e.address, e.mid, e.detail, e.at, $8, e.payload::jsonb
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[])
-         AS e(id, type, address, mid, detail, at, payload)
-     ON CONFLICT DO NOTHING
-     RETURNING id, event_i_d`,
+/** Event ids of this post already stored by an earlier (committed) post: replays and retries. */
+const findStored = async (client: PoolClient, events: SendgridEvent[]): Promise<Set<string>> => {
+  const { rows } = await client.query<{ event_i_d: string }>(
+    `SELECT event_i_d FROM webhook_events WHERE provider = 'sendgrid' AND event_i_d = ANY($1::text[])`,
+    [events.map((e) => e.eventID)],
+  )
+  return new Set(rows.map((row) => row.event_i_d))
+}
+
+class StoreRace extends Error {
+  code = 'outpost:store-race'
+}
+
+/**
+ * Stores the applied events once, mapped and with their outcome (one write per event). An event a
+ * concurrent post stored after findStored conflicts here: the caller rolls back and runs again.
+ */
+const insertEvents = async (client: PoolClient, events: Mapped[], receivedAt: Date): Promise<void> => {
+  const { rowCount } = await client.query(
+    `INSERT INTO webhook_events (provider, channel, event_i_d, type, address, message_i_d, detail, occurred_at, received_at, payload, org_id, job_id, recipient_id, outcome)
+     SELECT 'sendgrid', 'email', e.id, e.type::enum_webhook_events_type, e.address, e.mid, e.detail, e.at, $8, e.payload::jsonb,
+            e.org, e.job, e.recipient, e.outcome::enum_webhook_events_outcome
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $9::int[], $10::int[], $11::int[], $12::text[])
+         AS e(id, type, address, mid, detail, at, payload, org, job, recipient, outcome)
+     ON CONFLICT DO NOTHING`,
     [
       events.map((e) => e.eventID),
       events.map((e) => e.type),
@@ -72,9 +89,13 @@ const storeEvents = async (client: PoolClient, events: SendgridEvent[], received
       events.map((e) => e.occurredAt),
       events.map((e) => JSON.stringify(e.raw)),
       receivedAt,
+      events.map((e) => e.org),
+      events.map((e) => e.job),
+      events.map((e) => e.recipient),
+      events.map((e) => e.outcome),
     ],
   )
-  return new Map(rows.map((row) => [row.event_i_d, row.id]))
+  if (rowCount !== events.length) throw new StoreRace('A concurrent post stored some of these events first.')
 }
 
 /** Our recipient id from custom_args, else the message id (with the address: one id covers a whole API request), else the latest send to the address. */
@@ -93,11 +114,11 @@ const mapRecipients = async (client: PoolClient, events: Mapped[]): Promise<void
            ORDER BY r.sent_at DESC NULLS LAST, r.id DESC LIMIT 1)
          LIMIT 1
        ) m ON true`,
-    [events.map((e) => e.rowID), events.map((e) => e.recipientID), events.map((e) => e.messageID?.split('.')[0] ?? null), events.map((e) => e.address)],
+    [events.map((e) => e.position), events.map((e) => e.recipientID), events.map((e) => e.messageID?.split('.')[0] ?? null), events.map((e) => e.address)],
   )
   const byRow = new Map(rows.map((row) => [row.row_id, row]))
   for (const event of events) {
-    const match = byRow.get(event.rowID)
+    const match = byRow.get(event.position)
     event.recipient = match?.id ?? null
     event.job = match?.job_id ?? null
     event.org = match?.org_id ?? null
@@ -134,7 +155,7 @@ const moveRecipients = async (client: PoolClient, targets: Target[]): Promise<Mo
     `WITH b AS (
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(rid, target, error, code, at)
      ), cur AS (
-       SELECT r.id, r.status::text AS old FROM email_recipients r JOIN b ON b.rid = r.id ORDER BY r.id FOR UPDATE OF r
+       SELECT r.id, r.status::text AS old FROM email_recipients r JOIN b ON b.rid = r.id ORDER BY r.id FOR NO KEY UPDATE OF r
      )
      UPDATE email_recipients r
         SET status = b.target::enum_email_recipients_status,
@@ -166,7 +187,7 @@ const moveJobCounters = async (client: PoolClient, moves: Move[]): Promise<void>
   if (!deltas.size) return
   const jobs = [...deltas.keys()].sort((a, b) => a - b)
   // Locked in id order, after the recipients (the send pipeline's order too): concurrent posts cannot deadlock.
-  await client.query('SELECT 1 FROM email_jobs WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE', [jobs])
+  await client.query('SELECT 1 FROM email_jobs WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [jobs])
   const column = (counter: keyof typeof COUNTERS) => jobs.map((job) => deltas.get(job)![counter])
   await client.query(
     `UPDATE email_jobs j
@@ -184,27 +205,17 @@ const moveJobCounters = async (client: PoolClient, moves: Move[]): Promise<void>
   )
 }
 
-const recordOutcomes = async (client: PoolClient, events: Mapped[]): Promise<void> => {
-  await client.query(
-    `UPDATE webhook_events w SET org_id = u.org, job_id = u.job, recipient_id = u.recipient, outcome = u.outcome::enum_webhook_events_outcome
-       FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::text[]) AS u(id, org, job, recipient, outcome)
-      WHERE w.id = u.id`,
-    [events.map((e) => e.rowID), events.map((e) => e.org), events.map((e) => e.job), events.map((e) => e.recipient), events.map((e) => e.outcome)],
-  )
-}
-
 const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], receivedAt: Date): Promise<EventsApplied> => {
-  const stored = await storeEvents(client, events, receivedAt)
+  const stored = await findStored(client, events)
   const fresh: Mapped[] = events
-    .filter((e) => stored.has(e.eventID))
-    .map((e) => ({ ...e, rowID: stored.get(e.eventID)!, recipient: null, job: null, org: null, outcome: 'no_change' as Outcome }))
+    .filter((e) => !stored.has(e.eventID))
+    .map((e, i) => ({ ...e, position: i, recipient: null, job: null, org: null, outcome: 'no_change' as Outcome }))
   const result: EventsApplied = { stored: fresh.length, duplicates: events.length - fresh.length, failedUpdated: 0, updated: 0, suppressed: 0, review: 0, unmatched: 0 }
   if (!fresh.length) return result
   await mapRecipients(client, fresh)
 
   const targets = pickTargets(fresh)
   const moves = await moveRecipients(client, targets)
-  await moveJobCounters(client, moves)
   const moved = new Set(moves.map((m) => m.id))
   for (const target of targets) {
     if (moved.has(target.recipient)) target.event.outcome = target.status === 'failed' ? 'failed' : 'updated'
@@ -227,7 +238,9 @@ const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], r
     if (event.outcome === 'no_change' && ['open', 'click', 'processed', 'deferred', 'group_resubscribe'].includes(event.type)) event.outcome = 'recorded'
   }
   result.unmatched = fresh.filter((e) => e.outcome === 'unmatched').length
-  await recordOutcomes(client, fresh)
+  await insertEvents(client, fresh, receivedAt)
+  // Last: the job rows are what concurrent posts of one job queue on, so they are held only until COMMIT.
+  await moveJobCounters(client, moves)
   return result
 }
 
@@ -251,7 +264,7 @@ export const applySendgridEvents = async ({ payload, events, receivedAt = new Da
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {})
         // A deadlock with a concurrent post is resolved by PostgreSQL aborting one side: run it again.
-        if ((error as { code?: string }).code !== '40P01' || attempt >= 3) throw error
+        if (!['40P01', 'outpost:store-race'].includes((error as { code?: string }).code ?? '') || attempt >= 3) throw error
       }
     }
   } finally {

@@ -38,7 +38,7 @@ const writeOutcomes = async (client: PoolClient, jobID: number, outcomes: Recipi
      ), current AS (
        SELECT r.id, r.status::text AS old_status FROM email_recipients r JOIN input i ON i.id = r.id
         WHERE r.job_id = $1 AND r.status IN ('sending', 'unknown') AND r.attempts = i.attempt
-        FOR UPDATE OF r
+        FOR NO KEY UPDATE OF r
      ), changed AS (
        UPDATE email_recipients r
           SET status = i.status::enum_email_recipients_status,

@@ -73,7 +73,7 @@ export const changeEmailJobState = async ({
           [job.id, requeue.from],
         )
       : null
-    const { rows } = await client.query<{ status: string }>('SELECT status::text FROM email_jobs WHERE id = $1 FOR UPDATE', [job.id])
+    const { rows } = await client.query<{ status: string }>('SELECT status::text FROM email_jobs WHERE id = $1 FOR NO KEY UPDATE', [job.id])
     const current = rows[0]?.status ?? 'missing'
     if (!transition.from.includes(current)) throw refuse(current)
     if (moved && requeue) {

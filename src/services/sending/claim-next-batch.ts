@@ -23,7 +23,7 @@ type ClaimRow = {
 
 /**
  * Atomically claims up to `limit` due recipients of a job for one worker: they move to `sending` with a
- * lease. `FOR UPDATE SKIP LOCKED` lets any number of workers on any number of machines claim from the
+ * lease. `FOR NO KEY UPDATE SKIP LOCKED` lets any number of workers on any number of machines claim from the
  * same job at once without two ever getting the same row. Nothing is claimed unless the job is
  * `sending`, so a cancel or pause takes effect at the next claim.
  */
@@ -49,7 +49,7 @@ export const claimNextBatch = async ({
           WHERE r.id IN (SELECT id FROM email_recipients
                           WHERE job_id = $1 AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
                             AND EXISTS (SELECT 1 FROM email_jobs WHERE id = $1 AND status = 'sending')
-                          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)
+                          ORDER BY id LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED)
           RETURNING r.id, r.email, r.contact_id, r.attempts)
        SELECT claimed.*, c.first_name, c.last_name, c.phone
          FROM claimed LEFT JOIN contacts c ON c.id = claimed.contact_id
@@ -102,7 +102,7 @@ export const expireStaleLeases = async ({ payload }: { payload: Payload }): Prom
       `WITH expired AS (
          UPDATE email_recipients
             SET status = 'unknown', last_error = $1, lease_expires_at = NULL, updated_at = now()
-          WHERE id IN (SELECT id FROM email_recipients WHERE status = 'sending' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED)
+          WHERE id IN (SELECT id FROM email_recipients WHERE status = 'sending' AND lease_expires_at < now() FOR NO KEY UPDATE SKIP LOCKED)
           RETURNING job_id
        ), per_job AS (SELECT job_id, count(*)::int AS n FROM expired GROUP BY job_id)
        UPDATE email_jobs j SET pending = j.pending - p.n, unknown = j.unknown + p.n, updated_at = now()

@@ -36,7 +36,7 @@ export const finalizeEmailJob = async ({ payload, jobID }: { payload: Payload; j
     // Then with the job locked (a resend of unknown recipients takes the same lock), look again in a new
     // statement, which sees every change committed before the lock: nothing is finalised under a resend.
     await client.query('BEGIN')
-    const locked = await client.query(`SELECT 1 FROM email_jobs WHERE id = $1 AND status = 'sending' FOR UPDATE`, [jobID])
+    const locked = await client.query(`SELECT 1 FROM email_jobs WHERE id = $1 AND status = 'sending' FOR NO KEY UPDATE`, [jobID])
     if (!locked.rowCount || (await client.query(probe, [jobID])).rowCount) {
       await client.query('ROLLBACK')
       return null

@@ -17,7 +17,7 @@ export const reconcileJobCounters = async (payload: Payload): Promise<number> =>
     for (const { id } of jobs) {
       await client.query('BEGIN')
       try {
-        await client.query('SELECT 1 FROM email_jobs WHERE id = $1 FOR UPDATE', [id])
+        await client.query('SELECT 1 FROM email_jobs WHERE id = $1 FOR NO KEY UPDATE', [id])
         const result = await client.query(
           `UPDATE email_jobs j
               SET total = c.total, pending = c.pending, sent = c.sent, delivered = c.delivered,

@@ -31,7 +31,7 @@ export const reviewSuppression = async ({ req, id, decision, note }: { req: Payl
   let result: ReviewResult
   try {
     await client.query('BEGIN')
-    const locked = await client.query<{ status: string }>('SELECT status::text FROM suppressions WHERE id = $1 FOR UPDATE', [id])
+    const locked = await client.query<{ status: string }>('SELECT status::text FROM suppressions WHERE id = $1 FOR NO KEY UPDATE', [id])
     if (locked.rows[0]?.status !== 'pending_review') {
       throw new AppError('CONFLICT', `This suppression is ${String(locked.rows[0]?.status ?? 'gone').replace('_', ' ')}, not waiting for review.`)
     }

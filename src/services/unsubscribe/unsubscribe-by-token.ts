@@ -15,9 +15,17 @@ const claimOf = (token: string): UnsubscribeClaim => {
   return claim
 }
 
+// Org names for the pages, kept a minute: a mailing's unsubscribes all name the same org.
+const NAME_TTL_MS = 60_000
+const names = new Map<number, { name: string; at: number }>()
+
 const orgNameOf = async (client: PoolClient, org: number): Promise<string> => {
+  const cached = names.get(org)
+  if (cached && Date.now() - cached.at < NAME_TTL_MS) return cached.name
   const { rows } = await client.query<{ name: string }>('SELECT name FROM organizations WHERE id = $1', [org])
   if (!rows[0]) throw new AppError('INVALID_INPUT', 'This unsubscribe link belongs to an organisation that no longer exists.')
+  if (names.size >= 1000) names.delete(names.keys().next().value as number)
+  names.set(org, { name: rows[0].name, at: Date.now() })
   return rows[0].name
 }
 
@@ -47,7 +55,12 @@ export const unsubscribeByToken = async ({ payload, token, source }: { payload: 
       client,
       [{ org: claim.org, channel: claim.channel, address: claim.address, reason: 'unsubscribe', status: 'active', source }],
       { id: null, label: source },
-    )
+    ).catch((error: unknown) => {
+      // The org was deleted after its name was cached: the same answer as for an unknown org.
+      if ((error as { code?: string }).code !== '23503') throw error
+      names.delete(claim.org)
+      throw new AppError('INVALID_INPUT', 'This unsubscribe link belongs to an organisation that no longer exists.')
+    })
     return { ...claim, orgName, alreadySuppressed: created.length === 0 }
   } finally {
     client.release()
