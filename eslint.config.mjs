@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', '.data/', 'src/payload-types.ts', 'src/app/(payload)/admin/importMap.js', 'src/migrations/2*', 'next-env.d.ts'] },
+  { ignores: ['node_modules/', '.next/', '.next-*/', '.data/', 'src/payload-types.ts', 'src/app/(payload)/admin/importMap.js', 'src/migrations/2*', 'next-env.d.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {
