@@ -5,6 +5,7 @@ import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-email'
 
 import { ensureUniqueEmailInOrg } from './hooks/ensureUniqueEmailInOrg'
+import { contactPickerEndpoint } from './picker-endpoint'
 
 const PHONE_PATTERN = /^\+?[0-9 ()./-]{5,32}$/
 
@@ -23,6 +24,7 @@ export const Contacts: CollectionConfig = {
     delete: orgScoped('contacts.edit'),
   },
   indexes: [{ fields: ['org', 'email'], unique: true }],
+  endpoints: [contactPickerEndpoint],
   hooks: {
     beforeValidate: [ensureUniqueEmailInOrg],
     beforeChange: [enforceOrgPermission('contacts.edit')],
@@ -58,5 +60,6 @@ export const Contacts: CollectionConfig = {
       maxRows: 50,
       admin: { description: 'Press Enter after each tag.', components: { Cell: '@/components/TagsCell#TagsCell' } },
     },
+    { name: 'activity', type: 'ui', admin: { components: { Field: '@/components/contact-activity/ContactActivity#ContactActivity' } } },
   ],
 }

@@ -16,7 +16,8 @@ const counter = (name: string): Field => ({
   type: 'number',
   defaultValue: 0,
   access: { create: systemOnly, update: systemOnly },
-  admin: { readOnly: true, width: '14%' },
+  // Shown by the live progress panel above; kept as fields for the list view's columns and the API.
+  admin: { readOnly: true, width: '14%', condition: () => false },
 })
 
 export const EmailJobs: CollectionConfig = {
@@ -36,6 +37,8 @@ export const EmailJobs: CollectionConfig = {
   hooks: { beforeChange: [enforceOrgPermission('jobs.queue'), keepQueuedJobsFrozen], beforeDelete: [keepSentJobs] },
   endpoints: [queueEmailJobEndpoint, ...jobStateEndpoints],
   fields: [
+    { name: 'progress', type: 'ui', admin: { components: { Field: '@/components/job-detail/JobProgress#JobProgress' } } },
+    { name: 'recipientsTable', type: 'ui', admin: { components: { Field: '@/components/job-detail/JobRecipients#JobRecipients' } } },
     { name: 'name', type: 'text', required: true, maxLength: 150 },
     {
       name: 'template',
@@ -66,7 +69,10 @@ export const EmailJobs: CollectionConfig = {
       relationTo: 'contacts',
       hasMany: true,
       label: 'Recipients',
-      admin: { description: 'Each address receives the email once, whatever the case of its letters.' },
+      admin: {
+        description: 'Each address receives the email once, whatever the case of its letters.',
+        components: { Field: '@/components/recipient-picker/RecipientPicker#RecipientPicker' },
+      },
     },
     { name: 'attachments', type: 'upload', relationTo: 'media', hasMany: true, maxRows: 10 },
     {

@@ -1,9 +1,16 @@
 import { TenantField as TenantField_1d0591e3cf4f332c83a86da13a0de59a } from '@payloadcms/plugin-multi-tenant/client'
 import { TagsCell as TagsCell_78525ef1f3e15da81b08747eeb4ef6c8 } from '@/components/TagsCell'
+import { ContactActivity as ContactActivity_8cabade67508851400a093023d32e924 } from '@/components/contact-activity/ContactActivity'
 import { AssignTenantFieldTrigger as AssignTenantFieldTrigger_1d0591e3cf4f332c83a86da13a0de59a } from '@payloadcms/plugin-multi-tenant/client'
 import { TemplateWorkflow as TemplateWorkflow_9672196668c120f98d559353cd792b45 } from '@/components/TemplateWorkflow'
 import { TemplatePreview as TemplatePreview_8b991a385e299f1784953745a2a94b47 } from '@/components/TemplatePreview'
+import { JobProgress as JobProgress_c1661effb7cc209853df9561c3c28b56 } from '@/components/job-detail/JobProgress'
+import { JobRecipients as JobRecipients_c5b80f4cd87d1752c72521c81a340148 } from '@/components/job-detail/JobRecipients'
+import { RecipientPicker as RecipientPicker_153ad5de7c665e7c433f5834f0da4e86 } from '@/components/recipient-picker/RecipientPicker'
 import { JobActions as JobActions_92e9ca178f83e743b7a982eecde0ad48 } from '@/components/JobActions'
+import { SuppressionReview as SuppressionReview_af6704db58f35b9c352159ba498af28a } from '@/components/suppressions/SuppressionReview'
+import { SuppressionsListBar as SuppressionsListBar_e95a24adae4e9f9a176af1733123185a } from '@/components/suppressions/SuppressionsListBar'
+import { SettingsTestEmail as SettingsTestEmail_11ca7025e63e2c41e03f6f8e90bb6ad7 } from '@/components/SettingsTestEmail'
 import { WatchTenantCollection as WatchTenantCollection_1d0591e3cf4f332c83a86da13a0de59a } from '@payloadcms/plugin-multi-tenant/client'
 import { Icon as Icon_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/brand/Logo'
 import { Logo as Logo_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/brand/Logo'
@@ -15,10 +22,17 @@ import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } f
 export const importMap = {
   "@payloadcms/plugin-multi-tenant/client#TenantField": TenantField_1d0591e3cf4f332c83a86da13a0de59a,
   "@/components/TagsCell#TagsCell": TagsCell_78525ef1f3e15da81b08747eeb4ef6c8,
+  "@/components/contact-activity/ContactActivity#ContactActivity": ContactActivity_8cabade67508851400a093023d32e924,
   "@payloadcms/plugin-multi-tenant/client#AssignTenantFieldTrigger": AssignTenantFieldTrigger_1d0591e3cf4f332c83a86da13a0de59a,
   "@/components/TemplateWorkflow#TemplateWorkflow": TemplateWorkflow_9672196668c120f98d559353cd792b45,
   "@/components/TemplatePreview#TemplatePreview": TemplatePreview_8b991a385e299f1784953745a2a94b47,
+  "@/components/job-detail/JobProgress#JobProgress": JobProgress_c1661effb7cc209853df9561c3c28b56,
+  "@/components/job-detail/JobRecipients#JobRecipients": JobRecipients_c5b80f4cd87d1752c72521c81a340148,
+  "@/components/recipient-picker/RecipientPicker#RecipientPicker": RecipientPicker_153ad5de7c665e7c433f5834f0da4e86,
   "@/components/JobActions#JobActions": JobActions_92e9ca178f83e743b7a982eecde0ad48,
+  "@/components/suppressions/SuppressionReview#SuppressionReview": SuppressionReview_af6704db58f35b9c352159ba498af28a,
+  "@/components/suppressions/SuppressionsListBar#SuppressionsListBar": SuppressionsListBar_e95a24adae4e9f9a176af1733123185a,
+  "@/components/SettingsTestEmail#SettingsTestEmail": SettingsTestEmail_11ca7025e63e2c41e03f6f8e90bb6ad7,
   "@payloadcms/plugin-multi-tenant/client#WatchTenantCollection": WatchTenantCollection_1d0591e3cf4f332c83a86da13a0de59a,
   "@/components/brand/Logo#Icon": Icon_fdf4cffa73f323c9a668fb9f37e710b9,
   "@/components/brand/Logo#Logo": Logo_fdf4cffa73f323c9a668fb9f37e710b9,
