@@ -57,7 +57,7 @@ export const secretFields = (name: string, label: string): Field[] => {
     {
       name: `${name}Clear`,
       type: 'checkbox',
-      label: `Remove the stored ${label.toLowerCase()}`,
+      label: `Remove the stored ${label}`,
       admin: { condition: (_data, sibling) => Boolean(sibling?.[`${name}IsSet`]) },
       hooks: {
         beforeChange: [
