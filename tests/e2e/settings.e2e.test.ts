@@ -58,13 +58,17 @@ describe('organisation sending settings', () => {
     const email = `activity-${Date.now()}@example.com`
     const contact = await api('/contacts', { method: 'POST', body: JSON.stringify({ org, email, firstName: 'Acti', lastName: 'Vity' }) })
     expect(contact.status).toBe(201)
-    expect((await api('/suppressions', { method: 'POST', body: JSON.stringify({ org, address: email, reason: 'manual', note: 'Asked by phone' }) })).status).toBe(201)
+    const suppression = await api('/suppressions', { method: 'POST', body: JSON.stringify({ org, address: email, reason: 'manual', note: 'Asked by phone' }) })
+    expect(suppression.status).toBe(201)
     await page.goto(`${baseURL}/admin/collections/contacts/${contact.body.doc.id}`)
     await page.waitForSelector('.contact-activity', { timeout: 30_000 })
     await page.waitForSelector('.contact-activity__suppressed >> text=Blocked by hand')
     await page.waitForSelector('text=No email has been sent to this contact yet.')
     await page.locator('.contact-activity').scrollIntoViewIfNeeded()
     await screenshot(page, 'contact-activity')
+    // Other browser tests pick demo contacts: leave none suppressed behind.
+    const lifted = await api(`/suppressions/${suppression.body.doc.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'lifted', note: 'test over' }) })
+    expect(lifted.status).toBe(200)
   })
 
   it('an email job offers only approved templates', async () => {
