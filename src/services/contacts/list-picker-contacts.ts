@@ -1,7 +1,7 @@
 import type { Payload, PayloadRequest } from 'payload'
 
 import { hasOrgPermission } from '@/access/orgAccess'
-import { dbPool } from '@/db/pool'
+import { inTransaction } from '@/db/transaction'
 
 import { AppError } from '../errors/app-error'
 import { activeEmailSuppressionsSql } from '../sending/find-active-suppressions'
@@ -26,26 +26,22 @@ export const listPickerContactsJSON = async ({ payload, req, org }: { payload: P
   if (visible.totalDocs === 0) throw new AppError('NOT_FOUND', 'No such organisation, or you are not a member of it.')
   if (!hasOrgPermission(user, org, 'contacts.read')) throw new AppError('FORBIDDEN', 'Your role cannot read the contacts of this organisation.')
 
-  const client = await dbPool(payload).connect()
-  try {
-    await client.query('BEGIN READ ONLY')
-    // Room to sort 50,000 rows in memory rather than on disk.
-    await client.query(`SET LOCAL work_mem = '64MB'`)
-    const { rows } = await client.query<{ contacts: string }>(
-      `SELECT '[' || coalesce(string_agg(
-                format('[%s,%s,%s,%s]', c.id, to_json(btrim(concat_ws(' ', btrim(c.first_name), btrim(c.last_name)))), to_json(c.email), coalesce(to_json(s.reason)::text, 'null')),
-                ',' ORDER BY (coalesce(c.first_name, '') = '' AND coalesce(c.last_name, '') = ''), lower(concat_ws(' ', c.first_name, c.last_name)), c.email, c.id
-              ), '') || ']' AS contacts
-         FROM contacts c LEFT JOIN ${activeEmailSuppressionsSql('$1')} s ON s.address = lower(c.email)
-        WHERE c.org_id = $1`,
-      [org],
-    )
-    await client.query('COMMIT')
-    return rows[0]!.contacts
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+  return inTransaction(
+    payload,
+    async (client) => {
+      // Room to sort 50,000 rows in memory rather than on disk.
+      await client.query(`SET LOCAL work_mem = '64MB'`)
+      const { rows } = await client.query<{ contacts: string }>(
+        `SELECT '[' || coalesce(string_agg(
+                  format('[%s,%s,%s,%s]', c.id, to_json(btrim(concat_ws(' ', btrim(c.first_name), btrim(c.last_name)))), to_json(c.email), coalesce(to_json(s.reason)::text, 'null')),
+                  ',' ORDER BY (coalesce(c.first_name, '') = '' AND coalesce(c.last_name, '') = ''), lower(concat_ws(' ', c.first_name, c.last_name)), c.email, c.id
+                ), '') || ']' AS contacts
+           FROM contacts c LEFT JOIN ${activeEmailSuppressionsSql('$1')} s ON s.address = lower(c.email)
+          WHERE c.org_id = $1`,
+        [org],
+      )
+      return rows[0]!.contacts
+    },
+    'BEGIN READ ONLY',
+  )
 }

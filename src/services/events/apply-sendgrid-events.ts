@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 import type { PoolClient } from 'pg'
 
-import { dbPool } from '@/db/pool'
+import { inTransaction } from '@/db/transaction'
 
 import { type SuppressionCandidate, suppressAddresses } from '../suppressions/suppress-addresses'
 import type { SendgridEvent } from './parse-sendgrid-events'
@@ -253,21 +253,13 @@ const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], r
  */
 export const applySendgridEvents = async ({ payload, events, receivedAt = new Date() }: { payload: Payload; events: SendgridEvent[]; receivedAt?: Date }): Promise<EventsApplied> => {
   if (!events.length) return { stored: 0, duplicates: 0, failedUpdated: 0, updated: 0, suppressed: 0, review: 0, unmatched: 0 }
-  const client = await dbPool(payload).connect()
-  try {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await client.query('BEGIN')
-        const result = await applyInTransaction(client, events, receivedAt)
-        await client.query('COMMIT')
-        return result
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {})
-        // A deadlock with a concurrent post is resolved by PostgreSQL aborting one side: run it again.
-        if (!['40P01', 'outpost:store-race'].includes((error as { code?: string }).code ?? '') || attempt >= 3) throw error
-      }
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await inTransaction(payload, (client) => applyInTransaction(client, events, receivedAt))
+    } catch (error) {
+      // A deadlock with a concurrent post (PostgreSQL aborts one side), or a concurrent post that stored
+      // some of these events first: run it again, which then sees them as stored.
+      if (!['40P01', 'outpost:store-race'].includes((error as { code?: string }).code ?? '') || attempt >= 3) throw error
     }
-  } finally {
-    client.release()
   }
 }

@@ -1,7 +1,7 @@
 import type { Payload, PayloadRequest } from 'payload'
 
 import { hasOrgPermission, relationID } from '@/access/orgAccess'
-import { dbPool } from '@/db/pool'
+import { inTransaction } from '@/db/transaction'
 
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
@@ -58,14 +58,10 @@ export const changeEmailJobState = async ({
     new AppError('CONFLICT', `This job is ${status.replace(/_/g, ' ')}, so it cannot be ${transition.verb}${action in REQUEUE ? '' : ' now'}.`)
   if (!transition.from.includes(job.status)) throw refuse(job.status)
 
-  const client = await dbPool(payload).connect()
-  let status: string
-  let requeued: number | undefined
-  try {
-    await client.query('BEGIN')
+  const { status, requeued } = await inTransaction(payload, async (client): Promise<{ status: string; requeued?: number }> => {
     // Resend locks the recipients before the job, the same order as the send pipeline's outcome writes
     // (recipients, then the job's counters), so the two can never deadlock; a refused action rolls back.
-    const requeue = action === 'resend-unknown' || action === 'retry-failed' ? REQUEUE[action] : null
+    const requeue = action in REQUEUE ? REQUEUE[action as keyof typeof REQUEUE] : null
     const moved = requeue
       ? await client.query(
           `UPDATE email_recipients SET status = 'pending', next_attempt_at = NULL, last_error = NULL, failed_at = NULL, updated_at = now()
@@ -77,30 +73,25 @@ export const changeEmailJobState = async ({
     const current = rows[0]?.status ?? 'missing'
     if (!transition.from.includes(current)) throw refuse(current)
     if (moved && requeue) {
-      requeued = moved.rowCount ?? 0
+      const requeued = moved.rowCount ?? 0
       if (!requeued) throw new AppError('CONFLICT', requeue.none)
-      status = current === 'paused' ? 'paused' : 'sending'
+      const status = current === 'paused' ? 'paused' : 'sending'
       // The counter column comes from the constant table above, never from input.
       await client.query(
         `UPDATE email_jobs SET status = $2::enum_email_jobs_status, pending = pending + $3, ${requeue.counter} = ${requeue.counter} - $3,
                 completed_at = NULL, updated_at = now() WHERE id = $1`,
         [job.id, status, requeued],
       )
-    } else {
-      status = action === 'cancel' ? 'cancelled' : action === 'pause' ? 'paused' : 'sending'
-      await client.query(
-        `UPDATE email_jobs SET status = $2::enum_email_jobs_status, updated_at = now(),
-                completed_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE completed_at END WHERE id = $1`,
-        [job.id, status],
-      )
+      return { status, requeued }
     }
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+    const status = action === 'cancel' ? 'cancelled' : action === 'pause' ? 'paused' : 'sending'
+    await client.query(
+      `UPDATE email_jobs SET status = $2::enum_email_jobs_status, updated_at = now(),
+              completed_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE completed_at END WHERE id = $1`,
+      [job.id, status],
+    )
+    return { status }
+  })
   await recordAudit(req, {
     action: AUDIT_ACTION[action],
     org,

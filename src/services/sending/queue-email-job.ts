@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 
 import { hasOrgPermission, relationID } from '@/access/orgAccess'
-import { dbPool } from '@/db/pool'
+import { inTransaction } from '@/db/transaction'
 
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
@@ -44,10 +44,7 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
     template: { id: template.id, name: template.name, subject: template.subject, html: template.html, text: template.text, footer: template.footer },
   }
 
-  const client = await dbPool(payload).connect()
-  let counts: { total: number; pending: number; excluded: number }
-  try {
-    await client.query('BEGIN')
+  const counts = await inTransaction(payload, async (client) => {
     const claimed = await client.query(
       `UPDATE email_jobs SET status = 'queued', queued_by_id = $2, queued_at = now(), settings_snapshot = $3, updated_at = now()
         WHERE id = $1 AND status = 'draft' RETURNING id`,
@@ -79,14 +76,8 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
         WHERE j.id = $1 RETURNING c.total, c.pending, c.excluded`,
       [job.id],
     )
-    counts = totals.rows[0]
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+    return totals.rows[0] as { total: number; pending: number; excluded: number }
+  })
   await recordAudit(req, {
     action: 'job.queue',
     org,

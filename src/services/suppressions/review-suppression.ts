@@ -1,7 +1,7 @@
 import type { PayloadRequest } from 'payload'
 
 import { hasOrgPermission, isSuperAdmin } from '@/access/orgAccess'
-import { dbPool } from '@/db/pool'
+import { inTransaction } from '@/db/transaction'
 
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
@@ -27,35 +27,21 @@ export const reviewSuppression = async ({ req, id, decision, note }: { req: Payl
   const allowed = org === null ? isSuperAdmin(req.user) : hasOrgPermission(req.user, org, 'suppressions.review')
   if (!allowed) throw new AppError('FORBIDDEN', 'Your role cannot review suppressions in this organisation.')
 
-  const client = await dbPool(req.payload).connect()
-  let result: ReviewResult
-  try {
-    await client.query('BEGIN')
+  const result = await inTransaction(req.payload, async (client): Promise<ReviewResult> => {
     const locked = await client.query<{ status: string }>('SELECT status::text FROM suppressions WHERE id = $1 FOR NO KEY UPDATE', [id])
     if (locked.rows[0]?.status !== 'pending_review') {
       throw new AppError('CONFLICT', `This suppression is ${String(locked.rows[0]?.status ?? 'gone').replace('_', ' ')}, not waiting for review.`)
     }
-    const duplicate =
-      decision === 'confirm' &&
-      Boolean(
-        (
-          await client.query(
-            `SELECT 1 FROM suppressions WHERE coalesce(org_id, 0) = coalesce($1::int, 0) AND channel = $2 AND address = $3 AND status = 'active'`,
-            [org, entry.channel, entry.address],
-          )
-        ).rowCount,
-      )
+    const active = await client.query(
+      `SELECT 1 FROM suppressions WHERE coalesce(org_id, 0) = coalesce($1::int, 0) AND channel = $2 AND address = $3 AND status = 'active'`,
+      [org, entry.channel, entry.address],
+    )
+    const duplicate = decision === 'confirm' && Boolean(active.rowCount)
     const status = decision === 'confirm' && !duplicate ? 'active' : 'lifted'
     const finalNote = duplicate ? `Confirmed; the address was already suppressed.${reason ? ` ${reason}` : ''}` : reason || entry.note || null
     await client.query(`UPDATE suppressions SET status = $2, note = $3, updated_at = now() WHERE id = $1`, [id, status, finalNote])
-    await client.query('COMMIT')
-    result = { id, status, note: finalNote }
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {})
-    throw error
-  } finally {
-    client.release()
-  }
+    return { id, status, note: finalNote }
+  })
   await recordAudit(req, {
     action: decision === 'confirm' ? 'suppression.confirm' : 'suppression.dismiss',
     org,
