@@ -212,6 +212,17 @@ describe('SendGrid event webhook: each event type', () => {
 })
 
 describe('SendGrid event webhook: the request', () => {
+  it('NUL characters, which PostgreSQL cannot store, are dropped instead of failing the post', async () => {
+    const { recipients, deliveries } = await sentJob(1)
+    const bounce = sendgridEvent(deliveries[0]!, 'bounce', { reason: '550 no\u0000such user', 'odd\u0000key': 'x\u0000y' })
+    const response = await post([bounce])
+    expect(response.status, JSON.stringify(response.body)).toBe(200)
+    okBody(response.body, 1, 0)
+    expect((await recipient(recipients[0]!.id)).lastError).toMatch(/550 nosuch user/)
+    const [row] = await eventRows([bounce.sg_event_id])
+    expect(row!.payload).toEqual(expect.objectContaining({ reason: '550 nosuch user', oddkey: 'xy' }))
+  })
+
   it('answers on the trailing-slash URL and on the one without', async () => {
     const { deliveries } = await sentJob(1)
     for (const path of ['/callbacks/sendgrid/', '/callbacks/sendgrid']) {

@@ -57,6 +57,9 @@ describe('adding a pasted list', () => {
       [admin, { org: demo, addresses: ['a@b.com'] }, 400, /must be text/],
       [admin, { org: demo, channel: 'fax', addresses: address }, 400, /channel/],
       [admin, { org: 'demo', addresses: address }, 400, /organisation id/],
+      [admin, { org: true, addresses: address }, 400, /organisation id/],
+      [superAdmin, { org: 1e12, addresses: address }, 400, /organisation id/],
+      [superAdmin, { org: 999_999_999, addresses: address }, 404, /No such organisation/],
       [admin, { org: demo, addresses: Array.from({ length: 10_001 }, (_, i) => `x${i}@example.com`).join('\n') }, 400, /at most 10000/],
     ]
     for (const [client, body, status, message] of cases) {

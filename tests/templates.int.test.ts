@@ -286,6 +286,8 @@ describe('preview and test send', () => {
     const foreign = await makeContact(payload, other)
     expect((await sender.post(`/email-templates/${tpl.id}/preview`, { contactID: foreign.id })).status).toBe(404)
     expect((await outsider.post(`/email-templates/${tpl.id}/preview`, {})).status).toBe(404)
+    for (const id of ['abc', '1e3', '99999999999']) expect((await sender.post(`/email-templates/${id}/preview`, {})).status, id).toBe(404)
+    expect((await sender.post(`/email-templates/${tpl.id}/preview`, undefined, { raw: { type: 'application/json', body: '[1,2]' } })).status).toBe(400)
     const bad = await sender.post(`/email-templates/${tpl.id}/preview`, { content: { subject: '{{nope}}' } })
     expect(bad.status).toBe(400)
     expect(bad.body.errors[0].message).toContain('{{nope}}')

@@ -9,10 +9,10 @@ import {
   verifySendgridSignature,
 } from '@/integrations/email/sendgrid-event-signature'
 import { applySendgridEvents } from '@/services/events/apply-sendgrid-events'
-import { parseSendgridEvents } from '@/services/events/parse-sendgrid-events'
+import { parseSendgridEvents, withoutNul } from '@/services/events/parse-sendgrid-events'
 
 /** SendGrid posts at most a few MB; anything larger is refused before it is read to the end. */
-export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024
+const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024
 
 const problem = (status: number, message: string) => Response.json({ status: 'error', errors: [{ message }] }, { status })
 
@@ -88,7 +88,9 @@ export const sendgridWebhookEndpoints: Endpoint[] = [
       }
       let body: unknown
       try {
-        body = JSON.parse(raw.toString('utf8'))
+        const text = raw.toString('utf8')
+        body = JSON.parse(text)
+        if (text.includes('\\u0000')) body = withoutNul(body)
       } catch {
         return problem(400, 'The body is not JSON: SendGrid posts a JSON array of events.')
       }
@@ -100,9 +102,9 @@ export const sendgridWebhookEndpoints: Endpoint[] = [
         status: 'ok',
         failed_updated: applied.failedUpdated,
         updated: applied.updated,
-        received: parsed.events.length + parsed.skipped,
+        received: parsed.received,
         stored: applied.stored,
-        duplicates: applied.duplicates + (Array.isArray(body) ? body.length - parsed.events.length - parsed.skipped : 0),
+        duplicates: applied.duplicates + (parsed.received - parsed.events.length - parsed.skipped),
         skipped: parsed.skipped,
         suppressed: applied.suppressed,
         review: applied.review,

@@ -1,16 +1,11 @@
 import type { Endpoint, PayloadRequest } from 'payload'
 
-import { AppError } from '@/services/errors/app-error'
+import { routeID } from '@/endpoints/request-input'
 import { appErrorResponse } from '@/services/errors/error-response'
 import { changeEmailJobState, JOB_ACTIONS } from '@/services/sending/change-email-job-state'
 import { queueEmailJob } from '@/services/sending/queue-email-job'
 
-/** The route's job id; anything but a plain id is no job at all (and never reaches the database). */
-const jobIDOf = (req: PayloadRequest): number => {
-  const raw = String(req.routeParams?.id ?? '')
-  if (!/^\d{1,9}$/.test(raw)) throw new AppError('NOT_FOUND', 'No such email job, or you cannot see it.')
-  return Number(raw)
-}
+const jobIDOf = (req: PayloadRequest) => routeID(req, 'No such email job, or you cannot see it.')
 
 /** POST /api/email-jobs/:id/queue */
 export const queueEmailJobEndpoint: Endpoint = {

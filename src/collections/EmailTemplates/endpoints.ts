@@ -1,19 +1,10 @@
-import type { Endpoint, PayloadRequest } from 'payload'
+import type { Endpoint } from 'payload'
 
+import { readJSONObject, routeID } from '@/endpoints/request-input'
 import { AppError } from '@/services/errors/app-error'
 import { appErrorResponse } from '@/services/errors/error-response'
 import { renderTemplatePreview } from '@/services/templates/render-template-preview'
 import { sendTemplateTest } from '@/services/templates/send-template-test'
-
-const readJSON = async (req: PayloadRequest): Promise<Record<string, unknown>> => {
-  if (!req.json) return {}
-  try {
-    const body = await req.json()
-    return body && typeof body === 'object' ? body : {}
-  } catch {
-    throw new AppError('INVALID_INPUT', 'The request body must be JSON.')
-  }
-}
 
 const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 
@@ -38,12 +29,12 @@ export const previewTemplateEndpoint: Endpoint = {
   handler: async (req) => {
     try {
       if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to preview templates.')
-      const body = await readJSON(req)
+      const body = await readJSONObject(req)
       const content = previewContent(body.content)
       const preview = await renderTemplatePreview({
         payload: req.payload,
         user: req.user,
-        templateID: String(req.routeParams?.id),
+        templateID: routeID(req, 'No such template, or you cannot see it.'),
         contactID: asString(body.contactID) ?? (typeof body.contactID === 'number' ? body.contactID : undefined),
         content,
       })
@@ -60,7 +51,7 @@ export const testSendTemplateEndpoint: Endpoint = {
   method: 'post',
   handler: async (req) => {
     try {
-      const result = await sendTemplateTest({ req, templateID: String(req.routeParams?.id) })
+      const result = await sendTemplateTest({ req, templateID: routeID(req, 'No such template, or you cannot see it.') })
       return Response.json({ status: 'sent', ...result })
     } catch (error) {
       return appErrorResponse(error)

@@ -1,6 +1,6 @@
 import type { Endpoint } from 'payload'
 
-import { AppError } from '@/services/errors/app-error'
+import { routeID } from '@/endpoints/request-input'
 import { appErrorResponse } from '@/services/errors/error-response'
 import { sendSettingsTest } from '@/services/sending/send-settings-test'
 
@@ -10,9 +10,8 @@ export const testEmailEndpoint: Endpoint = {
   method: 'post',
   handler: async (req) => {
     try {
-      const raw = String(req.routeParams?.id ?? '')
-      if (!/^\d{1,9}$/.test(raw)) throw new AppError('NOT_FOUND', 'No such organisation, or you cannot see it.')
-      return Response.json({ status: 'sent', ...(await sendSettingsTest({ req, orgID: Number(raw) })) })
+      const orgID = routeID(req, 'No such organisation, or you cannot see it.')
+      return Response.json({ status: 'sent', ...(await sendSettingsTest({ req, orgID })) })
     } catch (error) {
       return appErrorResponse(error)
     }

@@ -38,7 +38,7 @@ export type SendgridEvent = {
   raw: Record<string, unknown>
 }
 
-export type ParsedEvents = { events: SendgridEvent[]; skipped: number; problems: string[] }
+export type ParsedEvents = { received: number; events: SendgridEvent[]; skipped: number; problems: string[] }
 
 const KNOWN = new Set<string>(WEBHOOK_EVENT_TYPES)
 /** SendGrid started in 2009; a day of clock skew ahead is the most we believe. */
@@ -48,11 +48,25 @@ const MAX_PROBLEMS = 20
 const text = (value: unknown, max: number): null | string =>
   typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : typeof value === 'number' ? String(value) : null
 
+const NUL = /\u0000/g
+
+/**
+ * A JSON value with NUL characters removed from every string and key. PostgreSQL text and jsonb cannot
+ * hold U+0000: one such character would fail a whole post (and SendGrid would retry it forever). JSON
+ * text can only carry it escaped, so callers clean a body only when it contains `\u0000`.
+ */
+export const withoutNul = (value: unknown): unknown => {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(NUL, '') : value
+  if (Array.isArray(value)) return value.map(withoutNul)
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replace(NUL, ''), withoutNul(item)]))
+  return value
+}
+
 const checkEvent = (value: unknown, now: number): SendgridEvent | string => {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'an entry is not an object'
   const event = value as Record<string, unknown>
-  const eventID = event.sg_event_id
-  if (typeof eventID !== 'string' || !eventID.trim() || eventID.length > 255) return 'an event has no sg_event_id'
+  const eventID = typeof event.sg_event_id === 'string' ? event.sg_event_id.trim() : ''
+  if (!eventID || eventID.length > 255) return 'an event has no sg_event_id'
   const type = event.event
   if (typeof type !== 'string' || !KNOWN.has(type)) return `event ${eventID.slice(0, 40)}: unknown type ${JSON.stringify(String(type).slice(0, 40))}`
   const address = typeof event.email === 'string' ? normalizeEmail(event.email) : ''
@@ -65,7 +79,7 @@ const checkEvent = (value: unknown, now: number): SendgridEvent | string => {
   const recipientID = typeof rawRecipient === 'string' || typeof rawRecipient === 'number' ? Number(rawRecipient) : NaN
   const status = text(event.status, 40)
   return {
-    eventID: eventID.trim(),
+    eventID,
     type: type as WebhookEventType,
     address,
     occurredAt: new Date(Math.floor(timestamp * 1000)),
@@ -99,5 +113,5 @@ export const parseSendgridEvents = (body: unknown, now = Date.now()): null | Par
       events.push(checked)
     }
   }
-  return { events, skipped, problems }
+  return { received: body.length, events, skipped, problems }
 }

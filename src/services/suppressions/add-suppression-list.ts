@@ -14,7 +14,7 @@ const PHONE = /^\+?[0-9][0-9 ().-]{5,24}$/
 export type PastedListResult = { created: number; alreadySuppressed: number; invalid: { value: string; reason: string }[] }
 
 /** One entry per line, comma or semicolon; `Name <a@b.c>` gives its address; blank entries are ignored. */
-export const splitPastedList = (text: string): string[] =>
+const splitPastedList = (text: string): string[] =>
   text
     .split(/[\n\r,;\t]+/)
     .map((entry) => entry.trim())
@@ -47,6 +47,11 @@ export const addSuppressionList = async ({
   if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to add suppressions.')
   if (org === null ? !isSuperAdmin(req.user) : !hasOrgPermission(req.user, org, 'suppressions.manage')) {
     throw new AppError('FORBIDDEN', org === null ? 'Only a super admin manages the global opt-out list: choose your organisation.' : 'Your role cannot manage suppressions in this organisation.')
+  }
+  if (org !== null) {
+    // Through access control: a missing org, or one the user cannot see, is a 404 (never a foreign-key error).
+    const visible = await req.payload.findByID({ collection: 'organizations', id: org, depth: 0, req, user: req.user, overrideAccess: false, disableErrors: true })
+    if (!visible) throw new AppError('NOT_FOUND', 'No such organisation, or you cannot see it.')
   }
   const entries = splitPastedList(text)
   if (!entries.length) throw new AppError('INVALID_INPUT', 'Paste at least one address.')
