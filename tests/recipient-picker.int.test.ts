@@ -37,7 +37,8 @@ beforeAll(async () => {
   await suppress(`global-${slug}@example.com`, 'spamreport', { org: null })
   await suppress(`lifted-${slug}@example.com`, 'manual', { status: 'lifted' })
   await suppress(`elsewhere-${slug}@example.com`, 'unsubscribe', { org: other })
-  await suppress(`sms-${slug}@example.com`, 'keyword', { channel: 'sms' })
+  // An SMS suppression of Anna's address (as text) is another channel: her email is not suppressed.
+  await suppress(`anna-${slug}@example.com`, 'keyword', { channel: 'sms' })
   // A contact of another org with the same name never shows up here.
   await makeContact(payload, other, { email: `zoe-${slug}@example.com`, firstName: 'Zoë', lastName: 'Adams' })
 

@@ -60,15 +60,18 @@ describe('organisation sending settings', () => {
     expect(contact.status).toBe(201)
     const suppression = await api('/suppressions', { method: 'POST', body: JSON.stringify({ org, address: email, reason: 'manual', note: 'Asked by phone' }) })
     expect(suppression.status).toBe(201)
-    await page.goto(`${baseURL}/admin/collections/contacts/${contact.body.doc.id}`)
-    await page.waitForSelector('.contact-activity', { timeout: 30_000 })
-    await page.waitForSelector('.contact-activity__suppressed >> text=Blocked by hand')
-    await page.waitForSelector('text=No email has been sent to this contact yet.')
-    await page.locator('.contact-activity').scrollIntoViewIfNeeded()
-    await screenshot(page, 'contact-activity')
-    // Other browser tests pick demo contacts: leave none suppressed behind.
-    const lifted = await api(`/suppressions/${suppression.body.doc.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'lifted', note: 'test over' }) })
-    expect(lifted.status).toBe(200)
+    try {
+      await page.goto(`${baseURL}/admin/collections/contacts/${contact.body.doc.id}`)
+      await page.waitForSelector('.contact-activity', { timeout: 30_000 })
+      await page.waitForSelector('.contact-activity__suppressed >> text=Blocked by hand')
+      await page.waitForSelector('text=No email has been sent to this contact yet.')
+      await page.locator('.contact-activity').scrollIntoViewIfNeeded()
+      await screenshot(page, 'contact-activity')
+    } finally {
+      // Other browser tests pick demo contacts: leave none suppressed behind, whatever happened above.
+      const lifted = await api(`/suppressions/${suppression.body.doc.id}`, { method: 'PATCH', body: JSON.stringify({ status: 'lifted', note: 'test over' }) })
+      expect(lifted.status).toBe(200)
+    }
   })
 
   it('an email job offers only approved templates', async () => {

@@ -51,7 +51,10 @@ export const ContactActivity = () => {
     Promise.all([
       fetchJSON(`/api/email-recipients?where[contact][equals]=${id}&sort=-createdAt&limit=20&depth=1`),
       fetchJSON(`/api/webhook-events?where[address][equals]=${address}${orgFilter}&sort=-occurredAt&limit=30&depth=1`),
-      fetchJSON(`/api/suppressions?where[address][equals]=${address}&where[status][not_equals]=lifted&sort=-createdAt&limit=10&depth=0`),
+      // This contact's org and the global list only: a user of several orgs must not see another org's entry as this contact's.
+      fetchJSON(
+        `/api/suppressions?where[address][equals]=${address}&where[status][not_equals]=lifted${org ? `&where[or][0][org][equals]=${org}&where[or][1][org][exists]=false` : ''}&sort=-createdAt&limit=10&depth=0`,
+      ),
     ])
       .then(([sends, events, suppressions]) => {
         if (!cancelled) setActivity({ sends: sends.docs, totalSends: sends.totalDocs, events: events.docs, suppressions: suppressions.docs })

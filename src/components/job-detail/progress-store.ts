@@ -1,6 +1,8 @@
 'use client'
 import { useCallback, useEffect, useSyncExternalStore } from 'react'
 
+import { RUNNING_JOB_STATUSES } from '@/services/sending/job-transitions'
+
 import { COUNTER_NAMES, type Counter } from './counters'
 import { progressQuery } from './queries'
 
@@ -8,7 +10,8 @@ export { COUNTER_NAMES, type Counter }
 export type JobProgress = { status: string; completedAt?: null | string } & Record<Counter, number>
 
 /** The statuses in which a job's numbers can still move, so the page keeps asking. */
-export const LIVE_STATUSES = ['queued', 'sending', 'paused']
+/** The statuses in which a job still changes by itself: polled while in one of them. */
+export const LIVE_STATUSES: readonly string[] = RUNNING_JOB_STATUSES
 export const POLL_MS = 1500
 
 type Entry = { progress: JobProgress | null; listeners: Set<() => void>; timer: null | ReturnType<typeof setTimeout>; inFlight: boolean }

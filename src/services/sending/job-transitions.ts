@@ -7,7 +7,6 @@ export const JOB_ACTIONS = ['cancel', 'pause', 'resume', 'resend-unknown', 'retr
 export type JobAction = (typeof JOB_ACTIONS)[number]
 
 export const RUNNING_JOB_STATUSES = ['queued', 'sending', 'paused'] as const
-export const FINISHED_JOB_STATUSES = ['completed', 'completed_with_errors', 'failed', 'cancelled'] as const
 
 export type JobTransition = { from: readonly string[]; verb: string }
 

@@ -1,6 +1,6 @@
 import type { PayloadRequest } from 'payload'
 
-import { hasOrgPermission, isSuperAdmin } from '@/access/orgAccess'
+import { hasOrgPermission, isSuperAdmin, relationID } from '@/access/orgAccess'
 import { inTransaction } from '@/db/transaction'
 
 import { recordAudit } from '../audit/record-audit'
@@ -23,7 +23,7 @@ export const reviewSuppression = async ({ req, id, decision, note }: { req: Payl
   // Reading through access control: another org's entry does not exist for this user.
   const entry = await req.payload.findByID({ collection: 'suppressions', id, depth: 0, req, user: req.user, overrideAccess: false, disableErrors: true })
   if (!entry) throw new AppError('NOT_FOUND', 'No such suppression, or you cannot see it.')
-  const org = typeof entry.org === 'object' && entry.org ? entry.org.id : (entry.org ?? null)
+  const org = relationID(entry.org) ?? null
   const allowed = org === null ? isSuperAdmin(req.user) : hasOrgPermission(req.user, org, 'suppressions.review')
   if (!allowed) throw new AppError('FORBIDDEN', 'Your role cannot review suppressions in this organisation.')
 
@@ -32,11 +32,17 @@ export const reviewSuppression = async ({ req, id, decision, note }: { req: Payl
     if (locked.rows[0]?.status !== 'pending_review') {
       throw new AppError('CONFLICT', `This suppression is ${String(locked.rows[0]?.status ?? 'gone').replace('_', ' ')}, not waiting for review.`)
     }
-    const active = await client.query(
-      `SELECT 1 FROM suppressions WHERE coalesce(org_id, 0) = coalesce($1::int, 0) AND channel = $2 AND address = $3 AND status = 'active'`,
-      [org, entry.channel, entry.address],
-    )
-    const duplicate = decision === 'confirm' && Boolean(active.rowCount)
+    // Only a confirmation can collide with an active entry of the same address.
+    const alreadyActive = async () =>
+      Boolean(
+        (
+          await client.query(
+            `SELECT 1 FROM suppressions WHERE coalesce(org_id, 0) = coalesce($1::int, 0) AND channel = $2 AND address = $3 AND status = 'active'`,
+            [org, entry.channel, entry.address],
+          )
+        ).rowCount,
+      )
+    const duplicate = decision === 'confirm' && (await alreadyActive())
     const status = decision === 'confirm' && !duplicate ? 'active' : 'lifted'
     const finalNote = duplicate ? `Confirmed; the address was already suppressed.${reason ? ` ${reason}` : ''}` : reason || entry.note || null
     await client.query(`UPDATE suppressions SET status = $2, note = $3, updated_at = now() WHERE id = $1`, [id, status, finalNote])
