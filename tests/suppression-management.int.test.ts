@@ -82,6 +82,21 @@ describe('adding a pasted list', () => {
   })
 })
 
+describe('phone numbers', () => {
+  it('are stored the same way however they are written, by the form, a pasted list and an opt-out reply', async () => {
+    const digits = `+4477${String(Date.now()).slice(-8)}`
+    const written = `${digits.slice(0, 3)} (${digits.slice(3, 6)}) ${digits.slice(6, 9)}-${digits.slice(9)}`
+    const single = await admin.post('/suppressions', { org: demo, channel: 'sms', address: written })
+    expect(single.status, JSON.stringify(single.body)).toBe(201)
+    expect(single.body.doc.address).toBe(digits)
+    expect((await admin.post('/suppressions', { org: demo, channel: 'sms', address: 'call me' })).status).toBe(400)
+    // Another spelling of the same number is the same entry.
+    const pasted = await admin.post('/suppressions/bulk', { org: demo, channel: 'sms', addresses: `${digits.replace(/(\d{3})/g, '$1 ')}\nnot a number` })
+    expect(pasted.body).toEqual({ created: 0, alreadySuppressed: 1, invalid: [{ value: 'not a number', reason: 'not a valid phone number' }] })
+    expect((await applyOptOutReply({ payload, org: demo, channel: 'sms', from: written, text: 'STOP' })).alreadySuppressed).toBe(true)
+  })
+})
+
 describe('one active entry per address', () => {
   it('a second manual add of an active address is a 409 with a reason, through REST and GraphQL', async () => {
     const address = `${unique('dup')}@example.com`

@@ -2,6 +2,7 @@ import type { CollectionConfig } from 'payload'
 
 import { orgCreate, orgScoped } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
+import { isValidPhone, normalizePhone } from '@/services/contacts/normalize-address'
 import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-email'
 
 import { ensureUniqueEmailInOrg } from './hooks/ensureUniqueEmailInOrg'
@@ -51,7 +52,7 @@ export const Contacts: CollectionConfig = {
       type: 'text',
       maxLength: 32,
       validate: (value: null | string | undefined) =>
-        !value || PHONE_PATTERN.test(value) ? true : 'Use digits, spaces and + ( ) - . only, e.g. +44 20 7946 0958.',
+        !value || (PHONE_PATTERN.test(value) && isValidPhone(normalizePhone(value))) ? true : 'Use digits, spaces and + ( ) - . only, e.g. +44 20 7946 0958.',
     },
     {
       name: 'tags',

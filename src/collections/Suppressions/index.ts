@@ -2,6 +2,7 @@ import type { Access, CollectionAfterChangeHook, CollectionBeforeChangeHook, Col
 
 import { hasOrgPermission, isSuperAdmin, memberOrgIDs, orgCreate, orgScoped, relationID } from '@/access/orgAccess'
 import { recordAudit } from '@/services/audit/record-audit'
+import { isValidPhone, normalizePhone } from '@/services/contacts/normalize-address'
 import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-email'
 import { AppError } from '@/services/errors/app-error'
 
@@ -49,7 +50,7 @@ const refuseDuplicate: CollectionBeforeChangeHook = async ({ data, originalDoc, 
       and: [
         org === null ? { org: { exists: false } } : { org: { equals: org } },
         { channel: { equals: merged.channel ?? 'email' } },
-        { address: { equals: normalizeEmail(String(merged.address)) } },
+        { address: { equals: String(merged.address) } },
         { status: { equals: merged.status } },
         ...(originalDoc?.id ? [{ id: { not_equals: originalDoc.id } }] : []),
       ],
@@ -107,10 +108,11 @@ export const Suppressions: CollectionConfig = {
       required: true,
       index: true,
       maxLength: 254,
-      hooks: { beforeValidate: [({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value)] },
+      hooks: { beforeValidate: [({ siblingData, value }) => (typeof value === 'string' ? (siblingData?.channel === 'sms' ? normalizePhone(value) : normalizeEmail(value)) : value)] },
       validate: (value: null | string | undefined, { siblingData }: { siblingData: { channel?: string } }) => {
         if (!value) return 'An address is required.'
         if ((siblingData?.channel ?? 'email') === 'email' && !isValidEmail(value)) return `"${value}" is not a valid email address.`
+        if (siblingData?.channel === 'sms' && !isValidPhone(value)) return `"${value}" is not a valid phone number.`
         return true
       },
     },

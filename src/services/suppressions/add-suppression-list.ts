@@ -4,12 +4,11 @@ import { hasOrgPermission, isSuperAdmin } from '@/access/orgAccess'
 import { dbPool } from '@/db/pool'
 
 import { auditActorOf } from '../audit/record-audit'
-import { isValidEmail, normalizeEmail } from '../contacts/normalize-email'
+import { normalizeAddress } from '../contacts/normalize-address'
 import { AppError } from '../errors/app-error'
 import { type SuppressionChannel, suppressAddresses, type SuppressionReason } from './suppress-addresses'
 
 export const MAX_PASTED_ADDRESSES = 10_000
-const PHONE = /^\+?[0-9][0-9 ().-]{5,24}$/
 
 export type PastedListResult = { created: number; alreadySuppressed: number; invalid: { value: string; reason: string }[] }
 
@@ -20,8 +19,6 @@ const splitPastedList = (text: string): string[] =>
     .map((entry) => entry.trim())
     .map((entry) => /<([^<>]+)>\s*$/.exec(entry)?.[1]?.trim() ?? entry)
     .filter(Boolean)
-
-const normalizePhone = (value: string) => value.replace(/[ ().-]/g, '')
 
 /**
  * Adds a pasted list of addresses as active suppressions of one org (or, for a super admin with no
@@ -59,8 +56,8 @@ export const addSuppressionList = async ({
   const invalid: PastedListResult['invalid'] = []
   const addresses = new Set<string>()
   for (const value of entries) {
-    const address = channel === 'email' ? normalizeEmail(value) : normalizePhone(value)
-    if (channel === 'email' ? !isValidEmail(address) : !PHONE.test(value)) {
+    const address = normalizeAddress(channel, value)
+    if (address === null) {
       invalid.push({ value: value.slice(0, 254), reason: channel === 'email' ? 'not a valid email address' : 'not a valid phone number' })
     } else addresses.add(address)
   }

@@ -2,7 +2,7 @@ import type { Payload } from 'payload'
 
 import { dbPool } from '@/db/pool'
 
-import { isValidEmail, normalizeEmail } from '../contacts/normalize-email'
+import { normalizeAddress } from '../contacts/normalize-address'
 import { AppError } from '../errors/app-error'
 import { matchOptOutKeyword, type OptOutMatch } from './match-opt-out-keyword'
 import { suppressAddresses } from './suppress-addresses'
@@ -30,8 +30,8 @@ export const applyOptOutReply = async ({
   text: string
   source?: string
 }): Promise<OptOutReplyResult> => {
-  const address = channel === 'email' ? normalizeEmail(from) : from.replace(/[\s().-]/g, '')
-  if (channel === 'email' ? !isValidEmail(address) : !/^\+?\d{6,20}$/.test(address)) {
+  const address = normalizeAddress(channel, from)
+  if (address === null) {
     throw new AppError('INVALID_INPUT', `"${from.slice(0, 80)}" is not a valid ${channel === 'email' ? 'email address' : 'phone number'}.`)
   }
   const organization = await payload.findByID({ collection: 'organizations', id: org, depth: 0, disableErrors: true })
