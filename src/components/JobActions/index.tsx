@@ -71,7 +71,11 @@ export const JobActions = () => {
         return
       }
       toast.success(action === 'queue' ? `Job queued: ${body.pending} to send, ${body.excluded} excluded.` : DONE[action])
-      if (typeof body.status === 'string') setProgressStatus(String(id), body.status)
+      if (typeof body.status === 'string') {
+        // The effect above would refresh again on seeing the new status: this refresh covers it.
+        refreshedFor.current = body.status
+        setProgressStatus(String(id), body.status)
+      }
       router.refresh()
     } catch {
       toast.error('Could not reach the server; nothing was changed.')
