@@ -223,6 +223,19 @@ describe('SendGrid event webhook: the request', () => {
     expect(row!.payload).toEqual(expect.objectContaining({ reason: '550 nosuch user', oddkey: 'xy' }))
   })
 
+  it('a lone UTF-16 surrogate (valid JSON, refused by PostgreSQL) becomes U+FFFD instead of failing the post; pairs survive', async () => {
+    const { recipients, deliveries } = await sentJob(1)
+    const bounce = sendgridEvent(deliveries[0]!, 'bounce', { reason: '550 bad\ud800 user \ud83d\ude00', ['k\udc00']: 'v' })
+    const body = JSON.stringify([bounce])
+    expect(body).toContain('\\ud800')
+    const response = await post(body)
+    expect(response.status, JSON.stringify(response.body)).toBe(200)
+    okBody(response.body, 1, 0)
+    expect((await recipient(recipients[0]!.id)).lastError).toMatch(/550 bad\ufffd user \u{1f600}/u)
+    const [row] = await eventRows([bounce.sg_event_id])
+    expect(row!.payload).toEqual(expect.objectContaining({ reason: '550 bad\ufffd user \u{1f600}', 'k\ufffd': 'v' }))
+  })
+
   it('answers on the trailing-slash URL and on the one without', async () => {
     const { deliveries } = await sentJob(1)
     for (const path of ['/callbacks/sendgrid/', '/callbacks/sendgrid']) {

@@ -9,7 +9,7 @@ import {
   verifySendgridSignature,
 } from '@/integrations/email/sendgrid-event-signature'
 import { applySendgridEvents } from '@/services/events/apply-sendgrid-events'
-import { parseSendgridEvents, withoutNul } from '@/services/events/parse-sendgrid-events'
+import { needsCleaning, parseSendgridEvents, storable } from '@/services/events/parse-sendgrid-events'
 
 /** SendGrid posts at most a few MB; anything larger is refused before it is read to the end. */
 const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024
@@ -87,16 +87,20 @@ export const sendgridWebhookEndpoints: Endpoint[] = [
         if (!check.ok) return problem(403, check.reason)
       }
       let body: unknown
+      let source: string
       try {
-        const text = raw.toString('utf8')
-        body = JSON.parse(text)
-        if (text.includes('\\u0000')) body = withoutNul(body)
+        source = raw.toString('utf8')
+        body = JSON.parse(source)
+        if (needsCleaning(source)) {
+          body = storable(body)
+          source = JSON.stringify(body)
+        }
       } catch {
         return problem(400, 'The body is not JSON: SendGrid posts a JSON array of events.')
       }
       const parsed = parseSendgridEvents(body)
       if (!parsed) return problem(400, 'The body is not a JSON array of events.')
-      const applied = await applySendgridEvents({ payload: req.payload, events: parsed.events })
+      const applied = await applySendgridEvents({ payload: req.payload, events: parsed.events, source })
       if (parsed.skipped) req.payload.logger.warn({ skipped: parsed.skipped, problems: parsed.problems.slice(0, 5) }, 'SendGrid webhook: skipped malformed or unknown events')
       return Response.json({
         status: 'ok',

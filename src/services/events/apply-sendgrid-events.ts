@@ -20,7 +20,7 @@ export type EventsApplied = {
 }
 
 type Outcome = 'failed' | 'no_change' | 'recorded' | 'review' | 'suppressed' | 'unmatched' | 'updated'
-type Mapped = SendgridEvent & { position: number; recipient: null | number; job: null | number; org: null | number; outcome: Outcome }
+type Mapped = SendgridEvent & { recipient: null | number; job: null | number; org: null | number; outcome: Outcome }
 type Target = { recipient: number; status: 'delivered' | 'failed'; error: null | string; code: null | string; at: Date; event: Mapped }
 
 const WEBHOOK_ACTOR = { id: null, label: 'SendGrid webhook' }
@@ -55,30 +55,24 @@ const suppressionFor = (event: Mapped): null | SuppressionCandidate => {
   }
 }
 
-/** Event ids of this post already stored by an earlier (committed) post: replays and retries. */
-const findStored = async (client: PoolClient, events: SendgridEvent[]): Promise<Set<string>> => {
-  const { rows } = await client.query<{ event_i_d: string }>(
-    `SELECT event_i_d FROM webhook_events WHERE provider = 'sendgrid' AND event_i_d = ANY($1::text[])`,
-    [events.map((e) => e.eventID)],
-  )
-  return new Set(rows.map((row) => row.event_i_d))
-}
-
 class StoreRace extends Error {
   code = 'outpost:store-race'
 }
 
 /**
- * Stores the applied events once, mapped and with their outcome (one write per event). An event a
- * concurrent post stored after findStored conflicts here: the caller rolls back and runs again.
+ * Stores the applied events once, mapped and with their outcome (one write per event). Each raw payload
+ * is taken from the post's own JSON text (parsed once by PostgreSQL), not serialised again here. An event
+ * a concurrent post stored after mapStoredAndRecipients conflicts here: the caller rolls back and runs again.
  */
-const insertEvents = async (client: PoolClient, events: Mapped[], receivedAt: Date): Promise<void> => {
+const insertEvents = async (client: PoolClient, events: Mapped[], source: string, receivedAt: Date): Promise<void> => {
   const { rowCount } = await client.query(
-    `INSERT INTO webhook_events (provider, channel, event_i_d, type, address, message_i_d, detail, occurred_at, received_at, payload, org_id, job_id, recipient_id, outcome)
-     SELECT 'sendgrid', 'email', e.id, e.type::enum_webhook_events_type, e.address, e.mid, e.detail, e.at, $8, e.payload::jsonb,
+    `WITH post AS MATERIALIZED (SELECT ordinality - 1 AS idx, value FROM jsonb_array_elements($7::jsonb) WITH ORDINALITY)
+     INSERT INTO webhook_events (provider, channel, event_i_d, type, address, message_i_d, detail, occurred_at, received_at, payload, org_id, job_id, recipient_id, outcome)
+     SELECT 'sendgrid', 'email', e.id, e.type::enum_webhook_events_type, e.address, e.mid, e.detail, e.at, $8, post.value,
             e.org, e.job, e.recipient, e.outcome::enum_webhook_events_outcome
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $9::int[], $10::int[], $11::int[], $12::text[])
-         AS e(id, type, address, mid, detail, at, payload, org, job, recipient, outcome)
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $13::int[], $9::int[], $10::int[], $11::int[], $12::text[])
+         AS e(id, type, address, mid, detail, at, idx, org, job, recipient, outcome)
+       JOIN post ON post.idx = e.idx
      ON CONFLICT DO NOTHING`,
     [
       events.map((e) => e.eventID),
@@ -87,22 +81,30 @@ const insertEvents = async (client: PoolClient, events: Mapped[], receivedAt: Da
       events.map((e) => e.messageID),
       events.map((e) => e.detail),
       events.map((e) => e.occurredAt),
-      events.map((e) => JSON.stringify(e.raw)),
+      source,
       receivedAt,
       events.map((e) => e.org),
       events.map((e) => e.job),
       events.map((e) => e.recipient),
       events.map((e) => e.outcome),
+      events.map((e) => e.index),
     ],
   )
   if (rowCount !== events.length) throw new StoreRace('A concurrent post stored some of these events first.')
 }
 
-/** Our recipient id from custom_args, else the message id (with the address: one id covers a whole API request), else the latest send to the address. */
-const mapRecipients = async (client: PoolClient, events: Mapped[]): Promise<void> => {
-  const { rows } = await client.query<{ row_id: number; id: null | number; job_id: null | number; org_id: null | number }>(
-    `SELECT ev.row_id, m.id, m.job_id, m.org_id
-       FROM unnest($1::int[], $2::int[], $3::text[], $4::text[]) AS ev(row_id, rid, mid, addr)
+type Stored = { stored: boolean; id: null | number; job_id: null | number; org_id: null | number }
+
+/**
+ * In one statement, for each event of the post: whether an earlier (committed) post already stored it
+ * (replays, retries), and else its recipient — our recipient id from custom_args, else the message id
+ * (with the address: one id covers a whole API request), else the latest send to the address.
+ */
+const mapStoredAndRecipients = async (client: PoolClient, events: SendgridEvent[]): Promise<Stored[]> => {
+  const { rows } = await client.query<Stored & { row_id: number }>(
+    `SELECT ev.row_id, s.stored, m.id, m.job_id, m.org_id
+       FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[]) AS ev(row_id, event_id, rid, mid, addr)
+       CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM webhook_events w WHERE w.provider = 'sendgrid' AND w.event_i_d = ev.event_id) AS stored) s
        LEFT JOIN LATERAL (
          (SELECT r.id, r.job_id, r.org_id FROM email_recipients r WHERE r.id = ev.rid AND r.email = ev.addr)
          UNION ALL
@@ -113,17 +115,18 @@ const mapRecipients = async (client: PoolClient, events: Mapped[]): Promise<void
            WHERE r.email = ev.addr AND r.status <> 'excluded' AND (r.sent_at IS NOT NULL OR r.attempts > 0)
            ORDER BY r.sent_at DESC NULLS LAST, r.id DESC LIMIT 1)
          LIMIT 1
-       ) m ON true`,
-    [events.map((e) => e.position), events.map((e) => e.recipientID), events.map((e) => e.messageID?.split('.')[0] ?? null), events.map((e) => e.address)],
+       ) m ON NOT s.stored`,
+    [
+      events.map((_, i) => i),
+      events.map((e) => e.eventID),
+      events.map((e) => e.recipientID),
+      events.map((e) => e.messageID?.split('.')[0] ?? null),
+      events.map((e) => e.address),
+    ],
   )
-  const byRow = new Map(rows.map((row) => [row.row_id, row]))
-  for (const event of events) {
-    const match = byRow.get(event.position)
-    event.recipient = match?.id ?? null
-    event.job = match?.job_id ?? null
-    event.org = match?.org_id ?? null
-    if (event.recipient === null) event.outcome = 'unmatched'
-  }
+  const byRow: Stored[] = new Array(events.length)
+  for (const row of rows) byRow[row.row_id] = row
+  return byRow
 }
 
 /** Per recipient, the strongest new event decides: failed outranks delivered, which outranks sent; nothing goes back. */
@@ -205,14 +208,17 @@ const moveJobCounters = async (client: PoolClient, moves: Move[]): Promise<void>
   )
 }
 
-const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], receivedAt: Date): Promise<EventsApplied> => {
-  const stored = await findStored(client, events)
-  const fresh: Mapped[] = events
-    .filter((e) => !stored.has(e.eventID))
-    .map((e, i) => ({ ...e, position: i, recipient: null, job: null, org: null, outcome: 'no_change' as Outcome }))
+const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], source: string, receivedAt: Date): Promise<EventsApplied> => {
+  const found = await mapStoredAndRecipients(client, events)
+  const fresh: Mapped[] = []
+  events.forEach((event, i) => {
+    const match = found[i]!
+    if (match.stored) return
+    const recipient = match.id ?? null
+    fresh.push({ ...event, recipient, job: match.job_id ?? null, org: match.org_id ?? null, outcome: recipient === null ? 'unmatched' : 'no_change' })
+  })
   const result: EventsApplied = { stored: fresh.length, duplicates: events.length - fresh.length, failedUpdated: 0, updated: 0, suppressed: 0, review: 0, unmatched: 0 }
   if (!fresh.length) return result
-  await mapRecipients(client, fresh)
 
   const targets = pickTargets(fresh)
   const moves = await moveRecipients(client, targets)
@@ -238,7 +244,7 @@ const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], r
     if (event.outcome === 'no_change' && ['open', 'click', 'processed', 'deferred', 'group_resubscribe'].includes(event.type)) event.outcome = 'recorded'
   }
   result.unmatched = fresh.filter((e) => e.outcome === 'unmatched').length
-  await insertEvents(client, fresh, receivedAt)
+  await insertEvents(client, fresh, source, receivedAt)
   // Last: the job rows are what concurrent posts of one job queue on, so they are held only until COMMIT.
   await moveJobCounters(client, moves)
   return result
@@ -251,11 +257,22 @@ const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], r
  * the address in its org (a `blocked` bounce goes to the review queue instead); unsubscribes suppress;
  * opens and clicks are kept for engagement. A late event never turns a failed recipient back.
  */
-export const applySendgridEvents = async ({ payload, events, receivedAt = new Date() }: { payload: Payload; events: SendgridEvent[]; receivedAt?: Date }): Promise<EventsApplied> => {
+export const applySendgridEvents = async ({
+  payload,
+  events,
+  source,
+  receivedAt = new Date(),
+}: {
+  payload: Payload
+  events: SendgridEvent[]
+  /** The post's JSON array text the events were parsed from (each event's `index` points into it): stored as their raw payloads. */
+  source: string
+  receivedAt?: Date
+}): Promise<EventsApplied> => {
   if (!events.length) return { stored: 0, duplicates: 0, failedUpdated: 0, updated: 0, suppressed: 0, review: 0, unmatched: 0 }
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await inTransaction(payload, (client) => applyInTransaction(client, events, receivedAt))
+      return await inTransaction(payload, (client) => applyInTransaction(client, events, source, receivedAt))
     } catch (error) {
       // A deadlock with a concurrent post (PostgreSQL aborts one side), or a concurrent post that stored
       // some of these events first: run it again, which then sees them as stored.

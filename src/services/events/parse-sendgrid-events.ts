@@ -22,6 +22,8 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
 
 /** One event of a SendGrid post, checked and normalised. */
 export type SendgridEvent = {
+  /** Position in the posted array: the stored raw payload is that element of the post's JSON text. */
+  index: number
   eventID: string
   type: WebhookEventType
   address: string
@@ -49,20 +51,30 @@ const text = (value: unknown, max: number): null | string =>
   typeof value === 'string' && value.trim() ? value.trim().slice(0, max) : typeof value === 'number' ? String(value) : null
 
 const NUL = /\u0000/g
+/** JSON escapes PostgreSQL's jsonb refuses: NUL, and UTF-16 surrogates (a lone one cannot be stored; pairs are checked by the cleaning). */
+const UNSTORABLE_ESCAPE = /\\u0000|\\u[dD][89a-fA-F]/
+
+/** Whether a post's JSON text may hold a value PostgreSQL cannot store (see `storable`); false for nearly every post. */
+export const needsCleaning = (jsonText: string): boolean => UNSTORABLE_ESCAPE.test(jsonText)
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+const clean = (text: string): string => text.replace(NUL, '').replace(LONE_SURROGATE, '\ufffd')
 
 /**
- * A JSON value with NUL characters removed from every string and key. PostgreSQL text and jsonb cannot
- * hold U+0000: one such character would fail a whole post (and SendGrid would retry it forever). JSON
- * text can only carry it escaped, so callers clean a body only when it contains `\u0000`.
+ * A JSON value PostgreSQL can store: NUL characters removed and lone UTF-16 surrogates replaced by
+ * U+FFFD in every string and key. Text and jsonb cannot hold either; one such character would fail a
+ * whole post (and SendGrid would retry it forever). JSON text can only carry them escaped, so callers
+ * clean a body only when `needsCleaning` says so.
  */
-export const withoutNul = (value: unknown): unknown => {
-  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(NUL, '') : value
-  if (Array.isArray(value)) return value.map(withoutNul)
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key.replace(NUL, ''), withoutNul(item)]))
+export const storable = (value: unknown): unknown => {
+  if (typeof value === 'string') return clean(value)
+  if (Array.isArray(value)) return value.map(storable)
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [clean(key), storable(item)]))
   return value
 }
 
-const checkEvent = (value: unknown, now: number): SendgridEvent | string => {
+const checkEvent = (value: unknown, index: number, now: number): SendgridEvent | string => {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'an entry is not an object'
   const event = value as Record<string, unknown>
   const eventID = typeof event.sg_event_id === 'string' ? event.sg_event_id.trim() : ''
@@ -79,6 +91,7 @@ const checkEvent = (value: unknown, now: number): SendgridEvent | string => {
   const recipientID = typeof rawRecipient === 'string' || typeof rawRecipient === 'number' ? Number(rawRecipient) : NaN
   const status = text(event.status, 40)
   return {
+    index,
     eventID,
     type: type as WebhookEventType,
     address,
@@ -103,8 +116,8 @@ export const parseSendgridEvents = (body: unknown, now = Date.now()): null | Par
   const seen = new Set<string>()
   const problems: string[] = []
   let skipped = 0
-  for (const entry of body) {
-    const checked = checkEvent(entry, now)
+  for (const [index, entry] of body.entries()) {
+    const checked = checkEvent(entry, index, now)
     if (typeof checked === 'string') {
       skipped += 1
       if (problems.length < MAX_PROBLEMS) problems.push(checked)
