@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg'
 
 import { inTransaction } from '@/db/transaction'
 
+import { FINISHED_JOB_STATUSES_SQL, finishedJobStatusSQL, JOB_COUNTER_STATUSES, type JobCounter } from '../sending/job-counters'
 import { type SuppressionCandidate, suppressAddresses } from '../suppressions/suppress-addresses'
 import type { SendgridEvent } from './parse-sendgrid-events'
 
@@ -26,8 +27,8 @@ type Target = { recipient: number; status: 'delivered' | 'failed'; error: null |
 const WEBHOOK_ACTOR = { id: null, label: 'SendGrid webhook' }
 const FAILING = new Set(['bounce', 'dropped', 'spamreport'])
 const RANK: Record<string, number> = { failed: 3, delivered: 2 }
-/** Counters as the rows define them (see reconcileJobCounters): which recipient statuses each one counts. */
-const COUNTERS = { pending: ['pending', 'sending'], sent: ['sent', 'delivered'], delivered: ['delivered'], failed: ['failed'], unknown: ['unknown'] } as const
+/** The counters an event can move (an event never creates or excludes a row). */
+const MOVED_COUNTERS = ['pending', 'sent', 'delivered', 'failed', 'unknown'] as const satisfies readonly JobCounter[]
 
 const failureText = (event: SendgridEvent): string => {
   const detail = event.detail ? `: ${event.detail}` : ''
@@ -179,10 +180,11 @@ const moveRecipients = async (client: PoolClient, targets: Target[]): Promise<Mo
 
 /** Moves each job's counters by exactly the recipients' transitions; a finished job's status follows its counts. */
 const moveJobCounters = async (client: PoolClient, moves: Move[]): Promise<void> => {
-  const deltas = new Map<number, Record<keyof typeof COUNTERS, number>>()
+  const deltas = new Map<number, Record<(typeof MOVED_COUNTERS)[number], number>>()
   for (const move of moves) {
     const delta = deltas.get(move.job_id) ?? { pending: 0, sent: 0, delivered: 0, failed: 0, unknown: 0 }
-    for (const [counter, statuses] of Object.entries(COUNTERS) as [keyof typeof COUNTERS, readonly string[]][]) {
+    for (const counter of MOVED_COUNTERS) {
+      const statuses: readonly string[] = JOB_COUNTER_STATUSES[counter]
       delta[counter] += Number(statuses.includes(move.new)) - Number(statuses.includes(move.old))
     }
     deltas.set(move.job_id, delta)
@@ -191,16 +193,14 @@ const moveJobCounters = async (client: PoolClient, moves: Move[]): Promise<void>
   const jobs = [...deltas.keys()].sort((a, b) => a - b)
   // Locked in id order, after the recipients (the send pipeline's order too): concurrent posts cannot deadlock.
   await client.query('SELECT 1 FROM email_jobs WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [jobs])
-  const column = (counter: keyof typeof COUNTERS) => jobs.map((job) => deltas.get(job)![counter])
+  const column = (counter: (typeof MOVED_COUNTERS)[number]) => jobs.map((job) => deltas.get(job)![counter])
   await client.query(
     `UPDATE email_jobs j
         SET pending = j.pending + d.pending, sent = j.sent + d.sent, delivered = j.delivered + d.delivered,
             failed = j.failed + d.failed, unknown = j.unknown + d.unknown,
-            status = CASE WHEN j.status IN ('completed', 'completed_with_errors', 'failed') THEN
-                       (CASE WHEN j.sent + d.sent = 0 AND j.failed + d.failed > 0 THEN 'failed'
-                             WHEN j.failed + d.failed > 0 OR j.unknown + d.unknown > 0 THEN 'completed_with_errors'
-                             ELSE 'completed' END)::enum_email_jobs_status
-                     ELSE j.status END,
+            status = CASE WHEN j.status IN (${FINISHED_JOB_STATUSES_SQL})
+                          THEN ${finishedJobStatusSQL({ sent: 'j.sent + d.sent', failed: 'j.failed + d.failed', unknown: 'j.unknown + d.unknown' })}
+                          ELSE j.status END,
             updated_at = now()
        FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[]) AS d(id, pending, sent, delivered, failed, unknown)
       WHERE j.id = d.id`,

@@ -3,6 +3,7 @@ import { createLocalReq, type Payload } from 'payload'
 import { dbPool } from '@/db/pool'
 
 import { recordAudit } from '../audit/record-audit'
+import { finishedJobStatusSQL, jobCountersSelectSQL } from './job-counters'
 import { sendJobAlert } from './send-job-alert'
 
 export type FinishedJob = {
@@ -43,22 +44,13 @@ export const finalizeEmailJob = async ({ payload, jobID }: { payload: Payload; j
     }
     const { rows } = await client.query<FinishedJob>(
       `WITH c AS (
-         SELECT count(*)::int AS total,
-                count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
-                count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
-                count(*) FILTER (WHERE status = 'failed')::int AS failed,
-                count(*) FILTER (WHERE status = 'excluded')::int AS excluded,
-                count(*) FILTER (WHERE status = 'unknown')::int AS unknown,
-                count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS active
-           FROM email_recipients WHERE job_id = $1)
+         SELECT ${jobCountersSelectSQL()} FROM email_recipients WHERE job_id = $1)
        UPDATE email_jobs j
-          SET status = (CASE WHEN c.sent = 0 AND c.failed > 0 THEN 'failed'
-                             WHEN c.failed > 0 OR c.unknown > 0 THEN 'completed_with_errors'
-                             ELSE 'completed' END)::enum_email_jobs_status,
+          SET status = ${finishedJobStatusSQL({ sent: 'c.sent', failed: 'c.failed', unknown: 'c.unknown' })},
               total = c.total, pending = 0, sent = c.sent, delivered = c.delivered, failed = c.failed,
               excluded = c.excluded, unknown = c.unknown, completed_at = now(), updated_at = now()
          FROM c
-        WHERE j.id = $1 AND j.status = 'sending' AND c.active = 0
+        WHERE j.id = $1 AND j.status = 'sending' AND c.pending = 0
         RETURNING j.id, j.org_id AS org, j.name, j.status::text AS status, c.total, c.sent, c.failed, c.excluded, c.unknown`,
       [jobID],
     )

@@ -2,6 +2,8 @@ import type { Payload } from 'payload'
 
 import { dbPool } from '@/db/pool'
 
+import { jobCountersSelectSQL } from './job-counters'
+
 /**
  * Sets every active job's counters to exactly what its recipient rows say. The send pipeline keeps
  * them current as it goes; this repairs any drift (a manual fix in the database). Each job is locked
@@ -22,14 +24,7 @@ export const reconcileJobCounters = async (payload: Payload): Promise<number> =>
           `UPDATE email_jobs j
               SET total = c.total, pending = c.pending, sent = c.sent, delivered = c.delivered,
                   failed = c.failed, excluded = c.excluded, unknown = c.unknown
-             FROM (SELECT count(*)::int AS total,
-                          count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS pending,
-                          count(*) FILTER (WHERE status IN ('sent', 'delivered'))::int AS sent,
-                          count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
-                          count(*) FILTER (WHERE status = 'failed')::int AS failed,
-                          count(*) FILTER (WHERE status = 'excluded')::int AS excluded,
-                          count(*) FILTER (WHERE status = 'unknown')::int AS unknown
-                     FROM email_recipients WHERE job_id = $1) c
+             FROM (SELECT ${jobCountersSelectSQL()} FROM email_recipients WHERE job_id = $1) c
             WHERE j.id = $1
               AND (j.total, j.pending, j.sent, j.delivered, j.failed, j.excluded, j.unknown)
                   IS DISTINCT FROM (c.total, c.pending, c.sent, c.delivered, c.failed, c.excluded, c.unknown)`,
