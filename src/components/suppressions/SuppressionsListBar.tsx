@@ -79,17 +79,29 @@ export const SuppressionsListBar = () => {
   const where = query?.where
   const active = useMemo(() => readQuickFilters(where), [where])
 
+  // The candidates this user may decide: every one for the super admin, else those of the orgs where
+  // the user reviews (a global candidate is visible to members but only the super admin decides it).
+  const reviewable = useMemo(() => {
+    if (isSuperAdmin(user)) return ''
+    const ids = orgIDsAllowing(user, 'suppressions.review')
+    return ids.length ? ids.map((id, i) => `&where[org][in][${i}]=${encodeURIComponent(String(id))}`).join('') : null
+  }, [user])
+
   // Recounted whenever the table's data changes (filters, a refresh after adding or reviewing).
   useEffect(() => {
     let cancelled = false
-    fetch('/api/suppressions?where[status][equals]=pending_review&limit=1&depth=0&select[id]=true', { credentials: 'include' })
+    if (reviewable === null) {
+      setPending(null)
+      return
+    }
+    fetch(`/api/suppressions?where[status][equals]=pending_review${reviewable}&limit=1&depth=0&select[id]=true`, { credentials: 'include' })
       .then((res) => (res.ok ? res.json() : null))
       .then((body) => !cancelled && setPending(typeof body?.totalDocs === 'number' ? body.totalDocs : null))
       .catch(() => !cancelled && setPending(null))
     return () => {
       cancelled = true
     }
-  }, [data])
+  }, [data, reviewable])
 
   const lists = useMemo((): ListOption[] => {
     const superAdmin = isSuperAdmin(user)
@@ -125,7 +137,7 @@ export const SuppressionsListBar = () => {
         <span className="suppressions-queue__text">
           <strong>Review queue</strong>{' '}
           <span data-testid="review-queue-count">
-            {pending === null ? '—' : pending === 0 ? 'No candidates waiting for review.' : `${pending} ${pending === 1 ? 'candidate waits' : 'candidates wait'} for review.`}
+            {reviewable === null ? 'Approvers and org admins decide the candidates.' : pending === null ? '—' : pending === 0 ? 'No candidates waiting for review.' : `${pending} ${pending === 1 ? 'candidate waits' : 'candidates wait'} for review.`}
           </span>
         </span>
         {Boolean(pending) && filterLink(REVIEW_QUEUE, 'Show them', { className: 'suppressions-queue__link', testID: 'review-queue-link' })}
