@@ -23,6 +23,8 @@ import { emailAdapter } from './src/integrations/email/payload-email-adapter'
 import { allowedOrigins, resolvePayloadSecret } from './src/services/config/server-env'
 import { resolveFernetKey } from './src/services/crypto/secrets'
 import { onInit } from './src/seed/on-init'
+import { metricsPrometheusEndpoints } from './src/endpoints/metrics-prometheus'
+import { metricsSummaryEndpoint } from './src/endpoints/metrics-summary'
 import { sendgridWebhookEndpoints } from './src/endpoints/sendgrid-webhook'
 import { unsubscribeEndpoints } from './src/endpoints/unsubscribe'
 
@@ -44,11 +46,15 @@ export default buildConfig({
     avatar: 'default',
     components: {
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
+      afterNavLinks: ['@/components/analytics/AnalyticsNavLink#AnalyticsNavLink'],
+      views: {
+        analytics: { Component: '@/components/analytics/AnalyticsView#AnalyticsView', path: '/analytics', exact: true, meta: { title: 'Analytics' } },
+      },
     },
   },
   collections: [Contacts, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
-  endpoints: [...sendgridWebhookEndpoints, ...unsubscribeEndpoints],
+  endpoints: [...sendgridWebhookEndpoints, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },

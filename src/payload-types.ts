@@ -121,6 +121,8 @@ export interface Config {
       sendEmailJob: TaskSendEmailJob;
       sweepEmailJobs: TaskSweepEmailJobs;
       reconcileJobCounters: TaskReconcileJobCounters;
+      checkMetricAlerts: TaskCheckMetricAlerts;
+      rollupMetrics: TaskRollupMetrics;
       inline: {
         input: unknown;
         output: unknown;
@@ -604,7 +606,8 @@ export interface PayloadJob {
     | {
         executedAt: string;
         completedAt: string;
-        taskSlug: 'inline' | 'sendEmailJob' | 'sweepEmailJobs' | 'reconcileJobCounters';
+        taskSlug:
+          'inline' | 'sendEmailJob' | 'sweepEmailJobs' | 'reconcileJobCounters' | 'checkMetricAlerts' | 'rollupMetrics';
         taskID: string;
         input?:
           | {
@@ -637,7 +640,9 @@ export interface PayloadJob {
         id?: string | null;
       }[]
     | null;
-  taskSlug?: ('inline' | 'sendEmailJob' | 'sweepEmailJobs' | 'reconcileJobCounters') | null;
+  taskSlug?:
+    | ('inline' | 'sendEmailJob' | 'sweepEmailJobs' | 'reconcileJobCounters' | 'checkMetricAlerts' | 'rollupMetrics')
+    | null;
   queue?: string | null;
   waitUntil?: string | null;
   processing?: boolean | null;
@@ -1124,6 +1129,32 @@ export interface TaskReconcileJobCounters {
   input?: unknown;
   output: {
     corrected: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskCheckMetricAlerts".
+ */
+export interface TaskCheckMetricAlerts {
+  input?: unknown;
+  output: {
+    orgs: number;
+    breaches: number;
+    raised: number;
+    emailed: number;
+    emailFailures: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskRollupMetrics".
+ */
+export interface TaskRollupMetrics {
+  input?: unknown;
+  output: {
+    skipped: boolean;
+    hours: number;
+    rolledUntil: string;
   };
 }
 /**

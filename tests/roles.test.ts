@@ -24,7 +24,7 @@ describe('role matrix', () => {
   it('gives admins every action and viewers only reads', () => {
     for (const action of ORG_ACTIONS) expect(roleAllows('admin', action), action).toBe(true)
     const viewerActions = ORG_ACTIONS.filter((a) => roleAllows('viewer', a))
-    expect(viewerActions).toEqual(['org.read', 'contacts.read'])
+    expect(viewerActions).toEqual(['org.read', 'contacts.read', 'metrics.read'])
   })
 
   it('keeps approving apart from sending', () => {

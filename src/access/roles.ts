@@ -33,6 +33,7 @@ export const ROLE_MATRIX = {
   'suppressions.manage': { label: 'Add and lift suppressions', roles: ['admin'] },
   'suppressions.review': { label: 'Confirm or dismiss suppression candidates (review queue)', roles: ['admin', 'approver'] },
   'audit.read': { label: 'Read the audit log', roles: ['admin'] },
+  'metrics.read': { label: 'See analytics and delivery metrics', roles: ALL },
   'inbound.reply': { label: 'Reply to inbound messages (later wave)', roles: ['admin', 'sender'] },
   'inbound.link': { label: 'Link inbound messages to contacts (later wave)', roles: ['admin', 'sender'] },
   'assistant.use': { label: 'Ask the assistant (later wave)', roles: ['admin', 'approver', 'sender'] },

@@ -1,6 +1,8 @@
 import type { JobsConfig } from 'payload'
 
+import { checkMetricAlertsTask } from './check-metric-alerts'
 import { reconcileJobCountersTask } from './reconcile-job-counters'
+import { rollupMetricsTask } from './rollup-metrics'
 import { sendEmailJobTask } from './send-email-job'
 import { sweepEmailJobsTask } from './sweep-email-jobs'
 
@@ -10,6 +12,6 @@ import { sweepEmailJobsTask } from './sweep-email-jobs'
  * `npm run worker` runs the queues; in development the app runs them itself.
  */
 export const jobs: JobsConfig = {
-  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask],
+  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask, checkMetricAlertsTask, rollupMetricsTask],
   autoRun: process.env.NODE_ENV === 'development' ? [{ cron: '*/5 * * * * *', allQueues: true }] : [],
 }

@@ -9,6 +9,9 @@ import * as migration_20261126_021000_send_rate_slots from './20261126_021000_se
 import * as migration_20261126_032505_send_pipeline from './20261126_032505_send_pipeline';
 import * as migration_20261126_062800_webhook_events from './20261126_062800_webhook_events';
 import * as migration_20261126_065820_job_retry_failed from './20261126_065820_job_retry_failed';
+import * as migration_20261126_113427_metrics_tasks from './20261126_113427_metrics_tasks';
+import * as migration_20261126_120000_metrics_rollups from './20261126_120000_metrics_rollups';
+import * as migration_20261126_121000_metric_alerts from './20261126_121000_metric_alerts';
 
 export const migrations = [
   {
@@ -64,6 +67,21 @@ export const migrations = [
   {
     up: migration_20261126_065820_job_retry_failed.up,
     down: migration_20261126_065820_job_retry_failed.down,
-    name: '20261126_065820_job_retry_failed'
+    name: '20261126_065820_job_retry_failed',
+  },
+  {
+    up: migration_20261126_113427_metrics_tasks.up,
+    down: migration_20261126_113427_metrics_tasks.down,
+    name: '20261126_113427_metrics_tasks',
+  },
+  {
+    up: migration_20261126_120000_metrics_rollups.up,
+    down: migration_20261126_120000_metrics_rollups.down,
+    name: '20261126_120000_metrics_rollups',
+  },
+  {
+    up: migration_20261126_121000_metric_alerts.up,
+    down: migration_20261126_121000_metric_alerts.down,
+    name: '20261126_121000_metric_alerts'
   },
 ];

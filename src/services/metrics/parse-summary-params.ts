@@ -1,0 +1,77 @@
+import { AppError } from '../errors/app-error'
+import { METRIC_BUCKETS, METRIC_CHANNELS, type MetricBucket, type MetricChannel } from './metric-definitions'
+
+export type SummaryParams = { from: Date; to: Date; bucket: MetricBucket; org: number | null; channel: MetricChannel | null }
+
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+export const MAX_RANGE_DAYS = 400
+export const MAX_BUCKETS = 744
+const DEFAULT_RANGE = 7 * DAY
+
+// ISO 8601 as people and programs write it: a date, or a date and time with an optional offset.
+const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i
+
+const invalid = (message: string) => new AppError('INVALID_INPUT', message)
+
+/** A date-time without an offset is UTC (never the server's zone). */
+const parseDate = (name: string, raw: string): Date => {
+  const text = raw.trim()
+  if (!ISO.test(text)) throw invalid(`\`${name}\` must be an ISO 8601 date or date-time (e.g. 2026-11-01T00:00:00Z), not ${JSON.stringify(raw.slice(0, 40))}.`)
+  const normalised = text.replace(' ', 'T')
+  const hasOffset = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(normalised) && normalised.includes('T')
+  const withZone = normalised.includes('T') && !hasOffset ? `${normalised}Z` : normalised
+  const date = new Date(withZone)
+  // Date accepts 2026-02-31 (rolling over); the calendar date must come back unchanged.
+  const [, y, m, d] = /^(\d{4})-(\d{2})-(\d{2})/.exec(text)!
+  const probe = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
+  if (Number.isNaN(date.getTime()) || probe.getUTCMonth() !== Number(m) - 1 || probe.getUTCDate() !== Number(d)) {
+    throw invalid(`\`${name}\` is not a real date: ${JSON.stringify(raw.slice(0, 40))}.`)
+  }
+  return date
+}
+
+const floorTo = (time: number, unit: number) => Math.floor(time / unit) * unit
+const ceilTo = (time: number, unit: number) => Math.ceil(time / unit) * unit
+
+const oneOf = <T extends string>(name: string, raw: string | null, allowed: readonly T[]): T | null => {
+  if (raw === null || raw === '') return null
+  if (!(allowed as readonly string[]).includes(raw)) throw invalid(`\`${name}\` must be one of ${allowed.join(', ')}, not ${JSON.stringify(raw.slice(0, 40))}.`)
+  return raw as T
+}
+
+/**
+ * The summary's query: `from`, `to` (ISO 8601; default: the 7 days up to now), `bucket` (`hour` | `day`;
+ * default `day` for ranges over 2 days), `org` (an id), `channel` (`email` | `sms`). The range is widened
+ * to whole UTC buckets: `from` down, `to` up. Anything else is a 400 with the reason.
+ */
+export const parseSummaryParams = (query: URLSearchParams, now: Date): SummaryParams => {
+  const rawTo = query.get('to')
+  const rawFrom = query.get('from')
+  const to = rawTo ? parseDate('to', rawTo) : now
+  const from = rawFrom ? parseDate('from', rawFrom) : new Date(to.getTime() - DEFAULT_RANGE)
+  if (from.getTime() >= to.getTime()) throw invalid('`from` must be before `to`.')
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) throw invalid(`The range may span at most ${MAX_RANGE_DAYS} days.`)
+  const bucket = oneOf('bucket', query.get('bucket'), METRIC_BUCKETS) ?? (to.getTime() - from.getTime() > 2 * DAY ? 'day' : 'hour')
+  const unit = bucket === 'day' ? DAY : HOUR
+  const start = floorTo(from.getTime(), unit)
+  const end = ceilTo(to.getTime(), unit)
+  const buckets = (end - start) / unit
+  if (buckets > MAX_BUCKETS) throw invalid(`That is ${buckets} ${bucket} buckets; at most ${MAX_BUCKETS} (use bucket=day, or a shorter range).`)
+  const channel = oneOf('channel', query.get('channel'), METRIC_CHANNELS)
+  const rawOrg = query.get('org')
+  let org: number | null = null
+  if (rawOrg !== null && rawOrg !== '') {
+    if (!/^[1-9]\d{0,8}$/.test(rawOrg)) throw invalid('`org` must be an organisation id (a positive whole number).')
+    org = Number(rawOrg)
+  }
+  return { from: new Date(start), to: new Date(end), bucket, org, channel }
+}
+
+/** The start of every bucket in [from, to), in order. */
+export const bucketStarts = (from: Date, to: Date, bucket: MetricBucket): Date[] => {
+  const unit = bucket === 'day' ? DAY : HOUR
+  const starts: Date[] = []
+  for (let t = from.getTime(); t < to.getTime(); t += unit) starts.push(new Date(t))
+  return starts
+}
