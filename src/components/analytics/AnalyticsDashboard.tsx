@@ -1,0 +1,169 @@
+'use client'
+import { useAuth, useConfig, useStepNav } from '@payloadcms/ui'
+import { usePathname, useSearchParams } from 'next/navigation'
+import React, { useCallback, useEffect, useMemo, useState } from 'react'
+
+import type { User } from '@/payload-types'
+
+import { AlertBanner } from './AlertBanner'
+import './analytics.css'
+import { ComplaintRateChart } from './ComplaintRateChart'
+import { Controls } from './Controls'
+import { FailureReasonsChart } from './FailureReasonsChart'
+import { formatDayUTC, formatHourUTC, formatMoment } from './format'
+import { KpiTiles } from './KpiTiles'
+import { LatencyChart } from './LatencyChart'
+import { SendsChart } from './SendsChart'
+import { TopTemplates } from './TopTemplates'
+import { COUNT_KEYS, type ChannelSummary, type Summary } from './types'
+import { useOrgOptions, useSummary } from './use-summary'
+import { RANGE_PRESETS, rangeHours, readViewState, summaryPath, type ViewState, writeViewState } from './view-state'
+
+const CHANNEL_LABEL: Record<string, string> = { email: 'Email', sms: 'SMS' }
+const channelLabel = (channel: string) => CHANNEL_LABEL[channel] ?? channel.toUpperCase()
+const isChannelEmpty = (c: ChannelSummary) => COUNT_KEYS.every((k) => c.totals[k] === 0) && c.callbackLatency.count === 0
+
+/** The first and last day (or hour) of the answer; its end is exclusive, so a midnight end shows the day before. */
+const windowEnds = (summary: Summary): [string, string] => {
+  if (summary.bucket === 'hour') return [formatHourUTC(summary.from), `${formatHourUTC(summary.to)} UTC`]
+  const to = new Date(summary.to)
+  const lastDay = to.getTime() % 86_400_000 === 0 ? new Date(to.getTime() - 1) : to
+  return [formatDayUTC(new Date(summary.from)), `${formatDayUTC(lastDay)} (UTC)`]
+}
+const windowLabel = (summary: Summary): string => windowEnds(summary).join(' – ')
+
+/**
+ * The analytics dashboard: delivery, failures, callback latency, complaints and the best templates, per
+ * channel, for the orgs the user may see. Everything comes from `GET /api/metrics/summary`, which applies
+ * the user's access; the URL holds the view so it can be shared.
+ */
+export const AnalyticsDashboard = () => {
+  const { config } = useConfig()
+  const { user } = useAuth<User>()
+  const apiBase = `${config.serverURL ?? ''}${config.routes.api}`
+  const adminRoute = config.routes.admin
+  const pathname = usePathname()
+  const searchParams = useSearchParams()
+  const query = searchParams.toString()
+  const state = useMemo(() => readViewState(new URLSearchParams(query)), [query])
+  // "Now" moves only when the view changes or the user refreshes, so a preset's window is stable between renders.
+  const [refreshes, setRefreshes] = useState(0)
+  const now = useMemo(() => new Date(), [query, refreshes])
+  const path = useMemo(() => summaryPath(state, now), [state, now])
+  const result = useSummary(apiBase, path)
+  const orgs = useOrgOptions(apiBase)
+  const orgNames = useMemo(() => new Map(orgs.map((o) => [o.id, o.name])), [orgs])
+  const showOrgSelect = Boolean(user?.isSuperAdmin) || orgs.length > 1
+  const { setStepNav } = useStepNav()
+  useEffect(() => setStepNav([{ label: 'Analytics' }]), [setStepNav])
+
+  const update = useCallback(
+    (patch: Partial<ViewState>) => {
+      const next = writeViewState({ ...state, ...patch })
+      // Next keeps useSearchParams in step with the History API, without a server round trip.
+      window.history.replaceState(null, '', next ? `${pathname}?${next}` : pathname)
+    },
+    [pathname, state],
+  )
+
+  const summary = result.summary
+  const channels = summary?.channels ?? []
+  const active = channels.find((c) => c.channel === state.channel) ?? channels[0]
+  const empty = summary !== null && channels.every(isChannelEmpty) && summary.topTemplates.length === 0
+  const scope = state.org ? (orgNames.get(Number(state.org)) ?? `Organisation ${state.org}`) : showOrgSelect ? 'All organisations' : (orgs[0]?.name ?? '')
+  const hours = rangeHours(state, now)
+  const wider = RANGE_PRESETS.filter((p) => hours === null || p.hours > hours)
+
+  return (
+    <div aria-busy={result.status === 'loading'} className="analytics" data-state={result.status} data-testid="analytics">
+      <header className="analytics__head">
+        <div>
+          <h1 className="analytics__title">Analytics</h1>
+          <p className="analytics__muted" data-testid="analytics-scope">
+            {[scope, summary ? windowLabel(summary) : null, summary ? `per ${summary.bucket}` : null].filter(Boolean).join(' · ')}
+          </p>
+        </div>
+        <div className="analytics__head-side">
+          {result.status === 'loading' && summary && <span className="analytics__muted">Updating…</span>}
+          {summary && <span className="analytics__muted">Updated {formatMoment(summary.generatedAt)}</span>}
+          <button className="analytics__apply" onClick={() => setRefreshes((n) => n + 1)} type="button">
+            Refresh
+          </button>
+        </div>
+      </header>
+
+      {summary && <AlertBanner alerts={summary.alerts} />}
+
+      <Controls
+        now={now}
+        onChange={update}
+        orgs={orgs}
+        shownFrom={summary?.from ?? null}
+        shownTo={summary?.to ?? null}
+        showOrgSelect={showOrgSelect}
+        state={state}
+      />
+
+      {result.status === 'error' && (
+        <div className="analytics__error" data-testid="analytics-error" role="alert">
+          {result.message}
+        </div>
+      )}
+      {result.status === 'loading' && !summary && (
+        <p className="analytics__panel analytics__muted" data-testid="analytics-loading">
+          Loading analytics…
+        </p>
+      )}
+
+      {summary && empty && (
+        <section className="analytics__panel analytics__empty" data-testid="analytics-empty">
+          <h2>No messages in this range</h2>
+          <p>
+            Nothing was queued, sent or reported by a provider {state.org || !showOrgSelect ? `for ${scope}` : 'for your organisations'} between{' '}
+            {windowEnds(summary).join(' and ')}.
+            {wider.length > 0 ? ' Try a wider range:' : ' Try a custom range or another organisation.'}
+          </p>
+          {wider.length > 0 && (
+            <div className="analytics__empty-actions">
+              {wider.map((p) => (
+                <button className="analytics__apply" key={p.key} onClick={() => update({ range: p.key, from: null, to: null, bucket: null })} type="button">
+                  Last {p.label}
+                </button>
+              ))}
+            </div>
+          )}
+        </section>
+      )}
+
+      {summary && !empty && active && (
+        <>
+          <div aria-label="Channel" className="analytics__tabs" role="tablist">
+            {channels.map((c) => (
+              <button
+                aria-controls="analytics-channel-panel"
+                aria-selected={c.channel === active.channel}
+                className="analytics__tab"
+                key={c.channel}
+                onClick={() => update({ channel: c.channel })}
+                role="tab"
+                type="button"
+              >
+                {channelLabel(c.channel)}
+              </button>
+            ))}
+          </div>
+          <div aria-label={`${channelLabel(active.channel)} analytics`} className="analytics__channel" id="analytics-channel-panel" role="tabpanel">
+            <KpiTiles summary={active} />
+            <div className="analytics__grid">
+              <SendsChart bucket={summary.bucket} channelLabel={channelLabel(active.channel)} summary={active} />
+              <ComplaintRateChart bucket={summary.bucket} summary={active} />
+              <FailureReasonsChart summary={active} />
+              <LatencyChart summary={active} />
+              <TopTemplates adminRoute={adminRoute} orgNames={orgNames} showOrg={showOrgSelect && !state.org} templates={summary.topTemplates} />
+            </div>
+          </div>
+        </>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,115 @@
+'use client'
+import React, { useEffect, useState } from 'react'
+
+import type { Bucket, OrgOption } from './types'
+import { customRangeFromDates, dateInputValue, effectiveBucket, isHourlyAllowed, RANGE_PRESETS, type RangeKey, type ViewState } from './view-state'
+
+type Props = {
+  state: ViewState
+  now: Date
+  /** The window the last answer covered, to start a custom range from. */
+  shownFrom: null | string
+  shownTo: null | string
+  orgs: OrgOption[]
+  showOrgSelect: boolean
+  onChange: (patch: Partial<ViewState>) => void
+}
+
+/** Range, bucket and organisation. Every change goes to the URL; the dashboard reloads from it. */
+export const Controls = ({ state, now, shownFrom, shownTo, orgs, showOrgSelect, onChange }: Props) => {
+  const [customOpen, setCustomOpen] = useState(state.range === 'custom')
+  const [fromDay, setFromDay] = useState('')
+  const [toDay, setToDay] = useState('')
+  // A custom range from the URL (a shared link) opens the inputs, filled with it.
+  useEffect(() => {
+    if (state.range !== 'custom') return
+    setCustomOpen(true)
+    setFromDay(dateInputValue(state.from))
+    setToDay(dateInputValue(state.to, { endExclusive: true }))
+  }, [state.range, state.from, state.to])
+
+  const openCustom = () => {
+    setFromDay(dateInputValue(state.from ?? shownFrom))
+    setToDay(dateInputValue(state.to ?? shownTo ?? now.toISOString(), { endExclusive: true }))
+    setCustomOpen(true)
+  }
+  const pickPreset = (range: RangeKey) => {
+    setCustomOpen(false)
+    const next = { ...state, range, from: null, to: null }
+    onChange({ range, from: null, to: null, bucket: state.bucket === 'hour' && !isHourlyAllowed(next, now) ? null : state.bucket })
+  }
+  const applyCustom = (event: React.FormEvent) => {
+    event.preventDefault()
+    const { from, to } = customRangeFromDates(fromDay, toDay)
+    const next: ViewState = { ...state, range: 'custom', from, to }
+    onChange({ range: 'custom', from, to, bucket: state.bucket === 'hour' && !isHourlyAllowed(next, now) ? null : state.bucket })
+  }
+  const bucket = effectiveBucket(state, now)
+  const hourly = isHourlyAllowed(state, now)
+
+  return (
+    <div className="analytics__controls">
+      <div aria-label="Time range" className="analytics__segmented" role="group">
+        {RANGE_PRESETS.map((p) => (
+          <button
+            aria-pressed={state.range === p.key && !customOpen}
+            className="analytics__segment"
+            key={p.key}
+            onClick={() => pickPreset(p.key)}
+            type="button"
+          >
+            {p.label}
+          </button>
+        ))}
+        <button aria-pressed={customOpen} className="analytics__segment" onClick={openCustom} type="button">
+          Custom…
+        </button>
+      </div>
+
+      <label className="analytics__field">
+        <span>Per</span>
+        <select
+          aria-label="Bucket"
+          onChange={(e) => onChange({ bucket: e.target.value as Bucket })}
+          value={bucket ?? 'day'}
+        >
+          <option disabled={!hourly} value="hour">
+            {hourly ? 'Hour' : 'Hour (31 days at most)'}
+          </option>
+          <option value="day">Day</option>
+        </select>
+      </label>
+
+      {showOrgSelect && (
+        <label className="analytics__field">
+          <span>Organisation</span>
+          <select aria-label="Organisation" onChange={(e) => onChange({ org: e.target.value || null, channel: null })} value={state.org ?? ''}>
+            <option value="">All organisations</option>
+            {orgs.map((o) => (
+              <option key={o.id} value={String(o.id)}>
+                {o.name}
+              </option>
+            ))}
+            {state.org && !orgs.some((o) => String(o.id) === state.org) && <option value={state.org}>Organisation {state.org}</option>}
+          </select>
+        </label>
+      )}
+
+      {customOpen && (
+        <form aria-label="Custom range" className="analytics__custom" onSubmit={applyCustom}>
+          <label className="analytics__field">
+            <span>From</span>
+            <input aria-label="From (UTC)" onChange={(e) => setFromDay(e.target.value)} required type="date" value={fromDay} />
+          </label>
+          <label className="analytics__field">
+            <span>to</span>
+            <input aria-label="To (UTC, included)" onChange={(e) => setToDay(e.target.value)} required type="date" value={toDay} />
+          </label>
+          <button className="analytics__apply" type="submit">
+            Apply
+          </button>
+        </form>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,50 @@
+/** Number, rate, duration and time formats of the analytics dashboard. Fixed locale and UTC, so figures read the same for everyone and match the UTC buckets. */
+import type { Bucket } from './types'
+
+const COUNT = new Intl.NumberFormat('en-US')
+const DAY = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' })
+const HOUR = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+const MOMENT = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+
+export const formatCount = (value: number): string => COUNT.format(value)
+
+/** A percentage value (already ×100): two decimals under 1 %, where Gmail's thresholds live, else one. */
+export const formatPercentValue = (percent: number): string => {
+  if (percent === 0) return '0%'
+  const digits = Math.abs(percent) < 1 ? 2 : 1
+  return `${Number(percent.toFixed(digits))}%`
+}
+
+/** A fraction 0..1 as a percentage; null (no denominator) as a dash. */
+export const formatRate = (fraction: null | number | undefined): string =>
+  fraction === null || fraction === undefined ? '—' : formatPercentValue(fraction * 100)
+
+export const formatSeconds = (seconds: null | number | undefined): string => {
+  if (seconds === null || seconds === undefined) return '—'
+  if (seconds < 120) return `${Number(seconds.toFixed(1))} s`
+  if (seconds < 7200) return `${Number((seconds / 60).toFixed(1))} min`
+  return `${Number((seconds / 3600).toFixed(1))} h`
+}
+
+/** A latency bound in seconds, short: 30 → [30, 's'], 120 → [2, 'm'], 3600 → [1, 'h']. */
+const bound = (seconds: number): [number, string] => (seconds < 60 ? [seconds, 's'] : seconds < 3600 ? [seconds / 60, 'm'] : [seconds / 3600, 'h'])
+
+/**
+ * Label of a latency bucket, which holds the latencies in [previous bound, le): "< 1s", "1–2s",
+ * "30s–1m"; the open-ended last one "≥ 1h".
+ */
+export const latencyBucketLabel = (le: null | number, previous: null | number): string => {
+  if (le === null) return previous === null ? 'all' : `≥ ${bound(previous).join('')}`
+  const [high, highUnit] = bound(le)
+  if (previous === null) return `< ${high}${highUnit}`
+  const [low, lowUnit] = bound(previous)
+  return `${low}${lowUnit === highUnit ? '' : lowUnit}–${high}${highUnit}`
+}
+
+export const formatBucketStart = (iso: string, bucket: Bucket): string => (bucket === 'hour' ? HOUR : DAY).format(new Date(iso))
+
+export const formatMoment = (iso: string): string => `${MOMENT.format(new Date(iso))} UTC`
+
+export const formatDayUTC = (date: Date): string => DAY.format(date)
+
+export const formatHourUTC = (iso: string): string => HOUR.format(new Date(iso))

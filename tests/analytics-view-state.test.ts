@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest'
+
+import { formatPercentValue, formatRate, formatSeconds, latencyBucketLabel } from '@/components/analytics/format'
+import {
+  customRangeFromDates,
+  dateInputValue,
+  effectiveBucket,
+  isHourlyAllowed,
+  readViewState,
+  summaryPath,
+  writeViewState,
+} from '@/components/analytics/view-state'
+
+const now = new Date('2026-11-26T10:37:12.345Z')
+const read = (query: string) => readViewState(new URLSearchParams(query))
+const summaryParams = (query: string) => Object.fromEntries(new URLSearchParams(summaryPath(read(query), now).split('?')[1]))
+
+describe('analytics view state in the URL', () => {
+  it('defaults to the last 7 days of every org, by day', () => {
+    expect(read('')).toEqual({ range: '7d', from: null, to: null, bucket: null, org: null, channel: null })
+    expect(summaryParams('')).toEqual({ from: '2026-11-20T00:00:00.000Z', to: '2026-11-26T10:37:12.345Z', bucket: 'day' })
+  })
+
+  it('opens the link of an alert email on that org', () => {
+    expect(summaryParams('org=12')).toMatchObject({ org: '12', bucket: 'day' })
+  })
+
+  it('aligns presets to whole buckets', () => {
+    expect(summaryParams('range=24h')).toEqual({ from: '2026-11-25T11:00:00.000Z', to: now.toISOString(), bucket: 'hour' })
+    expect(summaryParams('range=24h&bucket=day')).toEqual({ from: '2026-11-25T10:37:12.345Z', to: now.toISOString(), bucket: 'day' })
+    expect(summaryParams('range=7d&bucket=hour')).toMatchObject({ from: '2026-11-19T11:00:00.000Z', bucket: 'hour' })
+    expect(summaryParams('range=90d').from).toBe('2026-08-29T00:00:00.000Z')
+  })
+
+  it('passes a custom range as typed, so the endpoint can say what is wrong with it', () => {
+    expect(read('from=yesterday&range=30d')).toMatchObject({ range: 'custom', from: 'yesterday', to: null })
+    expect(summaryParams('from=yesterday')).toEqual({ from: 'yesterday' })
+    expect(summaryParams('from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z')).toEqual({ from: '2026-11-01T00:00:00Z', to: '2026-11-02T00:00:00Z', bucket: 'hour' })
+  })
+
+  it('ignores unknown values and writes back only what differs from the defaults', () => {
+    expect(read('range=1y&bucket=week&org=&channel=sms')).toEqual({ range: '7d', from: null, to: null, bucket: null, org: null, channel: 'sms' })
+    expect(writeViewState(read('range=7d'))).toBe('')
+    expect(writeViewState(read('range=30d&bucket=day&org=3&channel=email'))).toBe('org=3&range=30d&bucket=day&channel=email')
+    expect(writeViewState(read('from=2026-11-01T00:00:00.000Z&to=2026-11-09T00:00:00.000Z&range=30d'))).toBe('from=2026-11-01T00%3A00%3A00.000Z&to=2026-11-09T00%3A00%3A00.000Z')
+  })
+
+  it('offers hourly buckets up to 744 hours', () => {
+    expect(isHourlyAllowed(read('range=30d'), now)).toBe(true)
+    expect(isHourlyAllowed(read('range=90d'), now)).toBe(false)
+    expect(isHourlyAllowed(read('from=2026-01-01&to=2026-03-01'), now)).toBe(false)
+    expect(effectiveBucket(read('range=24h'), now)).toBe('hour')
+    expect(effectiveBucket(read('from=nonsense'), now)).toBeNull()
+  })
+
+  it('turns date inputs into a UTC range that includes the end day, and back', () => {
+    const range = customRangeFromDates('2026-11-01', '2026-11-08')
+    expect(range).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-09T00:00:00.000Z' })
+    expect(dateInputValue(range.from)).toBe('2026-11-01')
+    expect(dateInputValue(range.to, { endExclusive: true })).toBe('2026-11-08')
+    expect(dateInputValue('not a date')).toBe('')
+  })
+})
+
+describe('analytics formats', () => {
+  it('shows rates with two decimals under 1 %, where the Gmail thresholds are', () => {
+    expect(formatRate(null)).toBe('—')
+    expect(formatRate(0)).toBe('0%')
+    expect(formatRate(0.001)).toBe('0.1%')
+    expect(formatRate(0.00125)).toBe('0.13%')
+    expect(formatRate(2 / 3)).toBe('66.7%')
+    expect(formatPercentValue(0.3)).toBe('0.3%')
+  })
+
+  it('labels latency buckets and percentiles in seconds, minutes and hours', () => {
+    // Each bucket holds [previous bound, le).
+    expect(latencyBucketLabel(1, null)).toBe('< 1s')
+    expect(latencyBucketLabel(2, 1)).toBe('1–2s')
+    expect(latencyBucketLabel(60, 30)).toBe('30s–1m')
+    expect(latencyBucketLabel(120, 60)).toBe('1–2m')
+    expect(latencyBucketLabel(3600, 1800)).toBe('30m–1h')
+    expect(latencyBucketLabel(null, 3600)).toBe('≥ 1h')
+    expect(formatSeconds(null)).toBe('—')
+    expect(formatSeconds(4)).toBe('4 s')
+    expect(formatSeconds(150)).toBe('2.5 min')
+    expect(formatSeconds(7200)).toBe('2 h')
+  })
+})
