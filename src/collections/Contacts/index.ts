@@ -6,6 +6,7 @@ import { isValidPhone, normalizePhone } from '@/services/contacts/normalize-addr
 import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-email'
 
 import { ensureUniqueEmailInOrg } from './hooks/ensureUniqueEmailInOrg'
+import { contactEngagementEndpoint } from './engagement-endpoint'
 import { contactPickerEndpoint } from './picker-endpoint'
 
 const PHONE_PATTERN = /^\+?[0-9 ()./-]{5,32}$/
@@ -25,7 +26,7 @@ export const Contacts: CollectionConfig = {
     delete: orgScoped('contacts.edit'),
   },
   indexes: [{ fields: ['org', 'email'], unique: true }],
-  endpoints: [contactPickerEndpoint],
+  endpoints: [contactPickerEndpoint, contactEngagementEndpoint],
   hooks: {
     beforeValidate: [ensureUniqueEmailInOrg],
     beforeChange: [enforceOrgPermission('contacts.edit')],

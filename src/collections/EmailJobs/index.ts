@@ -3,7 +3,7 @@ import type { CollectionConfig, Field, FieldAccess, PayloadRequest } from 'paylo
 import { orgCreate, orgScoped, relationID } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 
-import { jobStateEndpoints, queueEmailJobEndpoint } from './endpoints'
+import { jobEngagementEndpoint, jobStateEndpoints, queueEmailJobEndpoint } from './endpoints'
 import { keepQueuedJobsFrozen, keepSentJobs } from './hooks'
 
 export const JOB_STATUSES = ['draft', 'queued', 'sending', 'paused', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const
@@ -35,9 +35,10 @@ export const EmailJobs: CollectionConfig = {
     delete: orgScoped('jobs.queue'),
   },
   hooks: { beforeChange: [enforceOrgPermission('jobs.queue'), keepQueuedJobsFrozen], beforeDelete: [keepSentJobs] },
-  endpoints: [queueEmailJobEndpoint, ...jobStateEndpoints],
+  endpoints: [queueEmailJobEndpoint, ...jobStateEndpoints, jobEngagementEndpoint],
   fields: [
     { name: 'progress', type: 'ui', admin: { components: { Field: '@/components/job-detail/JobProgress#JobProgress' } } },
+    { name: 'engagement', type: 'ui', admin: { components: { Field: '@/components/engagement/JobEngagement#JobEngagement' } } },
     { name: 'recipientsTable', type: 'ui', admin: { components: { Field: '@/components/job-detail/JobRecipients#JobRecipients' } } },
     { name: 'name', type: 'text', required: true, maxLength: 150 },
     {

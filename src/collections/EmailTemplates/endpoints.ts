@@ -3,6 +3,7 @@ import type { Endpoint } from 'payload'
 import { readJSONObject, routeID } from '@/endpoints/request-input'
 import { AppError } from '@/services/errors/app-error'
 import { appErrorResponse } from '@/services/errors/error-response'
+import { readTemplateEngagement } from '@/services/metrics/read-template-engagement'
 import { renderTemplatePreview } from '@/services/templates/render-template-preview'
 import { sendTemplateTest } from '@/services/templates/send-template-test'
 
@@ -53,6 +54,21 @@ export const testSendTemplateEndpoint: Endpoint = {
     try {
       const result = await sendTemplateTest({ req, templateID: routeID(req, 'No such template, or you cannot see it.') })
       return Response.json({ status: 'sent', ...result })
+    } catch (error) {
+      return appErrorResponse(error)
+    }
+  },
+}
+
+/** GET /api/email-templates/:id/engagement: over all the template's jobs, plus a per-job breakdown. */
+export const templateEngagementEndpoint: Endpoint = {
+  path: '/:id/engagement',
+  method: 'get',
+  handler: async (req) => {
+    try {
+      if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to see engagement.')
+      const result = await readTemplateEngagement({ payload: req.payload, user: req.user, templateID: routeID(req, 'No such template, or you cannot see it.') })
+      return Response.json(result, { headers: { 'Cache-Control': 'private, no-store' } })
     } catch (error) {
       return appErrorResponse(error)
     }

@@ -7,7 +7,7 @@ import { TEMPLATE_STATUSES } from '@/services/templates/plan-template-change'
 import { TEMPLATE_VARIABLES } from '@/services/templates/template-variables'
 import { validateTemplateSource } from '@/services/templates/validate-template-source'
 
-import { previewTemplateEndpoint, testSendTemplateEndpoint } from './endpoints'
+import { previewTemplateEndpoint, templateEngagementEndpoint, testSendTemplateEndpoint } from './endpoints'
 import { applyWorkflow, auditWorkflow } from './hooks/applyWorkflow'
 import { keepOneDefault } from './hooks/keepOneDefault'
 
@@ -73,7 +73,7 @@ export const EmailTemplates: CollectionConfig = {
     beforeChange: [enforceOrgPermission('templates.edit'), applyWorkflow, keepOneDefault],
     afterChange: [auditWorkflow],
   },
-  endpoints: [previewTemplateEndpoint, testSendTemplateEndpoint],
+  endpoints: [previewTemplateEndpoint, testSendTemplateEndpoint, templateEngagementEndpoint],
   fields: [
     { name: 'name', type: 'text', required: true, maxLength: 150, hooks: { beforeDuplicate: [({ value }) => (value ? `${String(value).slice(0, 142)} (copy)` : value)] } },
     sourceField('subject', 'Subject', { type: 'textarea', required: true, maxLength: 500, admin: { rows: 1 } } as Partial<TextareaField>),
@@ -146,5 +146,6 @@ export const EmailTemplates: CollectionConfig = {
       type: 'ui',
       admin: { components: { Field: '@/components/TemplatePreview#TemplatePreview' } },
     },
+    { name: 'engagement', type: 'ui', admin: { components: { Field: '@/components/engagement/TemplateEngagement#TemplateEngagement' } } },
   ],
 }

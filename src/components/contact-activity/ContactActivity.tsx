@@ -4,6 +4,8 @@ import Link from 'next/link'
 import React, { useEffect, useState } from 'react'
 
 import { RECIPIENT_STATUS_LABEL, SUPPRESSION_REASON_LABEL } from '@/components/job-detail/labels'
+import type { ContactEngagement, ContactEvent } from '@/services/metrics/read-contact-engagement'
+import type { EngagementCounts } from '@/services/metrics/read-engagement'
 
 import './contact-activity.css'
 
@@ -18,12 +20,22 @@ type Send = {
   providerCode?: null | string
   createdAt: string
 }
-type Event = { id: number; type: string; occurredAt: string; detail?: null | string; job?: { id: number; name?: string } | null | number }
 type Suppression = { id: number; reason: string; status: string; source?: null | string; note?: null | string; org?: null | number | { id: number }; createdAt: string }
-type Activity = { sends: Send[]; totalSends: number; events: Event[]; suppressions: Suppression[] }
+type Activity = { sends: Send[]; totalSends: number; engagement: ContactEngagement; suppressions: Suppression[] }
+
+/** What the contact did with its messages, per channel: counts of messages, not of events. */
+const ENGAGEMENT_FIGURES: { key: keyof EngagementCounts; label: string }[] = [
+  { key: 'sent', label: 'Sent' },
+  { key: 'delivered', label: 'Delivered' },
+  { key: 'opened', label: 'Opened' },
+  { key: 'clicked', label: 'Clicked' },
+  { key: 'bounced', label: 'Bounced' },
+  { key: 'complained', label: 'Marked as spam' },
+  { key: 'unsubscribed', label: 'Unsubscribed' },
+]
 
 const when = (value?: null | string) => (value ? new Date(value).toLocaleString() : '—')
-const jobOf = (job: Event['job'] | Send['job']) => (job && typeof job === 'object' ? job : null)
+const jobOf = (job: ContactEvent['job'] | Send['job']) => (job && typeof job === 'object' ? job : null)
 
 const fetchJSON = async (path: string) => {
   const res = await fetch(path, { credentials: 'include' })
@@ -32,8 +44,9 @@ const fetchJSON = async (path: string) => {
 }
 
 /**
- * On a contact's page: whether the address is suppressed (and why), the messages sent to it with their
- * outcome, and the provider's delivery and engagement events. Everything through the REST API, so the
+ * On a contact's page: whether the address is suppressed (and why), its engagement (messages sent,
+ * delivered, opened, clicked, bounced, marked as spam; last open and click), the messages sent to it with
+ * their outcome, and its latest delivery and engagement events. Everything through the REST API, so the
  * user sees only what their roles allow.
  */
 export const ContactActivity = () => {
@@ -47,17 +60,16 @@ export const ContactActivity = () => {
     if (!id || !email) return
     let cancelled = false
     const address = encodeURIComponent(email)
-    const orgFilter = org ? `&where[org][equals]=${org}` : ''
     Promise.all([
       fetchJSON(`/api/email-recipients?where[contact][equals]=${id}&sort=-createdAt&limit=20&depth=1`),
-      fetchJSON(`/api/webhook-events?where[address][equals]=${address}${orgFilter}&sort=-occurredAt&limit=30&depth=1`),
+      fetchJSON(`/api/contacts/${encodeURIComponent(String(id))}/engagement`),
       // This contact's org and the global list only: a user of several orgs must not see another org's entry as this contact's.
       fetchJSON(
         `/api/suppressions?where[address][equals]=${address}&where[status][not_equals]=lifted${org ? `&where[or][0][org][equals]=${org}&where[or][1][org][exists]=false` : ''}&sort=-createdAt&limit=10&depth=0`,
       ),
     ])
-      .then(([sends, events, suppressions]) => {
-        if (!cancelled) setActivity({ sends: sends.docs, totalSends: sends.totalDocs, events: events.docs, suppressions: suppressions.docs })
+      .then(([sends, engagement, suppressions]) => {
+        if (!cancelled) setActivity({ sends: sends.docs, totalSends: sends.totalDocs, engagement, suppressions: suppressions.docs })
       })
       .catch(() => !cancelled && setError('Could not load the activity of this contact.'))
     return () => {
@@ -71,6 +83,7 @@ export const ContactActivity = () => {
 
   const active = activity.suppressions.filter((s) => s.status === 'active')
   const pending = activity.suppressions.filter((s) => s.status === 'pending_review')
+  const events = activity.engagement.events
   return (
     <section className="contact-activity" aria-label="Contact activity">
       <h3 className="contact-activity__title">Suppression</h3>
@@ -87,6 +100,31 @@ export const ContactActivity = () => {
           Waiting for review — {SUPPRESSION_REASON_LABEL[s.reason] ?? s.reason}
           {s.note ? `: ${s.note}` : ''}. <Link href={`/admin/collections/suppressions/${s.id}`}>Review</Link>
         </p>
+      ))}
+
+      <h3 className="contact-activity__title">Engagement</h3>
+      {activity.engagement.channels.map((channel) => (
+        <div key={channel.channel} className="contact-activity__engagement" data-testid={`contact-engagement-${channel.channel}`}>
+          {channel.counts.sent === 0 ? (
+            <p className="contact-activity__muted">No messages sent yet.</p>
+          ) : (
+            <>
+              <dl className="contact-activity__figures">
+                {ENGAGEMENT_FIGURES.map((figure) => (
+                  <div key={figure.key} className="contact-activity__figure" data-testid={`contact-engagement-${figure.key}`} data-value={channel.counts[figure.key]}>
+                    <dt>{figure.label}</dt>
+                    <dd>{channel.counts[figure.key]}</dd>
+                  </div>
+                ))}
+              </dl>
+              <p className="contact-activity__muted contact-activity__last">
+                <span>{channel.channel === 'email' ? 'Email' : channel.channel}, counted per message (a message opened twice counts once).</span>
+                <span>Last open: {when(channel.times.lastOpenAt)}</span>
+                <span>Last click: {when(channel.times.lastClickAt)}</span>
+              </p>
+            </>
+          )}
+        </div>
       ))}
 
       <h3 className="contact-activity__title">Sends {activity.totalSends > activity.sends.length ? `(latest ${activity.sends.length} of ${activity.totalSends})` : `(${activity.totalSends})`}</h3>
@@ -122,15 +160,15 @@ export const ContactActivity = () => {
         </table>
       )}
 
-      <h3 className="contact-activity__title">Events</h3>
-      {activity.events.length === 0 ? (
+      <h3 className="contact-activity__title">Latest events</h3>
+      {events.length === 0 ? (
         <p className="contact-activity__muted">No delivery or engagement events yet.</p>
       ) : (
         <ul className="contact-activity__events">
-          {activity.events.map((event) => {
+          {events.map((event) => {
             const job = jobOf(event.job)
             return (
-              <li key={event.id}>
+              <li key={event.id} data-type={event.type}>
                 <span className={`contact-activity__event contact-activity__event--${event.type}`}>{event.type.replace(/_/g, ' ')}</span>
                 <span className="contact-activity__muted">{when(event.occurredAt)}</span>
                 {job ? <Link href={`/admin/collections/email-jobs/${job.id}`}>{job.name ?? `Job ${job.id}`}</Link> : null}
