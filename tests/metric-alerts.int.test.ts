@@ -129,8 +129,8 @@ describe('complaint and bounce rate alerts', () => {
     expect(text).toContain(`${alpha.name} (org ${alpha.org}): the complaint rate over the last 24 hours is 0.5 %, above the threshold of 0.1 %.`)
     expect(text).toContain('Spam complaints: 1\nMessages delivered: 200\n')
     expect(text).toContain(`Window: ${hoursAgo(24).toISOString()} to ${now.toISOString()} (UTC)`)
-    expect(text).toContain(`Open the analytics: https://outpost.example/admin/analytics?org=${alpha.org}`)
-    expect(alphaMail!.parsed.html).toContain(`<a href="https://outpost.example/admin/analytics?org=${alpha.org}">`)
+    expect(text).toContain(`Open the analytics: https://outpost.example/admin/analytics?org=${alpha.org}&range=24h`)
+    expect(alphaMail!.parsed.html).toContain(`<a href="https://outpost.example/admin/analytics?org=${alpha.org}&amp;range=24h">`)
     const deltaText = mailsAbout(delta.name)[0]!.parsed.text!
     expect(mailsAbout(delta.name)[0]!.parsed.subject).toBe(`[Outpost] Bounce rate 5.83 % (threshold 5 %) for ${delta.name}`)
     expect(deltaText).toContain('Bounces: 7\nMessages sent: 120\n')

@@ -46,34 +46,40 @@ const firstDataHour = async (client: PoolClient): Promise<Date | null> => {
 }
 
 /**
- * Hours before `before` whose figures may have changed since `since`: the hours of every timestamp of
- * recipients updated since (created, sent, delivered, failed), of webhook events received since (and,
- * for opens and clicks, of the recipient's other events of that type: a late first open moves the
- * unique count between hours), of unsubscribe suppressions changed since; and every failed hour of a job
- * whose rolled-up failures no longer match its failed rows (a retry clears `failed_at`).
+ * Hours before `before` whose figures may have changed since `since`: for recipients updated since, the
+ * hours of their sent, delivered and failed times, and of their queueing when they are new or excluded
+ * (a delivery does not change the queued count of its queueing hour); the hours of webhook events received
+ * since, and for an open or click that is earlier than the recipient's first one seen before, that first
+ * one's hour (its unique count moves); the hours of suppressions changed since, whatever they are now (an
+ * unsubscribe edited into another reason or moved to the global list must leave the count); and every hour
+ * of a job whose rolled-up failures no longer match its failed rows of that hour (a retry clears `failed_at`).
  */
 const dirtyHours = async (client: PoolClient, since: Date, before: Date): Promise<Date[]> => {
   const { rows } = await client.query<{ hour: Date }>(
     `WITH touched AS (
-       SELECT job_id, created_at, sent_at, delivered_at, failed_at FROM email_recipients WHERE updated_at >= $1
+       SELECT job_id, status, created_at, sent_at, delivered_at, failed_at FROM email_recipients WHERE updated_at >= $1
      ), touched_jobs AS (
        SELECT DISTINCT job_id FROM touched WHERE job_id IS NOT NULL
      ), rolled_failed AS (
-       SELECT m.job_id, sum(m.failed) AS n FROM metric_rollups m JOIN touched_jobs t ON t.job_id = m.job_id WHERE m.hour < $2 GROUP BY m.job_id
+       SELECT m.job_id, m.hour, sum(m.failed) AS n FROM metric_rollups m JOIN touched_jobs t ON t.job_id = m.job_id
+        WHERE m.hour < $2 AND m.failed > 0 GROUP BY m.job_id, m.hour
      ), actual_failed AS (
-       SELECT r.job_id, count(*) AS n FROM email_recipients r JOIN touched_jobs t ON t.job_id = r.job_id
-        WHERE r.status = 'failed' AND r.failed_at < $2 GROUP BY r.job_id
+       SELECT r.job_id, date_trunc('hour', r.failed_at) AS hour, count(*) AS n FROM email_recipients r JOIN touched_jobs t ON t.job_id = r.job_id
+        WHERE r.status = 'failed' AND r.failed_at < $2 GROUP BY r.job_id, date_trunc('hour', r.failed_at)
      ), arrived AS (
        SELECT id, recipient_id, type, occurred_at FROM webhook_events WHERE received_at >= $1 AND org_id IS NOT NULL
      )
      SELECT DISTINCT hour FROM (
-       SELECT date_trunc('hour', x) AS hour FROM touched, LATERAL (VALUES (created_at), (sent_at), (delivered_at), (failed_at)) AS v(x) WHERE x IS NOT NULL
+       SELECT date_trunc('hour', x) AS hour FROM touched, LATERAL (VALUES (sent_at), (delivered_at), (failed_at)) AS v(x) WHERE x IS NOT NULL
+       UNION ALL SELECT date_trunc('hour', created_at) FROM touched WHERE created_at >= $1 OR status = 'excluded'
        UNION ALL SELECT date_trunc('hour', occurred_at) FROM arrived
-       UNION ALL SELECT date_trunc('hour', p.occurred_at) FROM arrived a JOIN webhook_events p ON p.recipient_id = a.recipient_id AND p.type = a.type
-                  WHERE a.type IN ('open', 'click')
-       UNION ALL SELECT date_trunc('hour', created_at) FROM suppressions WHERE updated_at >= $1 AND reason = 'unsubscribe' AND org_id IS NOT NULL
-       UNION ALL SELECT m.hour FROM metric_rollups m JOIN rolled_failed f ON f.job_id = m.job_id LEFT JOIN actual_failed a ON a.job_id = m.job_id
-                  WHERE m.failed > 0 AND m.hour < $2 AND f.n <> coalesce(a.n, 0)
+       UNION ALL SELECT date_trunc('hour', f.first) FROM arrived a
+                   CROSS JOIN LATERAL (SELECT min(p.occurred_at) AS first FROM webhook_events p
+                                        WHERE p.recipient_id = a.recipient_id AND p.type = a.type AND p.received_at < $1) f
+                  WHERE a.type IN ('open', 'click') AND a.recipient_id IS NOT NULL AND f.first >= a.occurred_at
+       UNION ALL SELECT date_trunc('hour', created_at) FROM suppressions WHERE updated_at >= $1
+       UNION ALL SELECT coalesce(f.hour, a.hour) FROM rolled_failed f FULL JOIN actual_failed a ON a.job_id = f.job_id AND a.hour = f.hour
+                  WHERE coalesce(f.n, 0) <> coalesce(a.n, 0)
      ) hours
      WHERE hour < $2`,
     [since, before],

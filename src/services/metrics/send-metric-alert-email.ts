@@ -39,7 +39,7 @@ const WORDS: Record<MetricAlertKind, { title: string; numerator: string; denomin
 
 const analyticsLink = (payload: Payload, org: number, env: Env): string => {
   const site = (env.SITE_URL || payload.config.serverURL || '').replace(/\/+$/, '')
-  return `${site}/admin/analytics?org=${org}`
+  return `${site}/admin/analytics?org=${org}&range=24h`
 }
 
 /** Subject and text of one alert: the org, the rate, the threshold, the counts, the window and a link. */
