@@ -165,6 +165,13 @@ describe('SendGrid event webhook: each event type', () => {
     // Both in one post, delivered last in the array: failed still wins.
     okBody((await post([sendgridEvent(b, 'spamreport', { timestamp: now }), sendgridEvent(b, 'delivered', { timestamp: now + 1 })])).body, 1, 0)
     expect((await recipient(recipients[1]!.id)).status).toBe('failed')
+    // Each was delivered before it failed (a complaint implies a delivery): the delivery time is kept, in
+    // either order, without moving a status or a counter, so delivery and complaint rates count it.
+    expect(new Date((await recipient(recipients[0]!.id)).deliveredAt!).getTime()).toBe((now - 30) * 1000)
+    expect(new Date((await recipient(recipients[1]!.id)).deliveredAt!).getTime()).toBe((now + 1) * 1000)
+    // A replay changes nothing, and a later duplicate delivery does not move the time.
+    okBody((await post([sendgridEvent(b, 'delivered', { timestamp: now + 5 })])).body, 0, 0)
+    expect(new Date((await recipient(recipients[1]!.id)).deliveredAt!).getTime()).toBe((now + 1) * 1000)
     const { counters, rows } = await countersAndRows(payload, jobID)
     expect(counters).toEqual(rows)
     expect(counters).toEqual(expect.objectContaining({ sent: 0, delivered: 0, failed: 2 }))

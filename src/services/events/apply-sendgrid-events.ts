@@ -22,7 +22,16 @@ export type EventsApplied = {
 
 type Outcome = 'failed' | 'no_change' | 'recorded' | 'review' | 'suppressed' | 'unmatched' | 'updated'
 type Mapped = SendgridEvent & { recipient: null | number; job: null | number; org: null | number; outcome: Outcome }
-type Target = { recipient: number; status: 'delivered' | 'failed'; error: null | string; code: null | string; at: Date; event: Mapped }
+type Target = {
+  recipient: number
+  status: 'delivered' | 'failed'
+  error: null | string
+  code: null | string
+  at: Date
+  /** The earliest `delivered` event of the post for this recipient, whatever wins: a complaint implies a delivery. */
+  deliveredAt: Date | null
+  event: Mapped
+}
 
 const WEBHOOK_ACTOR = { id: null, label: 'SendGrid webhook' }
 const FAILING = new Set(['bounce', 'dropped', 'spamreport'])
@@ -130,13 +139,22 @@ const mapStoredAndRecipients = async (client: PoolClient, events: SendgridEvent[
   return byRow
 }
 
-/** Per recipient, the strongest new event decides: failed outranks delivered, which outranks sent; nothing goes back. */
+/**
+ * Per recipient, the strongest new event decides: failed outranks delivered, which outranks sent; nothing
+ * goes back. The delivery time is kept apart, so a message delivered and then reported as spam (in one post,
+ * or the complaint first) still counts as delivered.
+ */
 const pickTargets = (events: Mapped[]): Target[] => {
   const best = new Map<number, Target>()
+  const deliveredAt = new Map<number, Date>()
   for (const event of events) {
     if (event.recipient === null) continue
     const status = FAILING.has(event.type) ? 'failed' : event.type === 'delivered' ? 'delivered' : null
     if (!status) continue
+    if (status === 'delivered') {
+      const earliest = deliveredAt.get(event.recipient)
+      if (!earliest || event.occurredAt < earliest) deliveredAt.set(event.recipient, event.occurredAt)
+    }
     const current = best.get(event.recipient)
     if (current && (RANK[current.status]! > RANK[status]! || (current.status === status && current.at >= event.occurredAt))) continue
     best.set(event.recipient, {
@@ -145,9 +163,11 @@ const pickTargets = (events: Mapped[]): Target[] => {
       error: status === 'failed' ? failureText(event).slice(0, 1000) : null,
       code: status === 'failed' ? (event.providerCode ?? `sendgrid:${event.type}`) : null,
       at: event.occurredAt,
+      deliveredAt: null,
       event,
     })
   }
+  for (const target of best.values()) target.deliveredAt = deliveredAt.get(target.recipient) ?? null
   return [...best.values()]
 }
 
@@ -157,25 +177,39 @@ const moveRecipients = async (client: PoolClient, targets: Target[]): Promise<Mo
   if (!targets.length) return []
   const { rows } = await client.query<Move>(
     `WITH b AS (
-       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS t(rid, target, error, code, at)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[]) AS t(rid, target, error, code, at, delivered_at)
      ), cur AS (
-       SELECT r.id, r.status::text AS old FROM email_recipients r JOIN b ON b.rid = r.id ORDER BY r.id FOR NO KEY UPDATE OF r
+       SELECT r.id, r.status::text AS old, r.delivered_at IS NULL AS undelivered FROM email_recipients r JOIN b ON b.rid = r.id ORDER BY r.id FOR NO KEY UPDATE OF r
+     ), step AS (
+       SELECT b.*, c.old, c.undelivered,
+              (CASE b.target WHEN 'failed' THEN 3 ELSE 2 END) > (CASE c.old WHEN 'failed' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END) AS moves
+         FROM b JOIN cur c ON c.id = b.rid
+        WHERE c.old <> 'excluded'
      )
      UPDATE email_recipients r
-        SET status = b.target::enum_email_recipients_status,
-            sent_at = coalesce(r.sent_at, b.at),
-            delivered_at = CASE WHEN b.target = 'delivered' THEN b.at ELSE r.delivered_at END,
-            failed_at = CASE WHEN b.target = 'failed' THEN b.at ELSE r.failed_at END,
-            last_error = CASE WHEN b.target = 'failed' THEN b.error ELSE r.last_error END,
-            provider_code = CASE WHEN b.target = 'failed' THEN b.code ELSE r.provider_code END,
-            lease_expires_at = NULL, next_attempt_at = NULL, updated_at = now()
-       FROM b JOIN cur c ON c.id = b.rid
-      WHERE r.id = b.rid AND c.old <> 'excluded'
-        AND (CASE b.target WHEN 'failed' THEN 3 ELSE 2 END) > (CASE c.old WHEN 'failed' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END)
-      RETURNING r.id, r.job_id, c.old, r.status::text AS new`,
-    [targets.map((t) => t.recipient), targets.map((t) => t.status), targets.map((t) => t.error), targets.map((t) => t.code), targets.map((t) => t.at)],
+        SET status = CASE WHEN s.moves THEN s.target::enum_email_recipients_status ELSE r.status END,
+            sent_at = coalesce(r.sent_at, s.delivered_at, s.at),
+            delivered_at = coalesce(r.delivered_at, s.delivered_at),
+            failed_at = CASE WHEN s.moves AND s.target = 'failed' THEN s.at ELSE r.failed_at END,
+            last_error = CASE WHEN s.moves AND s.target = 'failed' THEN s.error ELSE r.last_error END,
+            provider_code = CASE WHEN s.moves AND s.target = 'failed' THEN s.code ELSE r.provider_code END,
+            lease_expires_at = CASE WHEN s.moves THEN NULL ELSE r.lease_expires_at END,
+            next_attempt_at = CASE WHEN s.moves THEN NULL ELSE r.next_attempt_at END,
+            updated_at = now()
+       FROM step s
+      WHERE r.id = s.rid AND (s.moves OR (s.undelivered AND s.delivered_at IS NOT NULL))
+      RETURNING r.id, r.job_id, s.old, r.status::text AS new`,
+    [
+      targets.map((t) => t.recipient),
+      targets.map((t) => t.status),
+      targets.map((t) => t.error),
+      targets.map((t) => t.code),
+      targets.map((t) => t.at),
+      targets.map((t) => t.deliveredAt),
+    ],
   )
-  return rows
+  // A late delivery of a failed message only fills in its delivery time: not a move.
+  return rows.filter((row) => row.old !== row.new)
 }
 
 /** Moves each job's counters by exactly the recipients' transitions; a finished job's status follows its counts. */
