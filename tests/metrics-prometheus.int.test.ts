@@ -155,6 +155,30 @@ describe('GET /api/metrics: the token', () => {
 })
 
 describe('GET /api/metrics: the figures', () => {
+  it("reports how far behind the metric rollups are, so a stopped rollup task shows", async () => {
+    const [saved] = (await pool.query('SELECT * FROM metric_rollup_state WHERE id = 1')).rows
+    try {
+      await pool.query(
+        `INSERT INTO metric_rollup_state (id, rolled_until, scanned_at, last_run_at) VALUES (1, now() - interval '3 hours', now() - interval '2 hours', now() - interval '2 hours')
+         ON CONFLICT (id) DO UPDATE SET rolled_until = excluded.rolled_until, scanned_at = excluded.scanned_at, last_run_at = excluded.last_run_at`,
+      )
+      const exposition = await scrape()
+      expect(Math.abs(value(exposition, 'outpost_metrics_rollup_lag_seconds') - 3 * 3600)).toBeLessThan(60)
+      expect(Math.abs(value(exposition, 'outpost_metrics_rollup_last_run_age_seconds') - 2 * 3600)).toBeLessThan(60)
+    } finally {
+      await pool.query('DELETE FROM metric_rollup_state WHERE id = 1')
+      if (saved) {
+        await pool.query('INSERT INTO metric_rollup_state (id, rolled_until, scanned_at, last_run_at, last_run_hours, last_run_ms) VALUES (1, $1, $2, $3, $4, $5)', [
+          saved.rolled_until,
+          saved.scanned_at,
+          saved.last_run_at,
+          saved.last_run_hours,
+          saved.last_run_ms,
+        ])
+      }
+    }
+  })
+
   it('counts messages, events, latency, queues and stuck jobs exactly', async () => {
     const before = await scrape()
     const alpha = await makeOrg('Prom "Alpha"')

@@ -167,6 +167,11 @@ export const collectPrometheusMetrics = async ({ payload, perOrg = true }: { pay
       events: await readEventTotals(client, payload.db),
       queues: await readQueues(client),
       stuck: await readStuck(client),
+      rollup: (
+        await client.query<{ lag: null | number; since_run: null | number }>(
+          `SELECT extract(epoch FROM now() - rolled_until)::float8 AS lag, extract(epoch FROM now() - last_run_at)::float8 AS since_run FROM metric_rollup_state WHERE id = 1`,
+        )
+      ).rows[0],
     }),
     'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
   )
@@ -197,6 +202,23 @@ export const collectPrometheusMetrics = async ({ payload, perOrg = true }: { pay
       ],
     },
   ]
+  // A rollup that stopped (failing task, no worker) leaves the summary computing an ever longer window
+  // live: both ages grow. Normally the lag stays under an hour and 5 minutes, the last run under 5 minutes.
+  const age = (seconds: null | number | undefined) => (seconds === null || seconds === undefined ? [] : [{ value: Math.round(seconds) }])
+  families.push(
+    {
+      name: 'outpost_metrics_rollup_lag_seconds',
+      help: 'Seconds from the end of the last hour rolled up (rolled_until) to now; absent before the first run.',
+      type: 'gauge',
+      samples: age(data.rollup?.lag),
+    },
+    {
+      name: 'outpost_metrics_rollup_last_run_age_seconds',
+      help: 'Seconds since the rollupMetrics task last ran; absent before the first run.',
+      type: 'gauge',
+      samples: age(data.rollup?.since_run),
+    },
+  )
   const durationSeconds = (performance.now() - started) / 1000
   families.push({
     name: 'outpost_metrics_scrape_duration_seconds',
