@@ -30,3 +30,13 @@ export class AppError extends APIError<{ code: ErrorCode; details?: unknown }> {
 }
 
 export const isAppError = (error: unknown): error is AppError => error instanceof AppError
+
+/**
+ * For `.catch` on a Local API read made as a user: Payload's "not found" (which is also what access
+ * control answers for another org's document) becomes null; anything else, such as a database failure,
+ * is rethrown instead of passing for a 404.
+ */
+export const nullIfNotFound = (error: unknown): null => {
+  if ((error as { status?: number } | null)?.status === 404) return null
+  throw error
+}

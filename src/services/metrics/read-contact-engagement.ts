@@ -3,7 +3,7 @@ import type { Payload } from 'payload'
 import { relationID } from '@/access/orgAccess'
 import { inTransaction } from '@/db/transaction'
 
-import { AppError } from '../errors/app-error'
+import { AppError, nullIfNotFound } from '../errors/app-error'
 import { type Engagement, readEngagement } from './read-engagement'
 
 type User = NonNullable<Parameters<Payload['find']>[0]['user']>
@@ -42,7 +42,7 @@ export const readContactEngagement = async ({
   if (!user) throw new AppError('UNAUTHORIZED', 'Log in to see engagement.')
   const contact = await payload
     .findByID({ collection: 'contacts', id: contactID, depth: 0, user, overrideAccess: false, select: { email: true, org: true } })
-    .catch(() => null)
+    .catch(nullIfNotFound)
   const org = contact ? Number(relationID(contact.org)) : NaN
   if (!contact || !Number.isInteger(org)) throw new AppError('NOT_FOUND', 'No such contact, or you cannot see it.')
 

@@ -2,7 +2,7 @@ import type { Payload } from 'payload'
 
 import { inTransaction } from '@/db/transaction'
 
-import { AppError } from '../errors/app-error'
+import { AppError, nullIfNotFound } from '../errors/app-error'
 import { type Engagement, readEngagement } from './read-engagement'
 
 type User = NonNullable<Parameters<Payload['find']>[0]['user']>
@@ -17,7 +17,7 @@ export const readJobEngagement = async ({ payload, user, jobID }: { payload: Pay
   if (!user) throw new AppError('UNAUTHORIZED', 'Log in to see engagement.')
   const job = await payload
     .findByID({ collection: 'email-jobs', id: jobID, depth: 0, user, overrideAccess: false, select: { name: true, status: true, queuedAt: true } })
-    .catch(() => null)
+    .catch(nullIfNotFound)
   if (!job) throw new AppError('NOT_FOUND', 'No such email job, or you cannot see it.')
   const { total } = await inTransaction(payload, (client) => readEngagement({ client, scope: { job: job.id } }), 'BEGIN READ ONLY')
   return { job: { id: job.id, name: job.name, status: job.status, queuedAt: job.queuedAt ?? null }, engagement: total }

@@ -3,7 +3,7 @@ import type { Payload } from 'payload'
 import { relationID } from '@/access/orgAccess'
 import { inTransaction } from '@/db/transaction'
 
-import { AppError } from '../errors/app-error'
+import { AppError, nullIfNotFound } from '../errors/app-error'
 import { type Engagement, readEngagement } from './read-engagement'
 
 type User = NonNullable<Parameters<Payload['find']>[0]['user']>
@@ -48,7 +48,7 @@ export const readTemplateEngagement = async ({
   if (!user) throw new AppError('UNAUTHORIZED', 'Log in to see engagement.')
   const template = await payload
     .findByID({ collection: 'email-templates', id: templateID, depth: 0, user, overrideAccess: false, select: { name: true, org: true } })
-    .catch(() => null)
+    .catch(nullIfNotFound)
   const org = template ? Number(relationID(template.org)) : NaN
   if (!template || !Number.isInteger(org)) throw new AppError('NOT_FOUND', 'No such template, or you cannot see it.')
 

@@ -3,7 +3,7 @@ import type { Payload } from 'payload'
 import { relationID } from '@/access/orgAccess'
 import type { EmailTemplate, Organization } from '@/payload-types'
 
-import { AppError } from '../errors/app-error'
+import { AppError, nullIfNotFound } from '../errors/app-error'
 import { buildUnsubscribeUrl } from '../unsubscribe/build-unsubscribe-url'
 import { type RenderedEmail, renderTemplate, type TemplateContent } from './render-template'
 import { buildTemplateVariables, SAMPLE_CONTACT } from './template-variables'
@@ -28,7 +28,7 @@ export type Preview = RenderedEmail & { template: EmailTemplate; org: Organizati
 export const renderTemplatePreview = async ({ payload, user, templateID, contactID, content, recipient }: PreviewInput): Promise<Preview> => {
   const template = await payload
     .findByID({ collection: 'email-templates', id: templateID, depth: 0, user, overrideAccess: false })
-    .catch(() => null)
+    .catch(nullIfNotFound)
   if (!template) throw new AppError('NOT_FOUND', 'No such template, or you cannot see it.')
   const orgID = relationID(template.org)!
   const org = await payload.findByID({ collection: 'organizations', id: orgID, depth: 0, user, overrideAccess: false })
@@ -38,7 +38,7 @@ export const renderTemplatePreview = async ({ payload, user, templateID, contact
   if (!recipient && contactID !== undefined && contactID !== null && contactID !== '') {
     const found = await payload
       .findByID({ collection: 'contacts', id: contactID, depth: 0, user, overrideAccess: false })
-      .catch(() => null)
+      .catch(nullIfNotFound)
     if (!found || relationID(found.org) !== orgID) throw new AppError('NOT_FOUND', 'No such contact in this organisation.')
     contact = found
     contactLabel = found.email
