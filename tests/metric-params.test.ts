@@ -37,6 +37,15 @@ describe('parseSummaryParams', () => {
     })
     expect(parse('from=2026-03-01&to=2026-03-02')).toMatchObject({ from: new Date('2026-03-01T00:00:00Z'), to: new Date('2026-03-02T00:00:00Z'), bucket: 'hour' })
     expect(parse('from=2026-03-01T00:00:00.123456Z&to=2026-03-01T01:00:00-0100').to).toEqual(new Date('2026-03-01T02:00:00Z'))
+    // An offset of hours only, which JavaScript's Date alone would not read.
+    expect(parse('from=2026-03-09T12:00%2B05&to=2026-03-09T13:00:00-03&bucket=hour')).toMatchObject({
+      from: new Date('2026-03-09T07:00:00Z'),
+      to: new Date('2026-03-09T16:00:00Z'),
+    })
+  })
+
+  it('says when the + of an offset was not URL-encoded (it arrives as a space)', () => {
+    expect(reason('from=2026-03-09T12:00:00+05:30&to=2026-03-10')).toMatch(/`from` must be an ISO 8601 date .* URL-encoded as %2B/)
   })
 
   it('takes the bucket, org and channel as given', () => {

@@ -17,8 +17,15 @@ const invalid = (message: string) => new AppError('INVALID_INPUT', message)
 /** A date-time without an offset is UTC (never the server's zone). */
 const parseDate = (name: string, raw: string): Date => {
   const text = raw.trim()
-  if (!ISO.test(text)) throw invalid(`\`${name}\` must be an ISO 8601 date or date-time (e.g. 2026-11-01T00:00:00Z), not ${JSON.stringify(raw.slice(0, 40))}.`)
-  const normalised = text.replace(' ', 'T')
+  if (!ISO.test(text)) {
+    // A `+` left unencoded in a query string arrives as a space: say so rather than "not a date".
+    const hint = /[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)? \d{2}(?::?\d{2})?$/.test(text) ? ' The `+` of an offset must be URL-encoded as %2B.' : ''
+    throw invalid(`\`${name}\` must be an ISO 8601 date or date-time (e.g. 2026-11-01T00:00:00Z), not ${JSON.stringify(raw.slice(0, 40))}.${hint}`)
+  }
+  // JavaScript's Date reads only the ±hh:mm offset form: ±hh and ±hhmm are written out first.
+  const normalised = text.replace(' ', 'T').replace(/([+-])(\d{2}):?(\d{2})?$/, (match, sign: string, hours: string, minutes?: string) =>
+    text.includes(':') || text.includes(' ') || text.includes('T') ? `${sign}${hours}:${minutes ?? '00'}` : match,
+  )
   const hasOffset = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(normalised) && normalised.includes('T')
   const withZone = normalised.includes('T') && !hasOffset ? `${normalised}Z` : normalised
   const date = new Date(withZone)
