@@ -144,7 +144,7 @@ describe('complaint and bounce rate alerts', () => {
     for (const quiet of [bravo, charlie, echo]) expect(await alertRows(quiet.org)).toEqual([])
   })
 
-  it('sends nothing more the same day: the alert is claimed once per org, kind and day', async () => {
+  it('sends nothing more within 24 hours, across midnight too: the alert is claimed once per org and kind', async () => {
     const before = sink.messages.length
     const again = await checkMetricAlerts({ payload, now, env: ENV })
     const sameDayLater = new Date(Math.min(now.getTime() + 60_000, Date.parse(`${now.toISOString().slice(0, 10)}T23:59:59.999Z`)))
@@ -153,6 +153,17 @@ describe('complaint and bounce rate alerts', () => {
     await settle()
     expect(sink.messages.length).toBe(before)
     expect(await alertRows(alpha.org)).toHaveLength(1)
+    // Raised late yesterday (UTC), an hour ago: still breaching, but no second alert just after midnight.
+    const [{ raised_at: raisedAt }] = (await pool.query('SELECT raised_at FROM metric_alerts WHERE org_id = $1', [alpha.org])).rows
+    await pool.query(`UPDATE metric_alerts SET day = day - 1, raised_at = $2 WHERE org_id = $1`, [alpha.org, hoursAgo(1)])
+    try {
+      const afterMidnight = await checkMetricAlerts({ payload, now, env: ENV })
+      expect(afterMidnight.breaches).toBeGreaterThanOrEqual(2)
+      expect([afterMidnight.raised, afterMidnight.emailed]).toEqual([0, 0])
+      expect(await alertRows(alpha.org)).toHaveLength(1)
+    } finally {
+      await pool.query(`UPDATE metric_alerts SET day = day + 1, raised_at = $2 WHERE org_id = $1`, [alpha.org, raisedAt])
+    }
   })
 
   it('lists the alerts of the last 24 hours for the given orgs, as the summary and the banner show them', async () => {

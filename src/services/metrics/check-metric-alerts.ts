@@ -73,7 +73,11 @@ export const findMetricAlertBreaches = (figures: OrgAlertFigures[], settings: Pi
       .map((c) => ({ org: f.org, ...c, rate: c.numerator / c.denominator }))
   })
 
-/** The claim: one row per org, channel, kind and UTC day; a second or concurrent run inserts nothing. Returns the ids it inserted. */
+/**
+ * The claim: one row per org, channel and kind in any 24 hours (and at most one per UTC day, which the
+ * unique index holds against concurrent runs), so a breach that lasts past midnight is not mailed twice
+ * within minutes. A second or concurrent run inserts nothing. Returns the ids it inserted.
+ */
 const claimAlerts = async (payload: Payload, breaches: MetricAlertBreach[], window: { start: Date; end: Date }): Promise<number[]> => {
   if (!breaches.length) return []
   const client = await dbPool(payload).connect()
@@ -82,6 +86,8 @@ const claimAlerts = async (payload: Payload, breaches: MetricAlertBreach[], wind
       `INSERT INTO metric_alerts (org_id, channel, kind, day, rate, threshold, numerator, denominator, window_start, window_end, raised_at)
        SELECT b.org, 'email', b.kind, ($7::timestamptz AT TIME ZONE 'UTC')::date, b.rate, b.threshold, b.numerator, b.denominator, $6, $7, $7
          FROM unnest($1::int[], $2::text[], $3::float8[], $4::float8[], $5::int[], $8::int[]) AS b(org, kind, rate, threshold, numerator, denominator)
+        WHERE NOT EXISTS (SELECT 1 FROM metric_alerts m
+                           WHERE m.org_id = b.org AND m.channel = 'email' AND m.kind = b.kind AND m.raised_at > $7::timestamptz - interval '24 hours')
        ON CONFLICT (org_id, channel, kind, day) DO NOTHING
        RETURNING id`,
       [
@@ -167,8 +173,8 @@ const emailPendingAlerts = async ({ payload, since, to, env }: { payload: Payloa
 
 /**
  * The scheduled check (every 10 minutes): for each org, the complaint and bounce rates of its email
- * over the last 24 hours; a rate over its threshold records an alert (at most one per org, kind and
- * UTC day, whatever runs concurrently) and emails ALERTS_EMAIL_TO once. A failed email stays pending
+ * over the last 24 hours; a rate over its threshold records an alert (at most one per org and kind in
+ * any 24 hours, whatever runs concurrently) and emails ALERTS_EMAIL_TO once. A failed email stays pending
  * and is retried on the next run, never as a second alert. Without ALERTS_EMAIL_TO the alert is
  * recorded (the dashboard shows it) and logged once.
  */

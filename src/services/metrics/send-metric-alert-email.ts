@@ -58,7 +58,7 @@ export const composeMetricAlertEmail = (payload: Payload, alert: MetricAlertMess
     '',
     `Open the analytics: ${link}`,
     '',
-    'Outpost sends at most one such alert per organisation, kind and day (UTC).',
+    'Outpost sends at most one such alert per organisation and kind in 24 hours.',
   ].join('\n')
   const html = text
     .split('\n\n')
