@@ -4,7 +4,7 @@ import { checkMetricAlerts } from '@/services/metrics/check-metric-alerts'
 
 /**
  * Complaint and bounce rate alerts every 10 minutes on the `maintenance` queue. Running twice at once
- * is harmless: the alert claim (one row per org, kind and day) and the row lock while emailing decide.
+ * is harmless: the alert claim (one row per org and kind in 24 hours) and the row lock while emailing decide.
  */
 export const checkMetricAlertsTask: TaskConfig<{
   input: Record<string, never>
