@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
 
+import { trailingComplaintRates } from '@/components/analytics/complaint-rate'
+import type { SeriesPoint } from '@/components/analytics/types'
 import { formatPercentValue, formatRate, formatSeconds, latencyBucketLabel } from '@/components/analytics/format'
 import {
   customRangeFromDates,
   dateInputValue,
   effectiveBucket,
+  isDailyAllowed,
   isHourlyAllowed,
   readViewState,
   summaryPath,
@@ -27,7 +30,8 @@ describe('analytics view state in the URL', () => {
 
   it('aligns presets to whole buckets', () => {
     expect(summaryParams('range=24h')).toEqual({ from: '2026-11-25T11:00:00.000Z', to: now.toISOString(), bucket: 'hour' })
-    expect(summaryParams('range=24h&bucket=day')).toEqual({ from: '2026-11-25T10:37:12.345Z', to: now.toISOString(), bucket: 'day' })
+    // Day buckets are whole days, so the 24 hours by day would cover up to 48: that preset stays hourly.
+    expect(summaryParams('range=24h&bucket=day')).toEqual({ from: '2026-11-25T11:00:00.000Z', to: now.toISOString(), bucket: 'hour' })
     expect(summaryParams('range=7d&bucket=hour')).toMatchObject({ from: '2026-11-19T11:00:00.000Z', bucket: 'hour' })
     expect(summaryParams('range=90d').from).toBe('2026-08-29T00:00:00.000Z')
   })
@@ -50,6 +54,10 @@ describe('analytics view state in the URL', () => {
     expect(isHourlyAllowed(read('range=90d'), now)).toBe(false)
     expect(isHourlyAllowed(read('from=2026-01-01&to=2026-03-01'), now)).toBe(false)
     expect(effectiveBucket(read('range=24h'), now)).toBe('hour')
+    expect(effectiveBucket(read('range=24h&bucket=day'), now)).toBe('hour')
+    expect(isDailyAllowed(read('range=24h'))).toBe(false)
+    expect(isDailyAllowed(read('range=7d'))).toBe(true)
+    expect(isDailyAllowed(read('from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z'))).toBe(true)
     expect(effectiveBucket(read('from=nonsense'), now)).toBeNull()
   })
 
@@ -59,6 +67,30 @@ describe('analytics view state in the URL', () => {
     expect(dateInputValue(range.from)).toBe('2026-11-01')
     expect(dateInputValue(range.to, { endExclusive: true })).toBe('2026-11-08')
     expect(dateInputValue('not a date')).toBe('')
+  })
+})
+
+const point = (start: string, delivered: number, complaints: number) => ({ start, delivered, complaints }) as SeriesPoint
+const hour = (h: number) => new Date(Date.UTC(2026, 10, 24) + h * 3_600_000).toISOString()
+
+describe('the complaint-rate chart', () => {
+  it('plots the trailing 24 hours at each hour, so a complaint in an hour with nothing delivered stays visible', () => {
+    // 100 delivered at hour 0, a complaint at hour 5 with nothing delivered then, 50 delivered at hour 30.
+    const series = Array.from({ length: 36 }, (_, h) => point(hour(h), h === 0 ? 100 : h === 30 ? 50 : 0, h === 5 ? 1 : 0))
+    const rates = trailingComplaintRates(series)
+    expect(rates[4]).toMatchObject({ complaints: 0, delivered: 100, rate: 0 })
+    expect(rates[5]).toMatchObject({ complaints: 1, delivered: 100, rate: 1 })
+    // Hour 23's window is hours 0–23; hour 24's is 1–24, so the deliveries of hour 0 leave it.
+    expect(rates[23]).toMatchObject({ complaints: 1, delivered: 100, rate: 1 })
+    expect(rates[24]).toMatchObject({ complaints: 1, delivered: 0, rate: null })
+    expect(rates[29]).toMatchObject({ complaints: 0, delivered: 0, rate: null })
+    expect(rates[30]).toMatchObject({ complaints: 0, delivered: 50, rate: 0 })
+  })
+
+  it('by day, is each day on its own', () => {
+    const day = (d: number) => new Date(Date.UTC(2026, 10, 20 + d)).toISOString()
+    const rates = trailingComplaintRates([point(day(0), 200, 1), point(day(1), 0, 1), point(day(2), 100, 0)])
+    expect(rates.map((r) => r.rate)).toEqual([0.5, null, 0])
   })
 })
 

@@ -157,6 +157,12 @@ beforeAll(async () => {
   await db.connect()
   try {
     await seed(db)
+    // The summary reads hours already rolled up from the rollup tables. Another browser test's worker may
+    // have run rollupMetrics earlier in this database, so the back-dated hours just seeded would read as the
+    // empty rollups of then: drop them all, so every hour is computed live (a later scheduled run
+    // recomputes everything from scratch, which is also right).
+    await db.query('TRUNCATE metric_rollups, metric_rollup_reasons, metric_rollup_latency')
+    await db.query('DELETE FROM metric_rollup_state')
   } finally {
     await db.end()
   }
@@ -174,6 +180,11 @@ const open = async (query = '') => {
   await page.locator('[data-testid="analytics"]:not([data-state="loading"])').waitFor({ timeout: 30_000 })
 }
 const chart = (title: string): Locator => page.getByRole('figure', { name: title })
+/** A chart's marks once recharts has measured its box and drawn its svg. */
+const drawn = async (figure: Locator): Promise<Locator> => {
+  await figure.locator('.recharts-wrapper > svg.recharts-surface').waitFor({ timeout: 15_000 })
+  return figure
+}
 const text = (testID: string) => page.getByTestId(testID).innerText()
 
 describe('the analytics dashboard', () => {
@@ -183,9 +194,10 @@ describe('the analytics dashboard', () => {
     await page.locator('#nav-analytics').click()
     await page.waitForURL(/\/admin\/analytics$/)
     await page.locator('[data-testid="analytics"][data-state="ready"]').waitFor({ timeout: 30_000 })
-    // One org: no selector, the org's name as the scope.
+    // One org: the org's name as the scope, once the org list has loaded (it loads beside the summary)…
+    await expect.poll(() => text('analytics-scope'), { timeout: 15_000 }).toContain(`Analytics Org ${stamp}`)
+    // …and with that list loaded, no selector: it shows only for a super admin or a user of several orgs.
     expect(await page.getByLabel('Organisation').count()).toBe(0)
-    expect(await text('analytics-scope')).toContain(`Analytics Org ${stamp}`)
     expect(await page.getByRole('tab', { name: 'Email' }).getAttribute('aria-selected')).toBe('true')
 
     const tiles: Record<string, [string, string | null]> = {
@@ -211,28 +223,30 @@ describe('the analytics dashboard', () => {
   })
 
   it('draws each chart', async () => {
-    const sends = chart('Sends by status over time')
+    const sends = await drawn(chart('Sends by status over time'))
     expect(await sends.locator('.recharts-wrapper > svg.recharts-surface').count()).toBe(1)
     expect(await sends.locator('path.recharts-line-curve').count()).toBe(5)
     expect(await sends.locator('.recharts-legend-item-text').allInnerTexts()).toEqual(['Queued', 'Sent', 'Delivered', 'Failed', 'Excluded'])
 
-    const reasons = chart('Failure reasons')
+    const reasons = await drawn(chart('Failure reasons'))
     expect(await reasons.locator('.recharts-bar-rectangle path').count()).toBe(2)
     expect(await reasons.locator('.recharts-label-list text').allTextContents()).toEqual(['3 · 60%', '2 · 40%'])
 
-    const latency = chart('Callback latency')
+    const latency = await drawn(chart('Callback latency'))
     expect(await text('latency-p50')).toBe('2 s')
     expect(await text('latency-p95')).toBe('40 s')
     expect(await text('latency-p99')).toBe('90 s')
     // Buckets hold [previous bound, le): bars for 1–2s (9), 2–5s (15), 30s–1m (2), 1–2m (1).
     expect(await latency.locator('.recharts-bar-rectangle path').count()).toBe(4)
 
-    const complaints = chart('Complaint rate')
+    const complaints = await drawn(chart('Complaint rate'))
     expect(await complaints.locator('path.recharts-line-curve').count()).toBe(1)
     expect(await complaints.locator('.recharts-reference-line').count()).toBe(2)
     expect(await complaints.locator('.recharts-reference-line-line').evaluateAll((lines) => lines.map((l) => l.getAttribute('stroke-dasharray')))).toEqual(['5 4', '5 4'])
     expect(await complaints.locator('svg text').allTextContents()).toEqual(expect.arrayContaining(['0.1% Gmail target', '0.3% Gmail limit']))
     expect(await complaints.innerText()).toContain('1 complaint per 15 delivered')
+    // Each point is Gmail's measure, the rate over the trailing 24 hours, and the caption says so.
+    expect(await complaints.innerText()).toContain('trailing 24 hours')
 
     const top = chart('Top templates by engagement')
     const row = top.getByTestId(`top-template-${template}`)
@@ -252,6 +266,13 @@ describe('the analytics dashboard', () => {
     expect(url.searchParams.get('to')).toBe(`${isoDay(30)}T00:00:00.000Z`)
     expect(await text('analytics-empty')).toContain('No messages in this range')
     await shots('empty-range')
+    // Refresh asks again even on a custom range, whose request has no "now" in it to change.
+    const [again] = await Promise.all([
+      page.waitForResponse((res) => res.url().includes('/api/metrics/summary'), { timeout: 15_000 }),
+      page.getByTestId('analytics').getByRole('button', { name: 'Refresh', exact: true }).click(),
+    ])
+    expect(new URL(again.url()).searchParams.get('from')).toBe(`${isoDay(40)}T00:00:00.000Z`)
+    await page.locator('[data-testid="analytics"][data-state="ready"] [data-testid="analytics-empty"]').waitFor()
 
     // The same link opens the same view; its suggestion widens the range back to the data.
     await open(url.search)
@@ -260,6 +281,19 @@ describe('the analytics dashboard', () => {
     await page.locator('[data-testid="analytics"][data-state="ready"] [data-testid="kpi-sent-value"]').waitFor()
     expect(new URL(page.url()).searchParams.get('range')).toBe('90d')
     expect(await text('kpi-sent-value')).toBe('17')
+    // The controls follow: the 90 days pressed, the custom range's inputs closed.
+    expect(await page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '90 days' }).getAttribute('aria-pressed')).toBe('true')
+    expect(await page.getByRole('button', { name: 'Custom…' }).getAttribute('aria-pressed')).toBe('false')
+    expect(await page.getByRole('form', { name: 'Custom range' }).count()).toBe(0)
+  })
+
+  it('keeps the last 24 hours hourly, since a day bucket would cover up to 48 hours', async () => {
+    await open('?range=24h&bucket=day')
+    await page.locator('[data-testid="analytics"][data-state="ready"]').waitFor()
+    expect(await text('analytics-scope')).toContain('per hour')
+    const per = page.getByLabel('Per', { exact: true })
+    expect(await per.inputValue()).toBe('hour')
+    expect(await per.locator('option[value="day"]').isDisabled()).toBe(true)
   })
 
   it("shows the endpoint's reason for a bad range", async () => {

@@ -150,6 +150,10 @@ describe('engagement panels in the admin', () => {
     expect(await rateText('unsubscribe')).toBe('0%')
     expect(await page.getByTestId('engagement-count-opens').getAttribute('data-value')).toBe('3')
     expect(await page.getByTestId('engagement-count-clicks').getAttribute('data-value')).toBe('1')
+    // The provider-accepted count, named apart from the progress card's "Sent" counter.
+    expect(await page.getByTestId('engagement-count-sent').locator('dt').innerText()).toBe('Accepted')
+    expect(await page.getByTestId('engagement-count-sent').getAttribute('data-value')).toBe('4')
+    expect(await page.getByRole('meter', { name: 'Marked as spam: 33.3% of delivered' }).getAttribute('aria-valuenow')).toBe('33.3')
     expect(await page.getByTestId('engagement-complaint-note').innerText()).toMatch(/0\.3 % limit/)
     await panel.scrollIntoViewIfNeeded()
     await page.evaluate(() => window.scrollBy(0, -80))
@@ -161,6 +165,9 @@ describe('engagement panels in the admin', () => {
     const panel = page.locator('[data-testid="job-engagement"][data-state="empty"]')
     await panel.waitFor({ timeout: 30_000 })
     expect(await panel.innerText()).toContain('No messages sent yet.')
+    // Its recipients are there (waiting), so the counts show, and no rate pretends to be a meter.
+    expect(await panel.getByTestId('engagement-count-sent').getAttribute('data-value')).toBe('0')
+    expect(await panel.getByRole('meter').count()).toBe(0)
     await panel.scrollIntoViewIfNeeded()
     await page.evaluate(() => window.scrollBy(0, -80))
     await shots('job-empty')

@@ -46,11 +46,14 @@ export const AnalyticsDashboard = () => {
   const searchParams = useSearchParams()
   const query = searchParams.toString()
   const state = useMemo(() => readViewState(new URLSearchParams(query)), [query])
-  // "Now" moves only when the view changes or the user refreshes, so a preset's window is stable between renders.
+  // "Now" moves only when the asked-for view changes or the user refreshes, so a preset's window is stable
+  // between renders. The channel tab is not part of it: it only picks which part of the answer to show.
   const [refreshes, setRefreshes] = useState(0)
-  const now = useMemo(() => new Date(), [query, refreshes])
+  const viewKey = useMemo(() => writeViewState({ ...state, channel: null }), [state])
+  const now = useMemo(() => new Date(), [viewKey, refreshes])
   const path = useMemo(() => summaryPath(state, now), [state, now])
-  const result = useSummary(apiBase, path)
+  // The counter asks again even when the path is the same (a custom range has no "now" in it).
+  const result = useSummary(apiBase, path, refreshes)
   const orgs = useOrgOptions(apiBase)
   const orgNames = useMemo(() => new Map(orgs.map((o) => [o.id, o.name])), [orgs])
   const showOrgSelect = Boolean(user?.isSuperAdmin) || orgs.length > 1

@@ -4,6 +4,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } 
 
 import { AXIS_LINE, AXIS_TICK, COMPLAINT_COLOR, GMAIL_LIMIT_COLOR, GMAIL_TARGET_COLOR, GRID_STROKE, TOOLTIP_STYLE } from './chart-theme'
 import { ChartCard } from './ChartCard'
+import { trailingComplaintRates } from './complaint-rate'
 import { formatBucketStart, formatCount, formatPercentValue, formatRate } from './format'
 import type { Bucket, ChannelSummary } from './types'
 
@@ -11,14 +12,9 @@ import type { Bucket, ChannelSummary } from './types'
 export const GMAIL_TARGET_PERCENT = 0.1
 export const GMAIL_LIMIT_PERCENT = 0.3
 
-/** Complaints per delivered message in each bucket, against Gmail's two lines. A bucket with nothing delivered has no rate (a gap). */
+/** The trailing 24-hour complaint rate at the end of each bucket, against Gmail's two lines. */
 export const ComplaintRateChart = ({ summary, bucket }: { summary: ChannelSummary; bucket: Bucket }) => {
-  const data = summary.series.map((point) => ({
-    label: formatBucketStart(point.start, bucket),
-    rate: point.delivered > 0 ? (point.complaints / point.delivered) * 100 : null,
-    complaints: point.complaints,
-    delivered: point.delivered,
-  }))
+  const data = trailingComplaintRates(summary.series).map((point) => ({ ...point, label: formatBucketStart(point.start, bucket) }))
   const { complaints, delivered } = summary.totals
   // A square-root scale keeps both lines apart and readable even when one bucket's rate is far above
   // them; the lower line's label sits under it and the upper one's over it, so neither crosses a line.
@@ -28,7 +24,7 @@ export const ComplaintRateChart = ({ summary, bucket }: { summary: ChannelSummar
     <ChartCard
       description={
         delivered > 0
-          ? `${formatRate(summary.rates.complaint)} over the range: ${formatCount(complaints)} ${complaints === 1 ? 'complaint' : 'complaints'} per ${formatCount(delivered)} delivered. Gmail asks bulk senders to stay under 0.1% and never reach 0.3%. Square-root scale.`
+          ? `${formatRate(summary.rates.complaint)} over the range: ${formatCount(complaints)} ${complaints === 1 ? 'complaint' : 'complaints'} per ${formatCount(delivered)} delivered. Each point is the rate over the trailing 24 hours up to the end of its ${bucket}${bucket === 'hour' ? ' (less at the start of the range)' : ''}: Gmail asks bulk senders to stay under 0.1% and never reach 0.3%. Square-root scale.`
           : undefined
       }
       empty={delivered === 0 ? 'Nothing was delivered in this range, so there is no complaint rate.' : null}
@@ -43,7 +39,7 @@ export const ComplaintRateChart = ({ summary, bucket }: { summary: ChannelSummar
         margin={{ top: 20, right: 16, bottom: 0, left: 0 }}
         responsive
         style={{ width: '100%', height: 280 }}
-        title={`Complaint rate per ${bucket}, with Gmail's 0.1% and 0.3% thresholds`}
+        title={`Trailing 24-hour complaint rate at the end of each ${bucket}, with Gmail's 0.1% and 0.3% thresholds`}
       >
         <CartesianGrid stroke={GRID_STROKE} vertical={false} />
         <XAxis axisLine={AXIS_LINE} dataKey="label" minTickGap={24} tick={AXIS_TICK} tickLine={false} />
@@ -62,7 +58,7 @@ export const ComplaintRateChart = ({ summary, bucket }: { summary: ChannelSummar
           cursor={{ stroke: 'var(--theme-elevation-300)' }}
           formatter={(value, _name, item) => {
             const row = item.payload as (typeof data)[number]
-            return [`${value === null || value === undefined ? '—' : formatPercentValue(Number(value))} (${row.complaints} of ${row.delivered})`, 'Complaint rate']
+            return [`${value === null || value === undefined ? '—' : formatPercentValue(Number(value))} (${row.complaints} of ${row.delivered} delivered)`, 'Trailing 24 hours']
           }}
         />
         <ReferenceLine

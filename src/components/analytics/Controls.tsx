@@ -2,7 +2,7 @@
 import React, { useEffect, useState } from 'react'
 
 import type { Bucket, OrgOption } from './types'
-import { customRangeFromDates, dateInputValue, effectiveBucket, isHourlyAllowed, RANGE_PRESETS, type RangeKey, type ViewState } from './view-state'
+import { customRangeFromDates, dateInputValue, effectiveBucket, isDailyAllowed, isHourlyAllowed, RANGE_PRESETS, type RangeKey, type ViewState } from './view-state'
 
 type Props = {
   state: ViewState
@@ -20,10 +20,11 @@ export const Controls = ({ state, now, shownFrom, shownTo, orgs, showOrgSelect, 
   const [customOpen, setCustomOpen] = useState(state.range === 'custom')
   const [fromDay, setFromDay] = useState('')
   const [toDay, setToDay] = useState('')
-  // A custom range from the URL (a shared link) opens the inputs, filled with it.
+  // The inputs follow the range in the URL: a custom range (a shared link) opens them, filled with it; a
+  // preset chosen anywhere (here, or the empty state's "Last 90 days") closes them.
   useEffect(() => {
+    setCustomOpen(state.range === 'custom')
     if (state.range !== 'custom') return
-    setCustomOpen(true)
     setFromDay(dateInputValue(state.from))
     setToDay(dateInputValue(state.to, { endExclusive: true }))
   }, [state.range, state.from, state.to])
@@ -33,19 +34,21 @@ export const Controls = ({ state, now, shownFrom, shownTo, orgs, showOrgSelect, 
     setToDay(dateInputValue(state.to ?? shownTo ?? now.toISOString(), { endExclusive: true }))
     setCustomOpen(true)
   }
+  /** The chosen bucket if the next range offers it, else the range's default. */
+  const bucketFor = (next: ViewState) =>
+    (state.bucket === 'hour' && !isHourlyAllowed(next, now)) || (state.bucket === 'day' && !isDailyAllowed(next)) ? null : state.bucket
   const pickPreset = (range: RangeKey) => {
     setCustomOpen(false)
-    const next = { ...state, range, from: null, to: null }
-    onChange({ range, from: null, to: null, bucket: state.bucket === 'hour' && !isHourlyAllowed(next, now) ? null : state.bucket })
+    onChange({ range, from: null, to: null, bucket: bucketFor({ ...state, range, from: null, to: null }) })
   }
   const applyCustom = (event: React.FormEvent) => {
     event.preventDefault()
     const { from, to } = customRangeFromDates(fromDay, toDay)
-    const next: ViewState = { ...state, range: 'custom', from, to }
-    onChange({ range: 'custom', from, to, bucket: state.bucket === 'hour' && !isHourlyAllowed(next, now) ? null : state.bucket })
+    onChange({ range: 'custom', from, to, bucket: bucketFor({ ...state, range: 'custom', from, to }) })
   }
   const bucket = effectiveBucket(state, now)
   const hourly = isHourlyAllowed(state, now)
+  const daily = isDailyAllowed(state)
 
   return (
     <div className="analytics__controls">
@@ -67,16 +70,15 @@ export const Controls = ({ state, now, shownFrom, shownTo, orgs, showOrgSelect, 
       </div>
 
       <label className="analytics__field">
-        <span>Per</span>
-        <select
-          aria-label="Bucket"
-          onChange={(e) => onChange({ bucket: e.target.value as Bucket })}
-          value={bucket ?? 'day'}
-        >
+        {/* Named by its visible label alone (a wrapping label would add the chosen option: "Per Hour"). */}
+        <span id="analytics-bucket-label">Per</span>
+        <select aria-labelledby="analytics-bucket-label" onChange={(e) => onChange({ bucket: e.target.value as Bucket })} value={bucket ?? 'day'}>
           <option disabled={!hourly} value="hour">
             {hourly ? 'Hour' : 'Hour (31 days at most)'}
           </option>
-          <option value="day">Day</option>
+          <option disabled={!daily} value="day">
+            {daily ? 'Day' : 'Day (not for 24 hours)'}
+          </option>
         </select>
       </label>
 

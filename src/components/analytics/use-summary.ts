@@ -19,22 +19,30 @@ const refusal = async (res: Response): Promise<string> => {
   return `The analytics could not be loaded (HTTP ${res.status}).`
 }
 
-/** Loads `apiBase + path` whenever it changes; keeps the last answer on screen while the next one loads. */
-export const useSummary = (apiBase: string, path: string): SummaryState => {
+/**
+ * Loads `apiBase + path` whenever it or `refresh` changes (Refresh on a custom range keeps the same path,
+ * so the counter is what asks again); keeps the last answer on screen while the next one loads.
+ */
+export const useSummary = (apiBase: string, path: string, refresh = 0): SummaryState => {
   const [state, setState] = useState<SummaryState>({ status: 'loading', summary: null })
   useEffect(() => {
     const controller = new AbortController()
     setState((previous) => ({ status: 'loading', summary: previous.summary }))
-    fetch(`${apiBase}${path}`, { credentials: 'include', signal: controller.signal })
+    fetch(`${apiBase}${path}`, { credentials: 'include', cache: 'no-store', signal: controller.signal })
       .then(async (res) => {
-        if (!res.ok) return setState({ status: 'error', message: await refusal(res), summary: null })
-        setState({ status: 'ready', summary: (await res.json()) as Summary })
+        if (!res.ok) {
+          const message = await refusal(res)
+          if (!controller.signal.aborted) setState({ status: 'error', message, summary: null })
+          return
+        }
+        const summary = (await res.json()) as Summary
+        if (!controller.signal.aborted) setState({ status: 'ready', summary })
       })
       .catch((error: unknown) => {
         if (!controller.signal.aborted) setState({ status: 'error', message: `The analytics could not be loaded (${error instanceof Error ? error.message : 'network error'}).`, summary: null })
       })
     return () => controller.abort()
-  }, [apiBase, path])
+  }, [apiBase, path, refresh])
   return state
 }
 

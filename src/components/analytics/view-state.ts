@@ -83,7 +83,14 @@ export const rangeHours = (state: ViewState, now: Date): null | number => {
 /** The endpoint's own default: hourly up to two days, daily beyond. */
 export const defaultBucket = (hours: null | number): Bucket | null => (hours === null ? null : hours <= 48 ? 'hour' : 'day')
 
-export const effectiveBucket = (state: ViewState, now: Date): Bucket | null => state.bucket ?? defaultBucket(rangeHours(state, now))
+/**
+ * Day buckets are whole UTC days (the endpoint widens the range to them), so "the last 24 hours" by day
+ * would cover up to 48 hours: that preset is always hourly, whatever the URL says.
+ */
+export const isDailyAllowed = (state: ViewState): boolean => state.range !== '24h'
+
+export const effectiveBucket = (state: ViewState, now: Date): Bucket | null =>
+  !isDailyAllowed(state) ? 'hour' : (state.bucket ?? defaultBucket(rangeHours(state, now)))
 
 export const isHourlyAllowed = (state: ViewState, now: Date): boolean => {
   const hours = rangeHours(state, now)
@@ -103,10 +110,11 @@ export const summaryPath = (state: ViewState, now: Date): string => {
     if (state.to) params.set('to', state.to)
   } else {
     const hours = presetHours(state.range)
-    let from: Date
-    if (bucket === 'hour') from = new Date(floorTo(now, HOUR_MS).getTime() - (hours - 1) * HOUR_MS)
-    else if (hours >= 48) from = new Date(floorTo(now, DAY_MS).getTime() - (hours / 24 - 1) * DAY_MS)
-    else from = new Date(now.getTime() - hours * HOUR_MS)
+    // Every preset by day is at least 7 days (the 24 hours are always hourly), so whole days are right.
+    const from =
+      bucket === 'hour'
+        ? new Date(floorTo(now, HOUR_MS).getTime() - (hours - 1) * HOUR_MS)
+        : new Date(floorTo(now, DAY_MS).getTime() - (hours / 24 - 1) * DAY_MS)
     params.set('from', from.toISOString())
     params.set('to', now.toISOString())
   }

@@ -21,15 +21,20 @@ type Send = {
   createdAt: string
 }
 type Suppression = { id: number; reason: string; status: string; source?: null | string; note?: null | string; org?: null | number | { id: number }; createdAt: string }
-type Activity = { sends: Send[]; totalSends: number; engagement: ContactEngagement; suppressions: Suppression[] }
+type Sends = { docs: Send[]; totalDocs: number }
+/** Each section's own answer, so one failed request leaves the others on screen. */
+type Part<T> = { ok: true; value: T } | { ok: false; error: string }
+type Activity = { sends: Part<Sends>; engagement: Part<ContactEngagement>; suppressions: Part<Suppression[]> }
 
 /** What the contact did with its messages, per channel: counts of messages, not of events. */
 const ENGAGEMENT_FIGURES: { key: keyof EngagementCounts; label: string }[] = [
   { key: 'sent', label: 'Sent' },
+  { key: 'excluded', label: 'Excluded' },
   { key: 'delivered', label: 'Delivered' },
   { key: 'opened', label: 'Opened' },
   { key: 'clicked', label: 'Clicked' },
   { key: 'bounced', label: 'Bounced' },
+  { key: 'dropped', label: 'Dropped' },
   { key: 'complained', label: 'Marked as spam' },
   { key: 'unsubscribed', label: 'Unsubscribed' },
 ]
@@ -37,11 +42,31 @@ const ENGAGEMENT_FIGURES: { key: keyof EngagementCounts; label: string }[] = [
 const when = (value?: null | string) => (value ? new Date(value).toLocaleString() : '—')
 const jobOf = (job: ContactEvent['job'] | Send['job']) => (job && typeof job === 'object' ? job : null)
 
-const fetchJSON = async (path: string) => {
-  const res = await fetch(path, { credentials: 'include' })
-  if (!res.ok) throw new Error(`${res.status}`)
+const fetchJSON = async (path: string, signal: AbortSignal) => {
+  const res = await fetch(path, { credentials: 'include', signal })
+  if (!res.ok) throw new Error(`HTTP ${res.status}`)
   return res.json()
 }
+
+const part = <T,>(result: PromiseSettledResult<unknown>, what: string, read: (body: any) => T): Part<T> => {
+  if (result.status === 'rejected') return { ok: false, error: `Could not load ${what} (${result.reason instanceof Error ? result.reason.message : 'no answer'}).` }
+  try {
+    return { ok: true, value: read(result.value) }
+  } catch {
+    return { ok: false, error: `Could not load ${what}: the server's answer was not understood.` }
+  }
+}
+
+const docsOf = <T,>(body: any): { docs: T[]; totalDocs: number } => {
+  if (!Array.isArray(body?.docs)) throw new Error('no docs')
+  return { docs: body.docs as T[], totalDocs: Number(body.totalDocs ?? body.docs.length) }
+}
+
+const Failed = ({ error }: { error: string }) => (
+  <p className="contact-activity__error" role="alert">
+    {error}
+  </p>
+)
 
 /**
  * On a contact's page: whether the address is suppressed (and why), its engagement (messages sent,
@@ -54,40 +79,45 @@ export const ContactActivity = () => {
   const email = useFormFields(([fields]) => fields.email?.initialValue) as string | undefined
   const org = useFormFields(([fields]) => fields.org?.initialValue) as number | undefined
   const [activity, setActivity] = useState<Activity | null>(null)
-  const [error, setError] = useState<null | string>(null)
 
   useEffect(() => {
     if (!id || !email) return
-    let cancelled = false
+    const controller = new AbortController()
+    const { signal } = controller
     const address = encodeURIComponent(email)
-    Promise.all([
-      fetchJSON(`/api/email-recipients?where[contact][equals]=${id}&sort=-createdAt&limit=20&depth=1`),
-      fetchJSON(`/api/contacts/${encodeURIComponent(String(id))}/engagement`),
+    void Promise.allSettled([
+      fetchJSON(`/api/email-recipients?where[contact][equals]=${id}&sort=-createdAt&limit=20&depth=1`, signal),
+      fetchJSON(`/api/contacts/${encodeURIComponent(String(id))}/engagement`, signal),
       // This contact's org and the global list only: a user of several orgs must not see another org's entry as this contact's.
       fetchJSON(
         `/api/suppressions?where[address][equals]=${address}&where[status][not_equals]=lifted${org ? `&where[or][0][org][equals]=${org}&where[or][1][org][exists]=false` : ''}&sort=-createdAt&limit=10&depth=0`,
+        signal,
       ),
-    ])
-      .then(([sends, engagement, suppressions]) => {
-        if (!cancelled) setActivity({ sends: sends.docs, totalSends: sends.totalDocs, engagement, suppressions: suppressions.docs })
+    ]).then(([sends, engagement, suppressions]) => {
+      if (signal.aborted) return
+      setActivity({
+        sends: part(sends, 'the messages sent to this contact', (body) => docsOf<Send>(body)),
+        engagement: part(engagement, 'the engagement of this contact', (body) => {
+          if (!Array.isArray(body?.channels) || !Array.isArray(body?.events)) throw new Error('not engagement')
+          return body as ContactEngagement
+        }),
+        suppressions: part(suppressions, 'the suppression state of this address', (body) => docsOf<Suppression>(body).docs),
       })
-      .catch(() => !cancelled && setError('Could not load the activity of this contact.'))
-    return () => {
-      cancelled = true
-    }
+    })
+    return () => controller.abort()
   }, [id, email, org])
 
   if (!id) return null
-  if (error) return <p className="contact-activity__muted">{error}</p>
   if (!activity) return <p className="contact-activity__muted">Loading activity…</p>
 
-  const active = activity.suppressions.filter((s) => s.status === 'active')
-  const pending = activity.suppressions.filter((s) => s.status === 'pending_review')
-  const events = activity.engagement.events
+  const { sends, engagement, suppressions } = activity
+  const active = suppressions.ok ? suppressions.value.filter((s) => s.status === 'active') : []
+  const pending = suppressions.ok ? suppressions.value.filter((s) => s.status === 'pending_review') : []
   return (
     <section className="contact-activity" aria-label="Contact activity">
       <h3 className="contact-activity__title">Suppression</h3>
-      {active.length === 0 && pending.length === 0 && <p className="contact-activity__ok">Not suppressed: this address receives email.</p>}
+      {!suppressions.ok && <Failed error={suppressions.error} />}
+      {suppressions.ok && active.length === 0 && pending.length === 0 && <p className="contact-activity__ok">Not suppressed: this address receives email.</p>}
       {active.map((s) => (
         <p key={s.id} className="contact-activity__suppressed">
           <strong>Suppressed</strong> — {SUPPRESSION_REASON_LABEL[s.reason] ?? s.reason}
@@ -103,9 +133,11 @@ export const ContactActivity = () => {
       ))}
 
       <h3 className="contact-activity__title">Engagement</h3>
-      {activity.engagement.channels.map((channel) => (
+      {!engagement.ok && <Failed error={engagement.error} />}
+      {engagement.ok && engagement.value.channels.map((channel) => (
         <div key={channel.channel} className="contact-activity__engagement" data-testid={`contact-engagement-${channel.channel}`}>
-          {channel.counts.sent === 0 ? (
+          {/* Only a contact with no message at all: one whose messages were all excluded shows that count. */}
+          {channel.counts.total + channel.counts.excluded === 0 ? (
             <p className="contact-activity__muted">No messages sent yet.</p>
           ) : (
             <>
@@ -127,8 +159,12 @@ export const ContactActivity = () => {
         </div>
       ))}
 
-      <h3 className="contact-activity__title">Sends {activity.totalSends > activity.sends.length ? `(latest ${activity.sends.length} of ${activity.totalSends})` : `(${activity.totalSends})`}</h3>
-      {activity.sends.length === 0 ? (
+      <h3 className="contact-activity__title">
+        Sends{sends.ok ? (sends.value.totalDocs > sends.value.docs.length ? ` (latest ${sends.value.docs.length} of ${sends.value.totalDocs})` : ` (${sends.value.totalDocs})`) : ''}
+      </h3>
+      {!sends.ok ? (
+        <Failed error={sends.error} />
+      ) : sends.value.docs.length === 0 ? (
         <p className="contact-activity__muted">No email has been sent to this contact yet.</p>
       ) : (
         <table className="contact-activity__table">
@@ -142,7 +178,7 @@ export const ContactActivity = () => {
             </tr>
           </thead>
           <tbody>
-            {activity.sends.map((send) => {
+            {sends.value.docs.map((send) => {
               const job = jobOf(send.job)
               return (
                 <tr key={send.id}>
@@ -161,11 +197,13 @@ export const ContactActivity = () => {
       )}
 
       <h3 className="contact-activity__title">Latest events</h3>
-      {events.length === 0 ? (
+      {!engagement.ok ? (
+        <Failed error={engagement.error} />
+      ) : engagement.value.events.length === 0 ? (
         <p className="contact-activity__muted">No delivery or engagement events yet.</p>
       ) : (
         <ul className="contact-activity__events">
-          {events.map((event) => {
+          {engagement.value.events.map((event) => {
             const job = jobOf(event.job)
             return (
               <li key={event.id} data-type={event.type}>

@@ -19,7 +19,8 @@ const RATES: { key: keyof EngagementRates; label: string; count: keyof Engagemen
 ]
 
 const TILES: { key: keyof EngagementCounts; label: string }[] = [
-  { key: 'sent', label: 'Sent' },
+  // Not the progress card's "Sent" (the job's counter): messages the provider accepted, the rates' "sent".
+  { key: 'sent', label: 'Accepted' },
   { key: 'opens', label: 'Opens' },
   { key: 'clicks', label: 'Clicks' },
   { key: 'dropped', label: 'Dropped' },
@@ -30,10 +31,21 @@ const TILES: { key: keyof EngagementCounts; label: string }[] = [
 const complaintNote = (rate: null | number): null | string =>
   rate === null ? null : rate >= 0.003 ? 'At or above Gmail’s 0.3 % limit.' : rate > 0.001 ? 'Above Gmail’s 0.1 % guideline.' : null
 
+const Tiles = ({ counts }: { counts: EngagementCounts }) => (
+  <dl className="engagement__tiles">
+    {TILES.map((tile) => (
+      <div key={tile.key} className="engagement__tile" data-testid={`engagement-count-${tile.key}`} data-value={counts[tile.key]}>
+        <dt>{tile.label}</dt>
+        <dd>{formatCount(counts[tile.key])}</dd>
+      </div>
+    ))}
+  </dl>
+)
+
 export type EngagementPanelProps = {
   engagement: Engagement | null
   title?: string
-  /** Shown instead of the figures when nothing was sent. */
+  /** Shown when nothing was sent: instead of the figures when there is no message at all, else above the counts. */
   emptyText?: string
   error?: null | string
   loading?: boolean
@@ -48,7 +60,11 @@ export type EngagementPanelProps = {
  */
 export const EngagementPanel = ({ engagement, title = 'Engagement', emptyText = 'No messages sent yet.', error, loading, onRefresh, testID = 'engagement-panel', children }: EngagementPanelProps) => {
   const counts = engagement?.counts
+  // Nothing accepted: no rate has a denominator. The counts still show when there are messages (a job
+  // whose recipients were all suppressed shows its excluded ones); only a scope without any message is
+  // just the sentence.
   const isEmpty = Boolean(counts && counts.sent === 0)
+  const noMessages = Boolean(counts && counts.total + counts.excluded === 0)
   const note = complaintNote(engagement?.rates.complaint ?? null)
   return (
     <section className="engagement engagement__panel" data-testid={testID} data-state={error ? 'error' : !engagement ? 'loading' : isEmpty ? 'empty' : 'ready'} aria-label={title}>
@@ -71,20 +87,16 @@ export const EngagementPanel = ({ engagement, title = 'Engagement', emptyText = 
       ) : !engagement || !counts ? (
         <p className="engagement__muted">Loading engagement…</p>
       ) : isEmpty ? (
-        <div className="engagement__empty" data-testid="engagement-empty">
-          <strong>{emptyText}</strong>
-          <span className="engagement__muted">Delivery, opens, clicks, bounces, spam reports and unsubscribes show here once messages go out.</span>
-        </div>
+        <>
+          <div className="engagement__empty" data-testid="engagement-empty">
+            <strong>{emptyText}</strong>
+            <span className="engagement__muted">Delivery, opens, clicks, bounces, spam reports and unsubscribes show here once messages go out.</span>
+          </div>
+          {!noMessages && <Tiles counts={counts} />}
+        </>
       ) : (
         <>
-          <dl className="engagement__tiles">
-            {TILES.map((tile) => (
-              <div key={tile.key} className="engagement__tile" data-testid={`engagement-count-${tile.key}`} data-value={counts[tile.key]}>
-                <dt>{tile.label}</dt>
-                <dd>{formatCount(counts[tile.key])}</dd>
-              </div>
-            ))}
-          </dl>
+          <Tiles counts={counts} />
 
           <ul className="engagement__rates">
             {RATES.map((rate) => {
@@ -93,13 +105,18 @@ export const EngagementPanel = ({ engagement, title = 'Engagement', emptyText = 
               return (
                 <li key={rate.key} className="engagement__rate" data-testid={`engagement-rate-${rate.key}`} data-value={value ?? ''} data-count={counts[rate.count]}>
                   <span className="engagement__rate-label">{rate.label}</span>
+                  {/* A meter only when there is a rate; without one the bar is empty and the text says "—". */}
                   <span
                     className="engagement__bar"
-                    role="meter"
-                    aria-label={`${rate.label}: ${formatRate(value)} of ${rate.of}`}
-                    aria-valuemin={0}
-                    aria-valuemax={100}
-                    aria-valuenow={value === null ? undefined : Math.round(value * 1000) / 10}
+                    {...(value === null
+                      ? { 'aria-hidden': true }
+                      : {
+                          role: 'meter',
+                          'aria-label': `${rate.label}: ${formatRate(value)} of ${rate.of}`,
+                          'aria-valuemin': 0,
+                          'aria-valuemax': 100,
+                          'aria-valuenow': Math.round(value * 1000) / 10,
+                        })}
                   >
                     <span className={`engagement__bar-fill engagement__tone--${rate.tone}`} style={{ width: `${width}%`, minWidth: value ? 3 : 0 }} />
                   </span>
@@ -118,7 +135,7 @@ export const EngagementPanel = ({ engagement, title = 'Engagement', emptyText = 
           )}
 
           <p className="engagement__times engagement__muted">
-            <span>Sent counts every message the provider accepted, also those that bounced or were marked as spam later.</span>
+            <span>Accepted counts every message the provider accepted, also those that bounced or were marked as spam later (the rates’ “sent”).</span>
             <span>
               Opens: first {formatWhen(engagement.times.firstOpenAt)}, last {formatWhen(engagement.times.lastOpenAt)}
             </span>
