@@ -5,7 +5,7 @@ import pg from 'pg'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
-import { launchBrowser, login } from '../helpers/browser'
+import { launchBrowser, login, restClient } from '../helpers/browser'
 
 /**
  * The analytics dashboard at /admin/analytics, on an org of its own (other browser tests send in the
@@ -39,25 +39,7 @@ let page: Page
 let org: number
 let quietOrg: number
 let template: number
-const tokens: Record<string, string> = {}
-
-const api = async (as: string, urlPath: string, init: RequestInit = {}) => {
-  const res = await fetch(`${baseURL}/api${urlPath}`, {
-    ...init,
-    headers: { 'Content-Type': 'application/json', ...(tokens[as] ? { Authorization: `JWT ${tokens[as]}` } : {}) },
-  })
-  return { status: res.status, body: await res.json() }
-}
-const loginAPI = async (email: string, password = 'demo-password') => {
-  const res = await api('', '/users/login', { method: 'POST', body: JSON.stringify({ email, password }) })
-  expect(res.status, JSON.stringify(res.body)).toBe(200)
-  tokens[email] = res.body.token
-}
-const created = async (as: string, urlPath: string, body: unknown): Promise<number> => {
-  const res = await api(as, urlPath, { method: 'POST', body: JSON.stringify(body) })
-  expect(res.status, `${urlPath}: ${JSON.stringify(res.body)}`).toBe(201)
-  return res.body.doc.id
-}
+const { login: loginAPI, created } = restClient(baseURL)
 
 /** Full-page screenshots, light then dark (`data-theme` on <html>), as /tmp/outpost-shots/analytics-<name>-{light,dark}.png. */
 const shots = async (name: string) => {

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { type SmtpSink, startSmtpSink } from '../fakes/smtp-sink'
-import { launchBrowser, login } from '../helpers/browser'
+import { launchBrowser, login, restClient } from '../helpers/browser'
 import { TEST_ENV } from '../helpers/test-env'
 
 const baseURL = inject('baseURL')
@@ -21,18 +21,7 @@ let smallJob: number
 let suppressionID: number
 let suppressedAddress: string
 let refusedAddress: string
-const tokens: Record<string, string> = {}
-
-const api = async (as: string, urlPath: string, init: RequestInit = {}) => {
-  const res = await fetch(`${baseURL}/api${urlPath}`, {
-    ...init,
-    headers: { 'Content-Type': 'application/json', ...(tokens[as] ? { Authorization: `JWT ${tokens[as]}` } : {}) },
-  })
-  return { status: res.status, body: await res.json() }
-}
-const loginAPI = async (email: string) => {
-  tokens[email] = (await api('', '/users/login', { method: 'POST', body: JSON.stringify({ email, password: 'demo-password' }) })).body.token
-}
+const { api, login: loginAPI } = restClient(baseURL)
 
 /** Light, then dark (Payload's dark theme is `data-theme="dark"` on <html>), as /tmp/outpost-shots/job-<name>-{light,dark}.png. */
 const shots = async (name: string, options: { fullPage?: boolean } = {}) => {

@@ -38,3 +38,31 @@ export const login = async (page: Page, baseURL: string, email: string, password
     }
   }
 }
+
+/**
+ * The app's REST API over HTTP, as users logged in with a JWT (`login` first; no browser cookie, so no
+ * CSRF origin check) or anonymously (`as` = ''): what the browser tests use to set up their data. Plain
+ * errors, not vitest's expect: the picker benchmark imports this file outside vitest.
+ */
+export const restClient = (baseURL: string) => {
+  const tokens: Record<string, string> = {}
+  const api = async (as: string, urlPath: string, init: RequestInit = {}) => {
+    const res = await fetch(`${baseURL}/api${urlPath}`, {
+      ...init,
+      headers: { 'Content-Type': 'application/json', ...(tokens[as] ? { Authorization: `JWT ${tokens[as]}` } : {}) },
+    })
+    return { status: res.status, body: await res.json() }
+  }
+  const login = async (email: string, password = 'demo-password') => {
+    const res = await api('', '/users/login', { method: 'POST', body: JSON.stringify({ email, password }) })
+    if (res.status !== 200) throw new Error(`Login as ${email}: ${res.status} ${JSON.stringify(res.body)}`)
+    tokens[email] = res.body.token
+  }
+  /** POSTs a document and returns its id (a 201 is expected). */
+  const created = async (as: string, urlPath: string, body: unknown): Promise<number> => {
+    const res = await api(as, urlPath, { method: 'POST', body: JSON.stringify(body) })
+    if (res.status !== 201) throw new Error(`POST ${urlPath}: ${res.status} ${JSON.stringify(res.body)}`)
+    return res.body.doc.id
+  }
+  return { api, login, created }
+}
