@@ -15,9 +15,9 @@ export const formatPercentValue = (percent: number): string => {
   return `${Number(percent.toFixed(digits))}%`
 }
 
-/** A fraction 0..1 as a percentage; null (no denominator) as a dash. */
+/** A fraction 0..1 as a percentage; null (no denominator) as a dash. Also used by the engagement panels. */
 export const formatRate = (fraction: null | number | undefined): string =>
-  fraction === null || fraction === undefined ? '—' : formatPercentValue(fraction * 100)
+  fraction === null || fraction === undefined || !Number.isFinite(fraction) ? '—' : formatPercentValue(fraction * 100)
 
 export const formatSeconds = (seconds: null | number | undefined): string => {
   if (seconds === null || seconds === undefined) return '—'
