@@ -3,8 +3,9 @@ import type { Payload } from 'payload'
 import { dbPool } from '@/db/pool'
 import { inTransaction } from '@/db/transaction'
 
+import { ALERT_ROW_SQL, alertOfRow, type MetricAlertRow } from './list-active-metric-alerts'
 import { ALERT_WINDOW_HOURS, type MetricAlertKind, type MetricAlertSettings, metricAlertSettings } from './metric-alert-settings'
-import { type MetricAlertMessage, sendMetricAlertEmail } from './send-metric-alert-email'
+import { sendMetricAlertEmail } from './send-metric-alert-email'
 
 type Env = Record<string, string | undefined>
 
@@ -107,31 +108,6 @@ const claimAlerts = async (payload: Payload, breaches: MetricAlertBreach[], wind
   }
 }
 
-type AlertRow = {
-  id: number
-  org_id: number
-  org_name: string
-  kind: MetricAlertKind
-  rate: number
-  threshold: number
-  numerator: number
-  denominator: number
-  window_start: Date
-  window_end: Date
-}
-
-const toMessage = (row: AlertRow): MetricAlertMessage => ({
-  org: row.org_id,
-  orgName: row.org_name,
-  kind: row.kind,
-  rate: row.rate,
-  threshold: row.threshold,
-  numerator: row.numerator,
-  denominator: row.denominator,
-  windowStart: row.window_start,
-  windowEnd: row.window_end,
-})
-
 /**
  * Emails every alert raised since `since` that has not gone out yet (new ones, and ones whose email
  * failed before), one at a time: the row stays locked (SKIP LOCKED) while its email is sent, so two
@@ -143,9 +119,8 @@ const emailPendingAlerts = async ({ payload, since, to, env }: { payload: Payloa
   let after = 0
   for (;;) {
     const done = await inTransaction(payload, async (client) => {
-      const { rows } = await client.query<AlertRow>(
-        `SELECT a.id, a.org_id, o.name AS org_name, a.kind, a.rate, a.threshold, a.numerator, a.denominator, a.window_start, a.window_end
-           FROM metric_alerts a JOIN organizations o ON o.id = a.org_id
+      const { rows } = await client.query<MetricAlertRow>(
+        `SELECT ${ALERT_ROW_SQL}
           WHERE a.emailed_at IS NULL AND a.raised_at >= $1 AND a.id > $2
           ORDER BY a.id LIMIT 1
           FOR UPDATE OF a SKIP LOCKED`,
@@ -154,7 +129,7 @@ const emailPendingAlerts = async ({ payload, since, to, env }: { payload: Payloa
       const row = rows[0]
       if (!row) return null
       try {
-        await sendMetricAlertEmail({ payload, alert: toMessage(row), to, env })
+        await sendMetricAlertEmail({ payload, alert: alertOfRow(row), to, env })
         await client.query('UPDATE metric_alerts SET emailed_at = now(), email_error = NULL WHERE id = $1', [row.id])
         emailed += 1
       } catch (error) {
