@@ -1,7 +1,7 @@
 import type { Endpoint, PayloadRequest } from 'payload'
 
+import { engagementEndpoint } from '@/endpoints/engagement-endpoint'
 import { routeID } from '@/endpoints/request-input'
-import { AppError } from '@/services/errors/app-error'
 import { appErrorResponse } from '@/services/errors/error-response'
 import { readJobEngagement } from '@/services/metrics/read-job-engagement'
 import { changeEmailJobState, JOB_ACTIONS } from '@/services/sending/change-email-job-state'
@@ -37,16 +37,4 @@ export const jobStateEndpoints: Endpoint[] = JOB_ACTIONS.map((action) => ({
 }))
 
 /** GET /api/email-jobs/:id/engagement: delivered, bounced, complained, unsubscribed, opened and clicked, with rates. */
-export const jobEngagementEndpoint: Endpoint = {
-  path: '/:id/engagement',
-  method: 'get',
-  handler: async (req) => {
-    try {
-      if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to see engagement.')
-      const result = await readJobEngagement({ payload: req.payload, user: req.user, jobID: jobIDOf(req) })
-      return Response.json(result, { headers: { 'Cache-Control': 'private, no-store' } })
-    } catch (error) {
-      return appErrorResponse(error)
-    }
-  },
-}
+export const jobEngagementEndpoint = engagementEndpoint('No such email job, or you cannot see it.', ({ payload, user, id }) => readJobEngagement({ payload, user, jobID: id }))

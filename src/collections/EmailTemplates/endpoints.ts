@@ -1,5 +1,6 @@
 import type { Endpoint } from 'payload'
 
+import { engagementEndpoint } from '@/endpoints/engagement-endpoint'
 import { readJSONObject, routeID } from '@/endpoints/request-input'
 import { AppError } from '@/services/errors/app-error'
 import { appErrorResponse } from '@/services/errors/error-response'
@@ -61,16 +62,4 @@ export const testSendTemplateEndpoint: Endpoint = {
 }
 
 /** GET /api/email-templates/:id/engagement: over all the template's jobs, plus a per-job breakdown. */
-export const templateEngagementEndpoint: Endpoint = {
-  path: '/:id/engagement',
-  method: 'get',
-  handler: async (req) => {
-    try {
-      if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to see engagement.')
-      const result = await readTemplateEngagement({ payload: req.payload, user: req.user, templateID: routeID(req, 'No such template, or you cannot see it.') })
-      return Response.json(result, { headers: { 'Cache-Control': 'private, no-store' } })
-    } catch (error) {
-      return appErrorResponse(error)
-    }
-  },
-}
+export const templateEngagementEndpoint = engagementEndpoint('No such template, or you cannot see it.', ({ payload, user, id }) => readTemplateEngagement({ payload, user, templateID: id }))
