@@ -27,12 +27,19 @@ import { metricsPrometheusEndpoints } from './src/endpoints/metrics-prometheus'
 import { metricsSummaryEndpoint } from './src/endpoints/metrics-summary'
 import { sendgridWebhookEndpoints } from './src/endpoints/sendgrid-webhook'
 import { unsubscribeEndpoints } from './src/endpoints/unsubscribe'
+import { answerInputErrors } from './src/hooks/answerInputErrors'
+import { hardenBuiltIns } from './src/plugins/hardenBuiltIns'
+import { tenantGuardsPlugin } from './src/plugins/tenantGuards'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
 
 // Fail at start-up, not at the first send, when production lacks a valid FERNET_KEY.
 resolveFernetKey()
 
+/** One answer for a wrong password and a locked account, so a login never tells whether an account exists. */
+const LOGIN_REFUSED = 'The email or password is incorrect, or the account is locked for 15 minutes after 5 failed attempts.'
+
+// hardenBuiltIns: tenant rules and input checks for the collections and endpoints Payload adds itself.
 export default buildConfig({
   secret: resolvePayloadSecret(),
   serverURL: process.env.SITE_URL || undefined,
@@ -59,7 +66,14 @@ export default buildConfig({
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },
   typescript: { outputFile: path.resolve(dirname, 'src/payload-types.ts') },
-  jobs,
+  jobs: {
+    ...jobs,
+    // Running, queueing or cancelling Payload jobs over the API (e.g. GET /api/payload-jobs/run) would run
+    // every organisation's queued work in the web process: the super admin's only. Workers run them anyway.
+    access: { run: ({ req }) => isSuperAdmin(req.user), queue: ({ req }) => isSuperAdmin(req.user), cancel: ({ req }) => isSuperAdmin(req.user) },
+  },
+  hooks: { afterError: [answerInputErrors] },
+  i18n: { translations: { en: { error: { userLocked: LOGIN_REFUSED, emailOrPasswordIncorrect: LOGIN_REFUSED } } } },
   onInit,
   // LOG_LEVEL=fatal keeps test output readable; Payload logs every refused request at error level.
   logger: process.env.LOG_LEVEL ? { options: { level: process.env.LOG_LEVEL } } : undefined,
@@ -88,5 +102,7 @@ export default buildConfig({
       userHasAccessToAllTenants: (user) => isSuperAdmin(user),
       i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organization' } } },
     }),
+    // Last: it walks every collection, including the fields the multi-tenant plugin added.
+    tenantGuardsPlugin,
   ],
-})
+}).then(hardenBuiltIns)

@@ -461,6 +461,7 @@ export interface AuditLog {
     | 'template.test_send'
     | 'template.default_seeded'
     | 'role.change'
+    | 'user.unlock'
     | 'settings.change'
     | 'job.queue'
     | 'job.cancel'

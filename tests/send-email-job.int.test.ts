@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { closeOrgTransports, getOrgTransport } from '@/services/sending/get-org-transport'
 import { claimNextBatch } from '@/services/sending/claim-next-batch'
+import { originalFilename } from '@/services/media/original-filename'
 import { loadSendContext } from '@/services/sending/load-send-context'
 import { runEmailJob } from '@/services/sending/run-email-job'
 import { sendNextBatch } from '@/services/sending/send-next-batch'
@@ -95,7 +96,9 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     const token = /\/api\/unsubscribe\/([^>]+)>/.exec(header('list-unsubscribe'))![1]!
     expect(verifyUnsubscribeToken(decodeURIComponent(token), TEST_ENV.PAYLOAD_SECRET)).toEqual({ org: fixture.org, address: ok1, channel: 'email' })
     expect(message.text).toContain('9 Sender Lane, Testville')
-    expect(message.attachments.map((a) => a.filename)).toEqual([media.filename])
+    expect(message.attachments.map((a) => a.filename)).toEqual([originalFilename(media.filename!)])
+    // Stored under a random tag (no name collisions between orgs), sent under the name it was uploaded with.
+    expect(media.filename).toMatch(/^[0-9a-f]{16}-img-/)
 
     // Counters are exactly what the rows say, and the completion is audited with the counts.
     const { counters, rows: truth, job } = await countersAndRows(payload, jobID)

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { AppError } from '@/services/errors/app-error'
 import { planTemplateChange } from '@/services/templates/plan-template-change'
 import { renderTemplate, renderTemplateParts } from '@/services/templates/render-template'
+import { MARKER_PREFIX, valueMarker } from '@/services/templates/substitution-marker'
 import { buildTemplateVariables } from '@/services/templates/template-variables'
 import { validateTemplateSource } from '@/services/templates/validate-template-source'
 import { buildUnsubscribeUrl } from '@/services/unsubscribe/build-unsubscribe-url'
@@ -65,8 +66,8 @@ describe('renderTemplateParts (render once per job, substitute per recipient)', 
     expect({ subject: a.subject, html: a.html, text: a.text }).toEqual({ subject: b.subject, html: b.html, text: b.text })
     expect(Object.keys(a.substitutions).length).toBeGreaterThan(0)
     // HTML gets escaped values, text the raw ones; headings keep the name's case.
-    expect(b.substitutions['~~h:full_name~~']).toBe('Tom &amp; &lt;b&gt;Jerry&lt;/b&gt; O&#x27;Neil')
-    expect(b.substitutions['~~t:full_name~~']).toBe("Tom & <b>Jerry</b> O'Neil")
+    expect(b.substitutions[valueMarker('h', 'full_name')]).toBe('Tom &amp; &lt;b&gt;Jerry&lt;/b&gt; O&#x27;Neil')
+    expect(b.substitutions[valueMarker('t', 'full_name')]).toBe("Tom & <b>Jerry</b> O'Neil")
     const rendered = renderTemplate(content, forContact('Tom & <b>Jerry</b>', 'O\'Neil', 'tom@example.com'))
     expect(rendered.subject).toBe('News for Tom & <b>Jerry</b>')
     expect(rendered.html).toContain('<h1>Hello Tom &amp; &lt;b&gt;Jerry&lt;/b&gt; O&#x27;Neil</h1>')
@@ -74,7 +75,24 @@ describe('renderTemplateParts (render once per job, substitute per recipient)', 
     expect(rendered.text).toContain("Hello Tom & <b>Jerry</b> O'Neil")
     expect(rendered.text).toContain('Unsubscribe [https://x.example/api/unsubscribe/tom@example.com?a=1&b=2]')
     expect(rendered.text).toContain('1 Demo Street')
-    expect(`${rendered.subject}${rendered.html}${rendered.text}`).not.toMatch(/~~[ht]:/)
+    expect(`${rendered.subject}${rendered.html}${rendered.text}`).not.toContain(MARKER_PREFIX)
+  })
+
+  it('a template cannot spell out a value marker to get a value in unescaped', () => {
+    // The old fixed markers (~~t:first_name~~) and any guess at the new ones stay plain text.
+    const attack = {
+      subject: 'Hi ~~t:first_name~~',
+      html: '<p>~~t:first_name~~ ~~h:first_name~~ ~~t:full_name~~ {{first_name}}</p><a href="{{unsubscribe_link}}">x</a>',
+      footer: '',
+    }
+    const evil = '<img src=x onerror=alert(1)>'
+    const rendered = renderTemplate(attack, buildTemplateVariables({ contact: { firstName: evil, email: 'e@example.com' }, org: { name: 'O', postalAddress: '' }, unsubscribeUrl: 'https://x.example/u' }))
+    expect(rendered.html).not.toContain('<img')
+    expect(rendered.html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;')
+    expect(rendered.html).toContain('~~t:first_name~~ ~~h:first_name~~ ~~t:full_name~~')
+    expect(rendered.subject).toBe('Hi ~~t:first_name~~')
+    // The markers in use carry a per-process secret that no template source can know.
+    expect(valueMarker('t', 'first_name')).toMatch(/^~~[0-9a-f]{24}:t:first_name~~$/)
   })
 
   it('templates that need the values themselves (conditionals) are rendered per recipient', () => {

@@ -1,12 +1,10 @@
 import type { PayloadRequest } from 'payload'
 
 import { AppError } from '@/services/errors/app-error'
+import { parseStoredID } from '@/services/http/stored-id'
 
-/** A database id as the routes and bodies accept it: 1 to 999,999,999, digits only. */
-export const parseID = (value: unknown): null | number => {
-  const raw = typeof value === 'number' ? String(value) : value
-  return typeof raw === 'string' && /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : null
-}
+/** A database id as the routes and bodies accept it (see parseStoredID). */
+export const parseID = parseStoredID
 
 /** The route's `:id`; anything but a plain id is "no such thing" and never reaches the database. */
 export const routeID = (req: PayloadRequest, notFound: string): number => {

@@ -12,6 +12,7 @@ import * as migration_20261126_065820_job_retry_failed from './20261126_065820_j
 import * as migration_20261126_113427_metrics_tasks from './20261126_113427_metrics_tasks';
 import * as migration_20261126_120000_metrics_rollups from './20261126_120000_metrics_rollups';
 import * as migration_20261126_121000_metric_alerts from './20261126_121000_metric_alerts';
+import * as migration_20261206_003325_security_hardening from './20261206_003325_security_hardening';
 
 export const migrations = [
   {
@@ -82,6 +83,11 @@ export const migrations = [
   {
     up: migration_20261126_121000_metric_alerts.up,
     down: migration_20261126_121000_metric_alerts.down,
-    name: '20261126_121000_metric_alerts'
+    name: '20261126_121000_metric_alerts',
+  },
+  {
+    up: migration_20261206_003325_security_hardening.up,
+    down: migration_20261206_003325_security_hardening.down,
+    name: '20261206_003325_security_hardening'
   },
 ];

@@ -4,6 +4,8 @@ import { authenticated, orgScoped, superAdminOnly } from '@/access/orgAccess'
 import { slugField } from '@/fields/slug'
 import { DEFAULT_OPT_OUT_KEYWORDS } from '@/services/suppressions/match-opt-out-keyword'
 
+import { refuseOrgDeleteWithData } from '@/services/organizations/refuse-org-delete-with-data'
+
 import { testEmailEndpoint } from './endpoints'
 import { auditSettingsChange, seedDefaultTemplateForNewOrg } from './hooks'
 import { sendingSettings } from './sendingSettings'
@@ -23,7 +25,13 @@ export const Organizations: CollectionConfig = {
     update: orgScoped('org.settings', 'id'),
     delete: superAdminOnly,
   },
-  hooks: { afterChange: [auditSettingsChange, seedDefaultTemplateForNewOrg] },
+  hooks: {
+    afterChange: [auditSettingsChange, seedDefaultTemplateForNewOrg],
+    beforeDelete: [async ({ id, req }) => {
+      const org = await req.payload.findByID({ collection: 'organizations', id, depth: 0, req, disableErrors: true })
+      if (org) await refuseOrgDeleteWithData(req.payload, id, org.name)
+    }],
+  },
   endpoints: [testEmailEndpoint],
   fields: [
     {

@@ -2,7 +2,7 @@ import type { Access, CollectionConfig, Where } from 'payload'
 
 import { isSuperAdmin, orgIDsAllowing, superAdminField } from '@/access/orgAccess'
 
-import { auditRoleChanges, guardMembershipChanges, guardSuperAdminFlag, guardUserDelete } from './hooks/guardMembershipChanges'
+import { auditRoleChanges, auditUnlock, guardMembershipChanges, guardSuperAdminFlag, guardUserDelete } from './hooks/guardMembershipChanges'
 
 const isProduction = process.env.NODE_ENV === 'production'
 
@@ -45,12 +45,15 @@ export const Users: CollectionConfig = {
     create: canManageSomeOrg,
     update: selfOrManaged,
     delete: managedOnly,
+    // Resetting failed logins is an admin's act on a member of their org (Payload's default: any logged-in user).
+    unlock: managedOnly,
   },
   hooks: {
     beforeOperation: [guardSuperAdminFlag],
     beforeChange: [guardMembershipChanges],
     beforeDelete: [guardUserDelete],
     afterChange: [auditRoleChanges],
+    afterOperation: [auditUnlock],
   },
   fields: [
     { name: 'name', type: 'text', maxLength: 120 },

@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'template.test_send',
   'template.default_seeded',
   'role.change',
+  'user.unlock',
   'settings.change',
   'job.queue',
   'job.cancel',

@@ -7,8 +7,12 @@ import { relationID } from '@/access/orgAccess'
 import type { OutgoingEmail } from '@/integrations/email'
 import type { EmailJob, Media, Organization } from '@/payload-types'
 
+import { originalFilename } from '../media/original-filename'
 import type { TemplateContent } from '../templates/render-template'
 import type { SendingSettings } from './resolve-sending-settings'
+
+/** A job whose attachment is not its organisation's: nothing of it is sent. */
+export class AttachmentOrgError extends Error {}
 
 /** What a queued job sends with, fixed at queue time: the settings and the approved template's content. */
 export type JobSnapshot = SendingSettings & { template?: TemplateContent & { id: number; name: string } }
@@ -40,9 +44,13 @@ export const loadSendContext = async (payload: Payload, jobID: number): Promise<
   const attachments = await Promise.all(
     mediaIDs.map(async (id) => {
       const media = await payload.findByID({ collection: 'media', id, depth: 0 })
+      // A job only ever carries its own organisation's files, whatever reached the row.
+      if (relationID(media.org) !== relationID(job.org)) {
+        throw new AttachmentOrgError(`Attachment ${id} belongs to another organisation; this job cannot send it.`)
+      }
       const staticDir = payload.collections.media.config.upload.staticDir as string
       return {
-        filename: media.filename!,
+        filename: originalFilename(media.filename!),
         content: await readFile(path.join(staticDir, media.filename!)),
         contentType: media.mimeType ?? undefined,
       }

@@ -1,7 +1,9 @@
 import type { OutgoingEmail } from '@/integrations/email'
 
-export const HTML_KEY = '-outpost-html-'
-export const TEXT_KEY = '-outpost-text-'
+import { BODY_KEYS } from '../templates/substitution-marker'
+
+export const HTML_KEY = BODY_KEYS.html
+export const TEXT_KEY = BODY_KEYS.text
 /** SendGrid allows 10,000 bytes of substitutions per personalization; keep a margin. */
 const MAX_SUBSTITUTION_BYTES = 9_500
 

@@ -36,6 +36,13 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
     throw new AppError('INVALID_INPUT', `Only approved templates can be sent; "${template.name}" is ${template.status}.`)
   }
   if (!job.contacts?.length) throw new AppError('INVALID_INPUT', 'Choose at least one recipient before queueing.')
+  // Attachments are read as the user and must be this organisation's: a job never sends another org's file.
+  const attachmentIDs = [...new Set((job.attachments ?? []).map((media) => relationID(media as never)).filter((id) => id !== undefined))]
+  if (attachmentIDs.length) {
+    const { docs } = await payload.find({ collection: 'media', where: { id: { in: attachmentIDs } }, depth: 0, limit: attachmentIDs.length, user, overrideAccess: false })
+    const foreign = attachmentIDs.find((id) => !docs.some((media) => String(media.id) === String(id) && relationID(media.org) === org))
+    if (foreign !== undefined) throw new AppError('INVALID_INPUT', `Attachment ${foreign} is not one of this organisation's files: remove it before queueing.`)
+  }
   // Reads the org's stored settings (secrets stay encrypted and out of the snapshot).
   const orgDoc = await payload.findByID({ collection: 'organizations', id: org, depth: 0, showHiddenFields: true })
   // The approved content is part of the snapshot: a later edit of the template never changes what this job sends.

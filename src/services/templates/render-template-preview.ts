@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 import { relationID } from '@/access/orgAccess'
 import type { EmailTemplate, Organization } from '@/payload-types'
 
+import { parseStoredID } from '../http/stored-id'
 import { AppError, nullIfNotFound } from '../errors/app-error'
 import { buildUnsubscribeUrl } from '../unsubscribe/build-unsubscribe-url'
 import { type RenderedEmail, renderTemplate, type TemplateContent } from './render-template'
@@ -36,9 +37,12 @@ export const renderTemplatePreview = async ({ payload, user, templateID, contact
   let contact = recipient ?? SAMPLE_CONTACT
   let contactLabel = recipient ? recipient.email : 'Sample contact'
   if (!recipient && contactID !== undefined && contactID !== null && contactID !== '') {
-    const found = await payload
-      .findByID({ collection: 'contacts', id: contactID, depth: 0, user, overrideAccess: false })
-      .catch(nullIfNotFound)
+    // Only a stored id can name a contact: "12abc" or 9999999999999 is no contact (never a database error).
+    const storedID = parseStoredID(contactID)
+    const found =
+      storedID === null
+        ? null
+        : await payload.findByID({ collection: 'contacts', id: storedID, depth: 0, user, overrideAccess: false }).catch(nullIfNotFound)
     if (!found || relationID(found.org) !== orgID) throw new AppError('NOT_FOUND', 'No such contact in this organisation.')
     contact = found
     contactLabel = found.email

@@ -3,6 +3,7 @@ import { compile as compileHtmlToText } from 'html-to-text'
 
 import { substituteKeys } from '@/integrations/email/apply-substitutions'
 
+import { ANY_VALUE_MARKER, toTextMarkers, valueMarker } from './substitution-marker'
 import type { TemplateVariables } from './template-variables'
 
 export type TemplateContent = { footer?: null | string; html: string; subject: string; text?: null | string }
@@ -66,11 +67,11 @@ const renderWith = (content: TemplateContent, htmlVars: TemplateVariables, textV
  * HTML-escaped values, text ones the raw value.
  */
 export const PER_RECIPIENT_VARIABLES = ['first_name', 'last_name', 'full_name', 'email', 'phone', 'unsubscribe_link'] as const
-const placeholder = (side: 'h' | 't', name: string) => `~~${side}:${name}~~`
-const toTextSide = (text: string) => text.split('~~h:').join('~~t:')
+const placeholder = valueMarker
+const toTextSide = toTextMarkers
 // Conditionals and raw output would see the placeholder instead of the value: such templates render per recipient.
 const NEEDS_VALUES = /\{\{\s*(?:#|\^|\{|&|else\b)/
-const ANY_PLACEHOLDER = /~~[ht]:[^~]*~~/gi
+const ANY_PLACEHOLDER = ANY_VALUE_MARKER
 
 type Skeleton = RenderedEmail & { used: (typeof PER_RECIPIENT_VARIABLES)[number][] }
 const skeletons = new Map<string, null | Skeleton>()

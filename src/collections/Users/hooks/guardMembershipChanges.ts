@@ -1,5 +1,6 @@
 import type {
   CollectionAfterChangeHook,
+  CollectionAfterOperationHook,
   CollectionBeforeChangeHook,
   CollectionBeforeDeleteHook,
   CollectionBeforeOperationHook,
@@ -42,11 +43,14 @@ export const guardSuperAdminFlag: CollectionBeforeOperationHook = async ({ args,
   const requested = (args.data as { isSuperAdmin?: unknown } | undefined)?.isSuperAdmin
   if (requested === undefined || isSuperAdmin(req.user)) return args
   const id = (args as { id?: number | string }).id
-  // Reads the stored flag only to compare; whether this user may update the target is decided by access.
-  const current =
+  // Read as the user: a user they cannot see answers as access decides (the same for everyone), so the
+  // answer never tells whether an unseen account is a super admin.
+  const target =
     operation === 'update' && id !== undefined
-      ? (await req.payload.findByID({ collection: 'users', id, depth: 0, req, disableErrors: true }))?.isSuperAdmin
-      : false
+      ? await req.payload.findByID({ collection: 'users', id, depth: 0, req, user: req.user, overrideAccess: false, disableErrors: true })
+      : null
+  if (operation === 'update' && !target) return args
+  const current = target?.isSuperAdmin ?? false
   const violation = superAdminChangeViolation({ actor: req.user, current, requested })
   if (violation) throw new AppError('FORBIDDEN', violation)
   return args
@@ -69,4 +73,18 @@ export const auditRoleChanges: CollectionAfterChangeHook = async ({ doc, operati
     })
   }
   return doc
+}
+
+/** A successful unlock (failed-login counter reset) is audited in each org of the account that the actor administers. */
+export const auditUnlock: CollectionAfterOperationHook = async ({ args, operation, req, result }) => {
+  if (operation !== 'unlock' || !result) return result
+  const email = String((args as { data?: { email?: unknown } }).data?.email ?? '').toLowerCase().trim()
+  const { docs } = await req.payload.find({ collection: 'users', where: { email: { equals: email } }, depth: 0, limit: 1, req, overrideAccess: true })
+  const target = docs[0]
+  if (!target) return result
+  const orgs = memberOrgIDs(target).filter((org) => hasOrgPermission(req.user, org, 'users.manage'))
+  for (const org of orgs.length ? orgs : [null]) {
+    await recordAudit(req, { action: 'user.unlock', org, target: { collection: 'users', id: target.id }, summary: `Unlocked ${target.email} (failed logins reset)` })
+  }
+  return result
 }
