@@ -178,23 +178,58 @@ describe('SendGrid event webhook: each event type', () => {
     expect((await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0 })).status).toBe('failed')
   })
 
-  it('maps by custom_args, else by sg_message_id and address, else by the latest send to the address; unknown recipients are stored unmatched', async () => {
+  it('maps by custom_args (with its address), else by sg_message_id and address, else by address inside that message’s org; anything else is stored unmatched', async () => {
     const { recipients, deliveries } = await sentJob(3)
     const [a, b, c] = deliveries as [SendGridDelivery, SendGridDelivery, SendGridDelivery]
     const byMessageID = sendgridEvent({ ...b, customArgs: {} }, 'delivered')
-    const byAddress = sendgridEvent({ ...c, customArgs: {}, messageID: 'unknownmsgid' }, 'delivered')
-    // A forged or stale recipient id with another address does not win over the address.
+    // A forged or stale recipient id with another address does not win: the message id and address do.
     const wrongID = sendgridEvent({ ...a, customArgs: { outpost_recipient_id: String(recipients[1]!.id) } }, 'delivered')
+    // Neither id nor message names c, but the recipient id names this org: the address is looked up here.
+    const inOrg = sendgridEvent({ ...c, messageID: 'unknownmsgid', customArgs: { outpost_recipient_id: String(recipients[0]!.id) } }, 'delivered')
+    // An address alone (unknown message, no id) picks no org by "last sent": unmatched, changes nothing.
+    const byAddressOnly = sendgridEvent({ ...c, customArgs: {}, messageID: 'unknownmsgid' }, 'bounce')
     const stranger = sendgridEvent({ to: 'nobody-we-know@example.net', messageID: 'zzz', customArgs: {} }, 'bounce')
-    const response = await post([byMessageID, byAddress, wrongID, stranger])
+    const response = await post([byMessageID, wrongID, inOrg, byAddressOnly, stranger])
     okBody(response.body, 0, 3)
-    expect(response.body.unmatched).toBe(1)
+    expect(response.body.unmatched).toBe(2)
     expect((await Promise.all(recipients.map((r) => recipient(r.id)))).map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered'])
-    const rows = await eventRows([byMessageID.sg_event_id, byAddress.sg_event_id, wrongID.sg_event_id, stranger.sg_event_id])
-    expect(rows.map((r) => r.recipient)).toEqual([recipients[1]!.id, recipients[2]!.id, recipients[0]!.id, null])
-    expect(rows[3]).toEqual(expect.objectContaining({ outcome: 'unmatched', org: null }))
+    const rows = await eventRows([byMessageID.sg_event_id, wrongID.sg_event_id, inOrg.sg_event_id, byAddressOnly.sg_event_id, stranger.sg_event_id])
+    expect(rows.map((r) => r.recipient)).toEqual([recipients[1]!.id, recipients[0]!.id, recipients[2]!.id, null, null])
+    expect(rows.slice(3).map((r) => [r.outcome, r.org])).toEqual([['unmatched', null], ['unmatched', null]])
+    expect(await suppressionsOf(c.to)).toEqual([])
     const noSuppression = await payload.find({ collection: 'suppressions', where: { address: { equals: 'nobody-we-know@example.net' } }, depth: 0 })
     expect(noSuppression.totalDocs).toBe(0)
+  })
+
+  it('never crosses organisations: another org’s recipient id or message id with this org’s address changes nothing here', async () => {
+    const { recipients, deliveries } = await sentJob(1)
+    const victim = deliveries[0]!
+    // A second organisation, its own job sent through the same SendGrid account.
+    const intruder = await makeSendingOrg(payload, { provider: 'sendgrid', sendgridApiKey: API_KEY, batchSize: 100, batchDelaySeconds: 0 })
+    const theirs = await makeRecipients(payload, intruder.org, 1)
+    const theirJob = await queueJob(intruder, theirs.map((contact) => contact.id))
+    expect(await runTriggersUntilDone(payload, theirJob)).toBe('completed')
+    const theirRecipient = (await payload.find({ collection: 'email-recipients', where: { job: { equals: theirJob } }, depth: 0 })).docs[0]!
+    const theirDelivery = fake.deliveries.find((d) => d.customArgs.outpost_recipient_id === String(theirRecipient.id))!
+
+    // Their recipient id, our recipient's address (no message id): once fell back to the address and failed ours.
+    const forgedID = sendgridEvent({ to: victim.to, messageID: 'none', customArgs: { outpost_recipient_id: String(theirRecipient.id) } }, 'bounce')
+    delete (forgedID as Record<string, unknown>).sg_message_id
+    // Their message id with our address: once suppressed our address.
+    const foreignMessage = sendgridEvent({ to: victim.to, messageID: theirDelivery.messageID, customArgs: {} }, 'spamreport')
+    // Our recipient id, their message id: the two name different orgs, so the address is looked up nowhere.
+    const mixed = sendgridEvent({ to: theirDelivery.to, messageID: theirDelivery.messageID, customArgs: { outpost_recipient_id: String(recipients[0]!.id) } }, 'dropped')
+    const response = await post([forgedID, foreignMessage, mixed])
+    expect(response.status).toBe(200)
+    okBody(response.body, 0, 0)
+    expect(response.body.unmatched).toBe(3)
+    expect((await recipient(recipients[0]!.id)).status).toBe('sent')
+    expect((await recipient(theirRecipient.id)).status).toBe('sent')
+    expect(await suppressionsOf(victim.to)).toEqual([])
+    const theirSuppressions = await payload.find({ collection: 'suppressions', where: { address: { in: [victim.to, theirDelivery.to] } }, depth: 0 })
+    expect(theirSuppressions.totalDocs).toBe(0)
+    const rows = await eventRows([forgedID.sg_event_id, foreignMessage.sg_event_id, mixed.sg_event_id])
+    expect(rows.map((r) => [r.outcome, r.recipient, r.org])).toEqual([['unmatched', null, null], ['unmatched', null, null], ['unmatched', null, null]])
   })
 
   it('a malformed or unknown event inside a valid array is skipped and counted; the rest applies', async () => {

@@ -107,22 +107,37 @@ type Stored = { stored: boolean; id: null | number; job_id: null | number; org_i
 
 /**
  * In one statement, for each event of the post: whether an earlier (committed) post already stored it
- * (replays, retries), and else its recipient — our recipient id from custom_args, else the message id
- * (with the address: one id covers a whole API request), else the latest send to the address.
+ * (replays, retries), and else its recipient, never outside the organisation of the message it names:
+ * 1. our recipient id from custom_args, if that recipient exists and has the event's address;
+ * 2. else the message id (one id covers a whole API request, so one job), if one of its recipients has
+ *    the event's address and the recipient id (if any) names the same organisation;
+ * 3. else the latest send to the address within the one organisation that the recipient id and the
+ *    message id name (an event whose id and message id name two organisations names none).
+ * Without any of these the event is unmatched: stored and counted, and it changes nothing.
  */
 const mapStoredAndRecipients = async (client: PoolClient, events: SendgridEvent[]): Promise<Stored[]> => {
   const { rows } = await client.query<Stored & { row_id: number }>(
     `SELECT ev.row_id, s.stored, m.id, m.job_id, m.org_id
        FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[]) AS ev(row_id, event_id, rid, mid, addr)
        CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM webhook_events w WHERE w.provider = 'sendgrid' AND w.event_i_d = ev.event_id) AS stored) s
+       LEFT JOIN LATERAL (SELECT r.id, r.job_id, r.org_id, r.email FROM email_recipients r WHERE NOT s.stored AND r.id = ev.rid) byid ON true
        LEFT JOIN LATERAL (
-         (SELECT r.id, r.job_id, r.org_id FROM email_recipients r WHERE r.id = ev.rid AND r.email = ev.addr)
+         SELECT r.id, r.job_id, r.org_id, r.email = ev.addr AS exact FROM email_recipients r
+          WHERE NOT s.stored AND ev.mid IS NOT NULL AND r.provider_message_i_d = ev.mid
+          ORDER BY (r.email = ev.addr) DESC, r.id DESC LIMIT 1
+       ) bymid ON true
+       CROSS JOIN LATERAL (
+         SELECT CASE WHEN byid.org_id IS NOT NULL AND bymid.org_id IS NOT NULL AND byid.org_id <> bymid.org_id THEN NULL
+                     ELSE coalesce(byid.org_id, bymid.org_id) END AS org_id
+       ) anchor
+       LEFT JOIN LATERAL (
+         (SELECT byid.id, byid.job_id, byid.org_id WHERE byid.email = ev.addr)
+         UNION ALL
+         (SELECT bymid.id, bymid.job_id, bymid.org_id WHERE bymid.exact AND anchor.org_id IS NOT NULL)
          UNION ALL
          (SELECT r.id, r.job_id, r.org_id FROM email_recipients r
-           WHERE ev.mid IS NOT NULL AND r.provider_message_i_d = ev.mid AND r.email = ev.addr ORDER BY r.id DESC LIMIT 1)
-         UNION ALL
-         (SELECT r.id, r.job_id, r.org_id FROM email_recipients r
-           WHERE r.email = ev.addr AND r.status <> 'excluded' AND (r.sent_at IS NOT NULL OR r.attempts > 0)
+           WHERE anchor.org_id IS NOT NULL AND r.org_id = anchor.org_id AND r.email = ev.addr
+             AND r.status <> 'excluded' AND (r.sent_at IS NOT NULL OR r.attempts > 0)
            ORDER BY r.sent_at DESC NULLS LAST, r.id DESC LIMIT 1)
          LIMIT 1
        ) m ON NOT s.stored`,
