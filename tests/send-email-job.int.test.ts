@@ -74,7 +74,11 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     expect(rows[down]).toEqual(expect.objectContaining({ status: 'failed', attempts: 3, providerCode: '421' }))
     expect(rows[down]!.lastError).toMatch(/try again later.*Gave up after 3 attempts/)
     expect(rows[refused]).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, providerCode: '550' }))
-    expect(rows[refused]!.lastError).toMatch(/refused the message permanently.*No such user/)
+    // A sentence and the code; the server's own reply text is never repeated.
+    expect(rows[refused]!.lastError).toBe('The mail server refused the message permanently (550).')
+    // A hard bounce over SMTP suppresses the address in this org (as a SendGrid bounce does); a transient failure does not.
+    const bounces = await payload.find({ collection: 'suppressions', where: { and: [{ org: { equals: fixture.org } }, { address: { in: [refused, down] } }] }, depth: 0 })
+    expect(bounces.docs.map((d) => [d.address, d.reason, d.status, d.source])).toEqual([[refused, 'bounce', 'active', 'smtp']])
     expect(rows[suppressedEarly]).toEqual(expect.objectContaining({ status: 'excluded', excludedReason: 'bounce', attempts: 0 }))
     expect(rows[suppressedLate]).toEqual(expect.objectContaining({ status: 'excluded', excludedReason: 'unsubscribe' }))
 
@@ -113,6 +117,15 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     expect(alert).toHaveLength(1)
     expect(alert[0]!.parsed.subject).toMatch(/finished with failures/)
     expect(alert[0]!.parsed.text).toMatch(/33\.3 % of the messages tried failed/)
+
+    // The next job of this org leaves the bounced address out.
+    sink.setRecipientRule(null)
+    const refusedContact = contacts.find((c) => c.email === refused)!
+    const nextJob = await queueJob(fixture, [refusedContact.id, contacts[0]!.id])
+    expect(await runTriggersUntilDone(payload, nextJob)).toBe('completed')
+    const next = Object.fromEntries((await recipientsOf(nextJob)).map((r) => [r.email, r]))
+    expect(next[refused]).toEqual(expect.objectContaining({ status: 'excluded', excludedReason: 'bounce' }))
+    expect(deliveriesTo(refused)).toHaveLength(0)
   })
 
   it('a job where every message fails ends failed and alerts; a clean one completes without an alert', async () => {

@@ -83,7 +83,7 @@ describe('sending a job through SendGrid’s v3 API (the official SDK against a 
     // The second request was refused: all of its recipients fail at once, with the reason and the HTTP status.
     for (const row of rows.slice(3)) {
       expect(row).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, providerCode: '400' }))
-      expect(row.lastError).toMatch(/Does not contain a valid address/)
+      expect(row.lastError).toMatch(/SendGrid rejected the message: an address in the message is not valid \(HTTP 400\)/)
     }
   })
 

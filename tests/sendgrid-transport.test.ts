@@ -190,7 +190,9 @@ describe('SendGrid transport: failures', () => {
     expect(error).toMatchObject({ kind: 'permanent', providerCode: '401' })
     expect((error as Error).message).toMatch(/API key/)
     expect((error as Error).message).toMatch(/401/)
-    expect((error as Error).message).toMatch(/authorization grant is invalid/)
+    // SendGrid's words are recognised and said in ours, never passed on as they came.
+    expect((error as Error).message).toMatch(/the API key is invalid, expired or revoked \(HTTP 401\)/)
+    expect((error as Error).message).not.toMatch(/authorization grant/)
     expect(fake.deliveries).toHaveLength(0)
 
     const batch = await wrongKey.sendBatch([message({ to: 'x@example.com' }), message({ to: 'y@example.com', html: '<p>other</p>' })])
@@ -216,7 +218,8 @@ describe('SendGrid transport: failures', () => {
       expect(result.error.kind).toBe('permanent')
       expect(result.error.providerCode).toBe('400')
       expect(result.error.message).toMatch(/SendGrid rejected the message/)
-      expect(result.error.message).toMatch(/Invalid recipient address/)
+      expect(result.error.message).toMatch(/an address in the message is not valid \(HTTP 400\)/)
+      expect(result.error.message).not.toMatch(/Invalid recipient address/)
       expect(result.error.message).toMatch(/400/)
     }
     expect(fake.deliveries.map((d) => d.to)).toEqual(['good2@example.com'])
@@ -228,7 +231,8 @@ describe('SendGrid transport: failures', () => {
     expect(error).toBeInstanceOf(EmailSendError)
     expect(error).toMatchObject({ kind: 'transient', providerCode: String(status) })
     expect((error as Error).message).toMatch(String(status))
-    expect((error as Error).message).toMatch(status === 429 ? /Too many requests/ : /Internal server error/)
+    expect((error as Error).message).toMatch(status === 429 ? /limiting how fast.*\(HTTP 429\)/ : /problem on its side.*\(HTTP 500\)/)
+    expect((error as Error).message).not.toMatch(/Too many requests|Internal server error/)
   })
 
   it('an unreachable API is a transient failure with the network error code', async () => {

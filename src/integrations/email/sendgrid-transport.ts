@@ -36,43 +36,53 @@ type Group = { shared: SharedContent; items: { index: number; message: OutgoingE
 type HttpFailure = { code: number; message?: string; response?: { body?: unknown } }
 type NetworkFailure = { code?: string; message?: string; isAxiosError?: boolean }
 
-const firstErrorMessage = (body: unknown): string | null => {
-  if (body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors)) {
-    const first = (body as { errors: { message?: unknown }[] }).errors[0]
-    if (first && typeof first.message === 'string' && first.message) return first.message
-  }
-  if (typeof body === 'string' && body.trim()) return body.trim().slice(0, 200)
-  return null
+/** SendGrid's own explanations, recognised and said in our words (its text is never passed on as it came). */
+const KNOWN_REASONS: [RegExp, string][] = [
+  [/verified sender identity|sender identity/i, 'the from address is not a verified sender of this SendGrid account'],
+  [/does not contain a valid address|invalid (recipient |email )?address|invalid email|email address.*(invalid|not valid)/i, 'an address in the message is not valid'],
+  [/permission|scope/i, 'the API key lacks the Mail Send permission'],
+  [/authorization grant is invalid|expired|revoked|api key/i, 'the API key is invalid, expired or revoked'],
+  [/credits|exceeded|maximum credits/i, 'the account has used up its sending credits'],
+  [/too large|size/i, 'the message is too large'],
+]
+
+const reasonOf = (body: unknown): null | string => {
+  const first = body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors) ? (body as { errors: { message?: unknown; field?: unknown }[] }).errors[0] : undefined
+  const message = typeof first?.message === 'string' ? first.message : typeof body === 'string' ? body : ''
+  const known = KNOWN_REASONS.find(([pattern]) => pattern.test(message))?.[1]
+  if (known) return known
+  const field = typeof first?.field === 'string' && /^[A-Za-z0-9_.[\]-]{1,80}$/.test(first.field) ? first.field : null
+  return field ? `the field "${field}" was not accepted` : null
 }
 
-/** 4xx other than 429 is permanent (the same request would fail again); 429, 5xx and the network are transient. */
+/**
+ * A sentence and a code for a SendGrid failure; SendGrid's own words are recognised and rephrased,
+ * never passed on. 4xx other than 429 is permanent (the same request would fail again); 429, 5xx and
+ * the network are transient.
+ */
 export const describeSendGridError = (error: unknown): EmailSendError => {
   const failure = error as HttpFailure & NetworkFailure
   if (typeof failure?.code === 'number' && failure.response) {
     const status = failure.code
-    const reason = firstErrorMessage(failure.response.body) ?? failure.message ?? 'no details given'
-    const detail = `HTTP ${status}: ${reason.replace(/\.$/, '')}`
+    const reason = reasonOf(failure.response.body)
+    const because = reason ? `: ${reason}` : ''
     if (status === 401 || status === 403) {
-      return new EmailSendError(`SendGrid refused the API key, so nothing was sent (${detail}).`, 'permanent', String(status))
+      return new EmailSendError(`SendGrid refused the API key, so nothing was sent${because} (HTTP ${status}).`, 'permanent', String(status))
     }
     if (status === 429) {
-      return new EmailSendError(`SendGrid is limiting how fast this account may send; try again later (${detail}).`, 'transient', '429')
+      return new EmailSendError(`SendGrid is limiting how fast this account may send; try again later (HTTP 429).`, 'transient', '429')
     }
     if (status >= 500) {
-      return new EmailSendError(`SendGrid had a problem on its side; try again later (${detail}).`, 'transient', String(status))
+      return new EmailSendError(`SendGrid had a problem on its side; try again later (HTTP ${status}).`, 'transient', String(status))
     }
-    return new EmailSendError(`SendGrid rejected the message (${detail}).`, 'permanent', String(status))
+    return new EmailSendError(`SendGrid rejected the message${because} (HTTP ${status}).`, 'permanent', String(status))
   }
   if (failure?.isAxiosError || typeof failure?.code === 'string') {
-    const code = typeof failure.code === 'string' ? failure.code : null
+    const code: string = typeof failure.code === 'string' && /^[A-Z_]{3,40}$/.test(failure.code) ? failure.code : 'ENETWORK'
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
       return new EmailSendError(`SendGrid did not answer in time (${code}).`, 'transient', code)
     }
-    return new EmailSendError(
-      `Could not reach SendGrid: ${failure.message || 'network error'}${code ? ` (${code})` : ''}.`,
-      'transient',
-      code,
-    )
+    return new EmailSendError(`Could not reach SendGrid (${code}).`, 'transient', code)
   }
   // The SDK validates the body before sending; a message it refuses to build would be refused again.
   return new EmailSendError(

@@ -3,6 +3,7 @@ import net from 'node:net'
 import nodemailer from 'nodemailer'
 
 import { applySubstitutions } from './apply-substitutions'
+import { OutboundRefused, type OutboundPolicy, resolveOutboundAddress } from '../outbound/outbound-policy'
 import {
   type BatchResult,
   EmailSendError,
@@ -11,24 +12,70 @@ import {
   type SmtpSettings,
 } from './types'
 
-type SmtpError = { code?: string; message?: string; responseCode?: number; response?: string }
+type SmtpError = { code?: string; message?: string; responseCode?: number; response?: string; command?: string }
 
-const describeSmtpError = (error: SmtpError): EmailSendError => {
-  const code = error.responseCode ? String(error.responseCode) : (error.code ?? null)
+/** What an enhanced status code (RFC 3463) says, in words; the server's own text is never shown. */
+const ENHANCED: [RegExp, string][] = [
+  [/^5\.1\.1$/, 'the mailbox does not exist'],
+  [/^5\.1\.[0-9]+$/, 'the address is not valid'],
+  [/^[45]\.2\.1$/, 'the mailbox is disabled'],
+  [/^[45]\.2\.2$/, 'the mailbox is full'],
+  [/^[45]\.2\.[0-9]+$/, 'the mailbox cannot take mail now'],
+  [/^[45]\.3\.4$/, 'the message is too large'],
+  [/^[45]\.4\.[0-9]+$/, 'there was a network or routing problem'],
+  [/^[45]\.7\.[0-9]+$/, 'it was refused by the receiving side’s policy (authentication, reputation or content)'],
+]
+
+const enhancedOf = (error: SmtpError): null | string => /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/.exec(error.response ?? '')?.[1] ?? null
+const meaning = (enhanced: null | string) => (enhanced ? ENHANCED.find(([pattern]) => pattern.test(enhanced))?.[1] : undefined)
+
+/** Refused for the address itself (at RCPT TO, or a 5.1.x / 5.2.1 status): a hard bounce, the address is suppressed. */
+const isRecipientRejection = (error: SmtpError, enhanced: null | string) =>
+  (error.responseCode ?? 0) >= 500 && (error.command === 'RCPT TO' || error.code === 'EENVELOPE' || /^5\.(1\.\d+|2\.1)$/.test(enhanced ?? ''))
+
+const NETWORK: Record<string, string> = {
+  ECONNREFUSED: 'The mail server refused the connection',
+  ECONNRESET: 'The mail server closed the connection',
+  ETIMEDOUT: 'The mail server did not answer in time',
+  ENOTFOUND: 'The mail server’s name could not be resolved',
+  EAI_AGAIN: 'The mail server’s name could not be resolved',
+  EHOSTUNREACH: 'The mail server cannot be reached',
+  ENETUNREACH: 'The mail server cannot be reached',
+  ETLS: 'The secure (TLS) connection to the mail server failed',
+  EPROTOCOL: 'The server did not answer like a mail server',
+  EAUTH: 'The mail server did not accept the user name or password',
+  ESOCKET: 'The connection to the mail server failed',
+  ECONNECTION: 'The connection to the mail server failed',
+}
+
+/**
+ * A sentence and a code for an SMTP failure. The remote server's own words (its greeting, its reply
+ * text) are never repeated: an org can point the SMTP host anywhere, and the answer would let it read
+ * whatever a service on that address says. Reply codes and enhanced status codes are kept.
+ */
+export const describeSmtpError = (error: SmtpError): EmailSendError => {
+  // nodemailer files every socket failure under ESOCKET, this one included: the class tells it apart.
+  if (error instanceof OutboundRefused) return new EmailSendError(error.message, 'permanent', OutboundRefused.CODE)
+  const enhanced = enhancedOf(error)
+  const code = error.responseCode ? [String(error.responseCode), enhanced].filter(Boolean).join(' ') : null
+  const why = meaning(enhanced)
+  if (error.code === 'EAUTH') return new EmailSendError(`${NETWORK.EAUTH} (${code ?? 'EAUTH'}).`, 'permanent', code ?? 'EAUTH')
   if (error.responseCode && error.responseCode >= 500) {
-    return new EmailSendError(`The mail server refused the message permanently (${error.response ?? error.message}).`, 'permanent', code)
+    return new EmailSendError(
+      `The mail server refused the message permanently${why ? `: ${why}` : ''} (${code}).`,
+      'permanent',
+      code,
+      isRecipientRejection(error, enhanced),
+    )
   }
   if (error.responseCode && error.responseCode >= 400) {
-    return new EmailSendError(`The mail server asked to try again later (${error.response ?? error.message}).`, 'transient', code)
+    return new EmailSendError(`The mail server asked to try again later${why ? `: ${why}` : ''} (${code}).`, 'transient', code)
   }
   // nodemailer files socket failures under ESOCKET; the system code (ECONNREFUSED, ...) is in the message.
-  const message = error.message ?? 'unknown error'
-  const networkCode = /\bE[A-Z]{4,}\b/.exec(message)?.[0] ?? code
-  return new EmailSendError(
-    `Could not reach the mail server: ${message}${networkCode && !message.includes(networkCode) ? ` (${networkCode})` : ''}.`,
-    'transient',
-    networkCode,
-  )
+  const systemCode = /\bE[A-Z_]{4,}\b/.exec(error.message ?? '')?.[0]
+  const networkCode = (systemCode && NETWORK[systemCode] ? systemCode : null) ?? (error.code && NETWORK[error.code] ? error.code : null) ?? systemCode ?? error.code ?? 'ESOCKET'
+  const sentence = NETWORK[networkCode] ?? 'Could not reach the mail server'
+  return new EmailSendError(`${sentence} (${networkCode}).`, 'transient', networkCode)
 }
 
 // Every wait ends well inside a send's 60-second lease, so a slow or silent server gives a transient
@@ -55,6 +102,20 @@ type SocketCallback = (error: Error | null, socketOptions?: SocketOptions) => vo
  * message waits forever. Instead nodemailer gets a stand-in socket that fails with the connect
  * error, which goes through its own socket-error path: the message fails and the slot is freed.
  */
+/**
+ * Fails a connection attempt through nodemailer's own socket-error path: it gets a stand-in socket that
+ * errors at once (see connectWithNoDelay for why the callback must not get the error itself).
+ */
+const failConnection = (error: Error, callback: SocketCallback) => {
+  const standIn = new net.Socket()
+  // nodemailer attaches its own error handler inside the callback; this one only makes sure a
+  // stand-in nobody listens to can never crash the process.
+  standIn.on('error', () => {})
+  // `secured` keeps nodemailer from starting a TLS handshake on the stand-in.
+  callback(null, { connection: standIn, secured: true })
+  standIn.destroy(error)
+}
+
 export const connectWithNoDelay = (
   options: { host?: string; port?: number; secure?: boolean; connectionTimeout?: number },
   callback: SocketCallback,
@@ -70,13 +131,7 @@ export const connectWithNoDelay = (
     socket.removeListener('error', finish)
     if (!error) return callback(null, { connection: socket })
     socket.destroy()
-    const standIn = new net.Socket()
-    // nodemailer attaches its own error handler inside the callback; this one only makes sure a
-    // stand-in nobody listens to can never crash the process.
-    standIn.on('error', () => {})
-    // `secured` keeps nodemailer from starting a TLS handshake on the stand-in.
-    callback(null, { connection: standIn, secured: true })
-    standIn.destroy(error)
+    failConnection(error, callback)
   }
   const timer = setTimeout(
     () => finish(Object.assign(new Error(`connecting to ${host}:${port} timed out (ETIMEDOUT)`), { code: 'ETIMEDOUT' })),
@@ -89,6 +144,20 @@ export const connectWithNoDelay = (
     finish(null)
   })
 }
+
+/**
+ * connectWithNoDelay to the address the outbound policy checked (the host is resolved once, every
+ * address checked, and the connection goes to that address: no second lookup to rebind). TLS still
+ * names and verifies the host, since nodemailer keeps its own `host` for SNI and the certificate.
+ */
+export const connectChecked =
+  (policy: OutboundPolicy) =>
+  (options: { host?: string; port?: number; secure?: boolean; connectionTimeout?: number }, callback: SocketCallback) => {
+    resolveOutboundAddress(options.host || 'localhost', policy).then(
+      (address) => connectWithNoDelay({ ...options, host: address }, callback),
+      (error: Error) => failConnection(error, callback),
+    )
+  }
 
 const NON_ASCII = /[^\x00-\x7F]/
 const isAscii = (value: string) => !NON_ASCII.test(value)
@@ -107,7 +176,8 @@ export const createSmtpTransport = (settings: SmtpSettings): EmailTransport => {
     connectionTimeout: CONNECTION_TIMEOUT_MS,
     greetingTimeout: GREETING_TIMEOUT_MS,
     socketTimeout: SOCKET_TIMEOUT_MS,
-    getSocket: connectWithNoDelay,
+    // An org's own host goes through the outbound policy; the operator's SMTP_* server is trusted.
+    getSocket: settings.outbound ? connectChecked(settings.outbound) : connectWithNoDelay,
   })
 
   const send = async (original: OutgoingEmail) => {

@@ -1,3 +1,5 @@
+import type { OutboundPolicy } from '../outbound/outbound-policy'
+
 /** One outgoing message, provider-neutral. */
 export type OutgoingEmail = {
   from: { address: string; name?: string }
@@ -26,6 +28,8 @@ export class EmailSendError extends Error {
     message: string,
     readonly kind: 'permanent' | 'transient',
     readonly providerCode: string | null,
+    /** The receiving side refused the address itself (a hard bounce): it should receive nothing more. */
+    readonly addressRejected = false,
   ) {
     super(message)
     this.name = 'EmailSendError'
@@ -51,4 +55,6 @@ export type SmtpSettings = {
   user?: string
   password?: string
   pool?: { maxConnections: number }
+  /** Checks every connection against this policy (an org's own host); absent for the operator's SMTP_* server. */
+  outbound?: OutboundPolicy
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 
 import { createEmailTransport, type EmailTransport } from '@/integrations/email'
+import { outboundPolicyFromEnv } from '@/integrations/outbound/outbound-policy'
 
 import { envNumber } from '../config/server-env'
 import { decryptSecret } from '../crypto/secrets'
@@ -43,6 +44,9 @@ export const resolveTransportConfig = (context: Pick<SendContext, 'org' | 'setti
       user: settings.smtp.user ?? undefined,
       password: stored ? readSecret(stored, 'SMTP password') : env.SMTP_PASSWORD || undefined,
       pool: { maxConnections: envNumber('SMTP_POOL_CONNECTIONS', 5, { min: 1, env }) },
+      // A host the org typed in reaches only public addresses unless the operator allows more; the
+      // server's own SMTP_HOST (the operator's choice) is trusted.
+      outbound: env.SMTP_HOST && settings.smtp.host === env.SMTP_HOST ? undefined : outboundPolicyFromEnv(env),
     },
   }
 }

@@ -12,6 +12,7 @@ import type { SendContext } from './load-send-context'
 import { packMessageContent } from './pack-message-content'
 import { readEmailJobStatus } from './read-email-job-status'
 import { reserveSendSlots } from './reserve-send-slots'
+import { type SuppressionCandidate, suppressAddresses } from '../suppressions/suppress-addresses'
 
 export type BatchReport =
   | { kind: 'sent'; claimed: number; sent: number; failed: number; retrying: number; excluded: number }
@@ -150,8 +151,26 @@ export const sendNextBatch = async ({
         error instanceof EmailSendError ? error : new EmailSendError(`The message could not be prepared: ${(error as Error).message}`, 'transient', null)
       results = toSend.map(() => ({ ok: false as const, error: failure }))
     }
-    toSend.forEach((recipient, index) => outcomes.push(outcomeFor(recipient, results[index]!, context)))
+    const bounced: SuppressionCandidate[] = []
+    toSend.forEach((recipient, index) => {
+      const result = results[index]!
+      outcomes.push(outcomeFor(recipient, result, context))
+      // A hard bounce (the receiving server refused the address itself) suppresses the address, as a
+      // SendGrid bounce event does: later jobs of this org exclude it.
+      if (!result.ok && result.error.addressRejected) {
+        bounced.push({
+          org: context.org.id,
+          channel: 'email',
+          address: recipient.email,
+          reason: 'bounce',
+          status: 'active',
+          source: 'smtp',
+          note: `${result.error.message} (job ${jobID})`.slice(0, 1000),
+        })
+      }
+    })
     await applyRecipientOutcomes(client, jobID, outcomes)
+    if (bounced.length) await suppressAddresses(client, bounced, { id: null, label: 'SMTP bounce' })
   } finally {
     client.release()
   }
