@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url'
 
 import { multiTenantPlugin } from '@payloadcms/plugin-multi-tenant'
 import { lexicalEditor } from '@payloadcms/richtext-lexical'
-import { buildConfig } from 'payload'
+import { buildConfig, type FieldAccess } from 'payload'
 
-import { authenticatedField, isSuperAdmin } from './src/access/orgAccess'
+import { loudAccess } from './src/access/fieldAccess'
+import { isSuperAdmin, orgIDsAllowing } from './src/access/orgAccess'
 import { ORG_ROLES } from './src/access/roles'
 import { AuditLogs } from './src/collections/AuditLogs'
 import { Contacts } from './src/collections/Contacts'
@@ -35,6 +36,9 @@ const dirname = path.dirname(fileURLToPath(import.meta.url))
 
 // Fail at start-up, not at the first send, when production lacks a valid FERNET_KEY.
 resolveFernetKey()
+
+/** Memberships and roles are edited by super admins and org admins (in their own orgs, see guardMembershipChanges). */
+const canManageMembers: FieldAccess = ({ req }) => !req.user || isSuperAdmin(req.user) || orgIDsAllowing(req.user, 'users.manage').length > 0
 
 /** One answer for a wrong password and a locked account, so a login never tells whether an account exists. */
 const LOGIN_REFUSED = 'The email or password is incorrect, or the account is locked for 15 minutes after 5 failed attempts.'
@@ -84,8 +88,9 @@ export default buildConfig({
       tenantsArrayField: {
         arrayFieldName: 'orgs',
         arrayTenantFieldName: 'org',
-        // Org admins manage memberships too; guardMembershipChanges limits them to their own orgs.
-        arrayFieldAccess: { create: authenticatedField, update: authenticatedField },
+        // Org admins manage memberships too; guardMembershipChanges limits them to their own orgs. Others
+        // see their memberships read-only, and the API refuses their changes with a 403.
+        arrayFieldAccess: { create: canManageMembers, update: loudAccess(canManageMembers, 'Only an org admin changes memberships and roles.') },
         rowFields: [
           {
             name: 'roles',

@@ -148,6 +148,53 @@ describe('users', () => {
     expect(JSON.stringify(locked.body)).toMatch(/locked/i)
   })
 
+  it('a wrong password, a locked account and an unknown address get the same answer (REST and GraphQL)', async () => {
+    const { anonymous } = await import('./helpers/app')
+    const user = await makeUser(payload, [{ org: demo, roles: ['viewer'] }])
+    const wrong = await anonymous().post('/users/login', { email: user.email, password: 'wrong-password' })
+    const unknown = await anonymous().post('/users/login', { email: `${unique('nobody')}@example.test`, password: 'wrong-password' })
+    for (let i = 0; i < 5; i++) await anonymous().post('/users/login', { email: user.email, password: 'wrong-password' })
+    const locked = await anonymous().post('/users/login', { email: user.email, password: 'fixture-password' })
+    expect([wrong.status, unknown.status, locked.status]).toEqual([401, 401, 401])
+    expect(locked.body).toEqual(wrong.body)
+    expect(unknown.body).toEqual(wrong.body)
+    expect(wrong.body.errors[0].message).toMatch(/incorrect, or the account is locked/)
+    const gql = async (email: string, password: string) =>
+      (await anonymous().gql(`mutation($e: String!, $p: String!) { loginUser(email: $e, password: $p) { token } }`, { e: email, p: password })).body.errors?.[0]?.message
+    expect(await gql(user.email, 'fixture-password')).toBe(wrong.body.errors[0].message)
+    expect(await gql(`${unique('nobody')}@example.test`, 'x')).toBe(wrong.body.errors[0].message)
+  })
+
+  it('only an admin of one of the account’s orgs (or a super admin) unlocks it; the unlock is audited', async () => {
+    const { anonymous } = await import('./helpers/app')
+    const lockOut = async (email: string) => {
+      for (let i = 0; i < 5; i++) await anonymous().post('/users/login', { email, password: 'wrong-password' })
+    }
+    const user = await makeUser(payload, [{ org: demo, roles: ['sender'] }])
+    await lockOut(user.email)
+    // A viewer, a sender and another org's admin may not, and cannot tell whether the account exists.
+    for (const email of ['viewer@demo.test', 'sender@demo.test', 'admin@other.test']) {
+      const client = await loginAs(email)
+      const res = await client.post('/users/unlock', { email: user.email })
+      expect(res.status, email).toBe(403)
+      const ghost = await client.post('/users/unlock', { email: `${unique('ghost')}@example.test` })
+      expect(ghost.status, email).toBe(403)
+      expect(ghost.body).toEqual(res.body)
+    }
+    expect((await anonymous().post('/users/unlock', { email: user.email })).status).toBe(403)
+    expect((await anonymous().post('/users/login', { email: user.email, password: 'fixture-password' })).status).toBe(401)
+
+    const orgAdmin = await loginAs('admin@demo.test')
+    const unlocked = await orgAdmin.post('/users/unlock', { email: user.email })
+    expect(unlocked.status).toBe(200)
+    expect((await anonymous().post('/users/login', { email: user.email, password: 'fixture-password' })).status).toBe(200)
+    const audit = await payload.find({ collection: 'audit-logs', where: { and: [{ action: { equals: 'user.unlock' } }, { targetID: { equals: String(user.id) } }] }, depth: 0 })
+    expect(audit.docs.map((entry) => [entry.org, entry.actorLabel, entry.summary])).toEqual([[demo, 'admin@demo.test', `Unlocked ${user.email} (failed logins reset)`]])
+
+    await lockOut(user.email)
+    expect((await (await loginAs('super@demo.test')).post('/users/unlock', { email: user.email })).status).toBe(200)
+  })
+
   it('API keys act under exactly the same access rules', async () => {
     const { withApiKey } = await import('./helpers/app')
     const other = await findOrgID(payload, 'other-org')

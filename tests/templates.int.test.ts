@@ -170,6 +170,32 @@ describe('approval workflow', () => {
     expect((await viewer.post('/email-templates', { name: 'x', subject: 's', html: BODY, org: demo })).status).toBe(403)
   })
 
+  it('approvers cannot rename a template or make it the default (403), and the admin shows those fields read-only to them', async () => {
+    const tpl = await createDraft(sender)
+    const original = await payload.findByID({ collection: 'email-templates', id: tpl.id, depth: 0 })
+    const rename = await approver.patch(`/email-templates/${tpl.id}`, { name: 'Renamed by approver' })
+    expect(rename.status).toBe(403)
+    expect(rename.body.errors[0].message).toBe('Your role cannot rename templates.')
+    const makeDefault = await approver.patch(`/email-templates/${tpl.id}`, { isDefault: true })
+    expect(makeDefault.status).toBe(403)
+    expect(makeDefault.body.errors[0].message).toBe('Your role cannot choose the default template.')
+    const gql = await approver.gql(`mutation { updateEmailTemplate(id: ${tpl.id}, data: { name: "Renamed" }) { name } }`)
+    expect(gql.body.errors?.[0]?.message).toBe('Your role cannot rename templates.')
+    const stored = await payload.findByID({ collection: 'email-templates', id: tpl.id, depth: 0 })
+    expect([stored.name, stored.isDefault]).toEqual([original.name, false])
+    // Sending the stored values back (as the admin's form does with read-only fields) is no change, so it passes.
+    expect((await approver.patch(`/email-templates/${tpl.id}`, { name: original.name, isDefault: false, html: stored.html })).status).toBe(200)
+    // The same field access drives the admin form: read-only for the approver, editable for the sender.
+    const permissionsOf = async (client: ApiClient) => (await client.post(`/email-templates/access/${tpl.id}`)).body.fields
+    const forApprover = await permissionsOf(approver)
+    const forSender = await permissionsOf(sender)
+    for (const field of ['name', 'subject', 'html', 'text', 'footer', 'isDefault']) {
+      expect(forApprover[field], field).toEqual({ read: true })
+      // Payload shortens "every permission" to true.
+      expect(forSender[field], field).toEqual(true)
+    }
+  })
+
   it('works the same through GraphQL', async () => {
     const tpl = await createDraft(sender)
     const submit = await sender.gql(`mutation { updateEmailTemplate(id: ${tpl.id}, data: { status: pending }) { status } }`)

@@ -27,3 +27,10 @@ export const roleFieldAccess = (action: OrgAction, field = 'org'): { create: Fie
   }
   return { create: allowed, update: allowed }
 }
+
+/**
+ * The same marker for a field whose config another plugin builds (so `custom` cannot be set): the access
+ * function carries it. `message` is the 403's sentence.
+ */
+export const loudAccess = <T extends FieldAccess>(access: T, message: string): T =>
+  Object.assign(access, { refuseDeniedWrites: true, deniedMessage: message } satisfies LoudFieldCustom)

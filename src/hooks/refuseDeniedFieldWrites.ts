@@ -7,11 +7,19 @@ import { AppError } from '@/services/errors/app-error'
 type Row = Record<string, unknown>
 type Loud = { path: string[]; field: Field & { name: string; access?: { create?: FieldAccess; update?: FieldAccess } } }
 
+const markerOf = (field: Field): LoudFieldCustom | undefined => {
+  const custom = field.custom as LoudFieldCustom | undefined
+  if (custom?.refuseDeniedWrites) return custom
+  const access = (field as { access?: { update?: LoudFieldCustom } }).access?.update
+  return access?.refuseDeniedWrites ? access : undefined
+}
+const isLoud = (field: Field) => Boolean(markerOf(field))
+
 /** The fields of a collection marked LOUD_ACCESS, with their data paths (through groups, tabs, rows, collapsibles). */
 export const loudFields = (fields: Field[], prefix: string[] = []): Loud[] =>
   fields.flatMap((field): Loud[] => {
     const named = 'name' in field && typeof field.name === 'string' ? field.name : null
-    if ((field.custom as LoudFieldCustom | undefined)?.refuseDeniedWrites && named) return [{ path: [...prefix, named], field: field as Loud['field'] }]
+    if (isLoud(field) && named) return [{ path: [...prefix, named], field: field as Loud['field'] }]
     if (field.type === 'group') return loudFields(field.fields, named ? [...prefix, named] : prefix)
     if (field.type === 'row' || field.type === 'collapsible') return loudFields(field.fields, prefix)
     if (field.type === 'tabs') return field.tabs.flatMap((tab) => loudFields(tab.fields, 'name' in tab && tab.name ? [...prefix, tab.name] : prefix))
@@ -50,8 +58,7 @@ const check = async (req: PayloadRequest, fields: Loud[], data: Row, operation: 
     if (operation === 'update' && same(field, at(data, path), at(doc, path))) continue
     const allowed = await access({ req, id, data, doc, siblingData: at(data, path.slice(0, -1)) as Row } as never)
     if (!allowed) {
-      const custom = field.custom as LoudFieldCustom | undefined
-      throw new AppError('FORBIDDEN', custom?.deniedMessage ?? `Your role cannot change "${labelOf(field)}" here.`)
+      throw new AppError('FORBIDDEN', markerOf(field)?.deniedMessage ?? `Your role cannot change "${labelOf(field)}" here.`)
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { CollectionConfig, Field, FieldAccess, TextareaField } from 'payload'
 import { textarea } from 'payload/shared'
 
+import { LOUD_ACCESS, roleFieldAccess } from '@/access/fieldAccess'
 import { orgCreate, orgScoped, orgScopedAny } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 import { TEMPLATE_STATUSES } from '@/services/templates/plan-template-change'
@@ -24,11 +25,21 @@ const variableHelp = `Placeholders: ${Object.keys(TEMPLATE_VARIABLES)
   .map((v) => `{{${v}}}`)
   .join(', ')}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}.`
 
+/**
+ * Only roles that edit templates (the role table's templates.edit) change these fields: the admin shows
+ * them read-only to the others (an approver reviews, it does not rewrite), and the API answers 403.
+ */
+const editorsOnly = {
+  access: roleFieldAccess('templates.edit'),
+  custom: { ...LOUD_ACCESS, deniedMessage: 'Your role cannot change template content.' },
+}
+
 const sourceField = (name: string, label: string, extra: Partial<TextareaField> = {}): TextareaField => ({
   name,
   label,
   type: 'textarea',
   maxLength: 200_000,
+  ...editorsOnly,
   // Payload's own check (required, maxLength) first: a custom validate replaces it otherwise.
   validate: (value, options) => {
     const base = textarea(value, options)
@@ -75,7 +86,15 @@ export const EmailTemplates: CollectionConfig = {
   },
   endpoints: [previewTemplateEndpoint, testSendTemplateEndpoint, templateEngagementEndpoint],
   fields: [
-    { name: 'name', type: 'text', required: true, maxLength: 150, hooks: { beforeDuplicate: [({ value }) => (value ? `${String(value).slice(0, 142)} (copy)` : value)] } },
+    {
+      name: 'name',
+      type: 'text',
+      required: true,
+      maxLength: 150,
+      ...editorsOnly,
+      custom: { ...LOUD_ACCESS, deniedMessage: 'Your role cannot rename templates.' },
+      hooks: { beforeDuplicate: [({ value }) => (value ? `${String(value).slice(0, 142)} (copy)` : value)] },
+    },
     sourceField('subject', 'Subject', { type: 'textarea', required: true, maxLength: 500, admin: { rows: 1 } } as Partial<TextareaField>),
     sourceField('html', 'HTML body', {
       required: true,
@@ -107,6 +126,8 @@ export const EmailTemplates: CollectionConfig = {
       type: 'checkbox',
       defaultValue: false,
       label: 'Default template',
+      ...editorsOnly,
+      custom: { ...LOUD_ACCESS, deniedMessage: 'Your role cannot choose the default template.' },
       admin: { position: 'sidebar' },
       hooks: { beforeDuplicate: [() => false] },
     },
