@@ -30,7 +30,6 @@ const refsOf = (value: unknown, relationTo: RelationTo): Ref[] => {
 
 const keyOf = (ref: Ref) => `${ref.collection}:${ref.id}`
 
-
 export type ReferenceGuardOptions = {
   /** The collection the field belongs to (so the document's own org can be read on update). */
   sourceCollection: string
@@ -64,8 +63,21 @@ const documentOrg = async (req: PayloadRequest, options: ReferenceGuardOptions, 
 }
 
 /** Every reference the stored document holds at a schema path (array rows included, whatever their index). */
-const storedRefs = async (req: PayloadRequest, options: ReferenceGuardOptions, id: number | string, path: (number | string)[], relationTo: RelationTo): Promise<Set<string>> => {
-  const stored = await req.payload.findByID({ collection: options.sourceCollection as CollectionSlug, id, depth: 0, req, overrideAccess: true, disableErrors: true })
+const storedRefs = async (
+  req: PayloadRequest,
+  options: ReferenceGuardOptions,
+  id: number | string,
+  path: (number | string)[],
+  relationTo: RelationTo,
+): Promise<Set<string>> => {
+  const stored = await req.payload.findByID({
+    collection: options.sourceCollection as CollectionSlug,
+    id,
+    depth: 0,
+    req,
+    overrideAccess: true,
+    disableErrors: true,
+  })
   const names = path.filter((segment) => typeof segment === 'string' && !/^\d+$/.test(segment)) as string[]
   const collect = (value: unknown, rest: string[]): unknown[] => {
     if (Array.isArray(value) && rest.length) return value.flatMap((row) => collect(row, rest))
@@ -85,60 +97,69 @@ const storedRefs = async (req: PayloadRequest, options: ReferenceGuardOptions, i
 export const guardReferences =
   (validate: Validate, relationTo: RelationTo, options: ReferenceGuardOptions): Validate =>
   async (value, validateOptions) => {
-    const base = await validate(value, validateOptions)
-    if (base !== true) return base
-    const { req, overrideAccess, previousValue, data, id, path } = validateOptions
-    if (!req?.user || overrideAccess === true) return true
-    const before = new Set(refsOf(previousValue, relationTo).map(keyOf))
-    const fresh = refsOf(value, relationTo).filter((ref) => !before.has(keyOf(ref)))
-    if (!fresh.length) return true
-
-    const byCollection = new Map<string, number[]>()
-    for (const ref of fresh) {
-      if (Array.isArray(relationTo) ? !relationTo.includes(ref.collection) : ref.collection !== relationTo) {
-        return `"${ref.collection}" cannot be referenced here.`
-      }
-      const storedID = parseStoredID(ref.id)
-      if (storedID === null) return `"${String(ref.id).slice(0, 40)}" is not a valid ${labelOf(req, ref.collection)} id.`
-      byCollection.set(ref.collection, [...(byCollection.get(ref.collection) ?? []), storedID])
-    }
-    const failures: { ref: Ref; message: string }[] = []
-    let org: null | number | string | undefined
-    let orgRead = false
-    for (const [collection, ids] of byCollection) {
-      const unique = [...new Set(ids)]
-      const targetHasOrg = options.orgScopedCollections.has(collection)
-      const { docs } = await req.payload.find({
-        collection: collection as CollectionSlug,
-        where: { id: { in: unique } },
-        depth: 0,
-        limit: unique.length,
-        pagination: false,
-        req,
-        user: req.user,
-        overrideAccess: false,
-        select: targetHasOrg ? { [ORG_FIELD]: true } : {},
-      })
-      const found = new Map(docs.map((doc) => [String(doc.id), doc as unknown as Record<string, never>]))
-      for (const refID of unique) {
-        const doc = found.get(String(refID))
-        if (!doc) {
-          failures.push({ ref: { collection, id: refID }, message: `There is no ${labelOf(req, collection)} with id ${refID}, or you cannot see it.` })
-          continue
-        }
-        if (!targetHasOrg) continue
-        if (!orgRead) {
-          org = await documentOrg(req, options, data as Record<string, unknown> | undefined, id)
-          orgRead = true
-        }
-        if (org !== undefined && String(relationID(doc[ORG_FIELD]) ?? '') !== String(org ?? '')) {
-          failures.push({ ref: { collection, id: refID }, message: `The ${labelOf(req, collection)} with id ${refID} belongs to another organisation.` })
-        }
-      }
-    }
-    if (!failures.length) return true
-    // Inside array rows Payload cannot pair a value with its previous one: what the stored document
-    // already referenced there (e.g. a membership in an org this admin cannot see) stays allowed.
-    const kept = id !== undefined ? await storedRefs(req, options, id, path ?? [], relationTo) : new Set<string>()
-    return failures.find((failure) => !kept.has(keyOf(failure.ref)))?.message ?? true
+    // The tenant check speaks first (its sentence names the document), then the field's own validation.
+    const guarded = await checkReferences(value, validateOptions, relationTo, options)
+    return guarded === true ? validate(value, validateOptions) : guarded
   }
+
+const checkReferences = async (
+  value: unknown,
+  validateOptions: Parameters<Validate>[1],
+  relationTo: RelationTo,
+  options: ReferenceGuardOptions,
+): Promise<string | true> => {
+  const { req, overrideAccess, previousValue, data, id, path } = validateOptions
+  if (!req?.user || overrideAccess === true) return true
+  const before = new Set(refsOf(previousValue, relationTo).map(keyOf))
+  const fresh = refsOf(value, relationTo).filter((ref) => !before.has(keyOf(ref)))
+  if (!fresh.length) return true
+
+  const byCollection = new Map<string, number[]>()
+  for (const ref of fresh) {
+    if (Array.isArray(relationTo) ? !relationTo.includes(ref.collection) : ref.collection !== relationTo) {
+      return `"${ref.collection}" cannot be referenced here.`
+    }
+    const storedID = parseStoredID(ref.id)
+    if (storedID === null) return `"${String(ref.id).slice(0, 40)}" is not a valid ${labelOf(req, ref.collection)} id.`
+    byCollection.set(ref.collection, [...(byCollection.get(ref.collection) ?? []), storedID])
+  }
+  const failures: { ref: Ref; message: string }[] = []
+  let org: null | number | string | undefined
+  let orgRead = false
+  for (const [collection, ids] of byCollection) {
+    const unique = [...new Set(ids)]
+    const targetHasOrg = options.orgScopedCollections.has(collection)
+    const { docs } = await req.payload.find({
+      collection: collection as CollectionSlug,
+      where: { id: { in: unique } },
+      depth: 0,
+      limit: unique.length,
+      pagination: false,
+      req,
+      user: req.user,
+      overrideAccess: false,
+      select: targetHasOrg ? { [ORG_FIELD]: true } : {},
+    })
+    const found = new Map(docs.map((doc) => [String(doc.id), doc as unknown as Record<string, never>]))
+    for (const refID of unique) {
+      const doc = found.get(String(refID))
+      if (!doc) {
+        failures.push({ ref: { collection, id: refID }, message: `There is no ${labelOf(req, collection)} with id ${refID}, or you cannot see it.` })
+        continue
+      }
+      if (!targetHasOrg) continue
+      if (!orgRead) {
+        org = await documentOrg(req, options, data as Record<string, unknown> | undefined, id)
+        orgRead = true
+      }
+      if (org !== undefined && String(relationID(doc[ORG_FIELD]) ?? '') !== String(org ?? '')) {
+        failures.push({ ref: { collection, id: refID }, message: `The ${labelOf(req, collection)} with id ${refID} belongs to another organisation.` })
+      }
+    }
+  }
+  if (!failures.length) return true
+  // Inside array rows Payload cannot pair a value with its previous one: what the stored document
+  // already referenced there (e.g. a membership in an org this admin cannot see) stays allowed.
+  const kept = id !== undefined ? await storedRefs(req, options, id, path ?? [], relationTo) : new Set<string>()
+  return failures.find((failure) => !kept.has(keyOf(failure.ref)))?.message ?? true
+}

@@ -2,6 +2,7 @@ import type { SanitizedConfig } from 'payload'
 
 import { keepLocksHonest, LOCKED_DOCUMENTS, lockedDocumentsAccess } from '@/access/lockedDocuments'
 import { superAdminOnly } from '@/access/orgAccess'
+import { deletePreferenceHandler } from '@/endpoints/delete-preference'
 import { guardEndpoint } from '@/endpoints/request-guards'
 
 /**
@@ -12,7 +13,8 @@ import { guardEndpoint } from '@/endpoints/request-guards'
  *   logged-in user could list, create, take over or delete every organisation's locks;
  * - `payload-migrations` and the `payload-jobs-stats` global are the super admin's (by default any
  *   logged-in user could read them, and rewrite the scheduler's statistics);
- * - every REST endpoint checks its input first (guardEndpoint).
+ * - every REST endpoint checks its input first (guardEndpoint);
+ * - deleting one's own preference works (deletePreferenceHandler replaces a handler that fails on PostgreSQL).
  * `payload-preferences` already keeps each user to their own rows; `payload-jobs` allows nothing.
  */
 export const hardenBuiltIns = (config: SanitizedConfig): SanitizedConfig => {
@@ -20,6 +22,11 @@ export const hardenBuiltIns = (config: SanitizedConfig): SanitizedConfig => {
     if (collection.slug === LOCKED_DOCUMENTS) {
       collection.access = { ...collection.access, ...lockedDocumentsAccess }
       collection.hooks.beforeChange = [...(collection.hooks.beforeChange ?? []), keepLocksHonest]
+    }
+    if (collection.slug === 'payload-preferences' && Array.isArray(collection.endpoints)) {
+      collection.endpoints = collection.endpoints.map((endpoint) =>
+        endpoint.method === 'delete' && endpoint.path === '/:key' ? { ...endpoint, handler: deletePreferenceHandler } : endpoint,
+      )
     }
     if (collection.slug === 'payload-migrations') {
       collection.access = { ...collection.access, read: superAdminOnly, create: superAdminOnly, update: superAdminOnly, delete: superAdminOnly }
