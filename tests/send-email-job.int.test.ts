@@ -56,7 +56,7 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
       const tries = attempts.get(address)!.length
       if (address === flaky && tries === 1) return { code: 451, message: 'Greylisted, try again later' }
       if (address === down) return { code: 421, message: 'Service not available' }
-      if (address === refused) return { code: 550, message: 'No such user here' }
+      if (address === refused) return { code: 550, message: '5.1.1 No such user here' }
       return null
     })
     const media = await makeMedia(payload, fixture.org)
@@ -73,9 +73,9 @@ describe('sending a job over SMTP through Payload’s jobs queue', () => {
     expect(rows[flaky]).toEqual(expect.objectContaining({ status: 'sent', attempts: 2 }))
     expect(rows[down]).toEqual(expect.objectContaining({ status: 'failed', attempts: 3, providerCode: '421' }))
     expect(rows[down]!.lastError).toMatch(/try again later.*Gave up after 3 attempts/)
-    expect(rows[refused]).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, providerCode: '550' }))
-    // A sentence and the code; the server's own reply text is never repeated.
-    expect(rows[refused]!.lastError).toBe('The mail server refused the message permanently (550).')
+    expect(rows[refused]).toEqual(expect.objectContaining({ status: 'failed', attempts: 1, providerCode: '550 5.1.1' }))
+    // A sentence and the codes; the server's own reply text is never repeated.
+    expect(rows[refused]!.lastError).toBe('The mail server refused the message permanently: the mailbox does not exist (550 5.1.1).')
     // A hard bounce over SMTP suppresses the address in this org (as a SendGrid bounce does); a transient failure does not.
     const bounces = await payload.find({ collection: 'suppressions', where: { and: [{ org: { equals: fixture.org } }, { address: { in: [refused, down] } }] }, depth: 0 })
     expect(bounces.docs.map((d) => [d.address, d.reason, d.status, d.source])).toEqual([[refused, 'bounce', 'active', 'smtp']])

@@ -116,8 +116,10 @@ describe('SMTP transport', () => {
     const { sink, transport } = await sinkAndTransport()
     sink.setRecipientRule((address) =>
       address.startsWith('gone')
-        ? { code: 550, message: 'No such user here' }
-        : address.startsWith('busy')
+        ? { code: 550, message: '5.1.1 No such user here' }
+        : address.startsWith('relay')
+          ? { code: 550, message: '5.7.1 Relaying denied' }
+          : address.startsWith('busy')
           ? { code: 450, message: 'Mailbox busy, try later' }
           : null,
     )
@@ -127,15 +129,19 @@ describe('SMTP transport', () => {
       message({ to: 'gone@example.com' }),
       message({ to: 'busy@example.com' }),
       message({ to: 'ok2@example.com' }),
+      message({ to: 'relay@example.com' }),
     ])
 
-    expect(results.map((r) => r.ok)).toEqual([true, false, false, true])
-    const [, gone, busy] = results
-    if (gone.ok || busy.ok) throw new Error('expected failures')
+    expect(results.map((r) => r.ok)).toEqual([true, false, false, true, false])
+    const [, gone, busy, , relay] = results
+    if (gone.ok || busy.ok || relay.ok) throw new Error('expected failures')
+    // Refused for a policy reason (here the relay): permanent, but the address itself is not to blame.
+    expect(relay.error).toMatchObject({ kind: 'permanent', providerCode: '550 5.7.1', addressRejected: false })
+    expect(relay.error.message).toBe('The mail server refused the message permanently: it was refused by the receiving side’s policy (authentication, reputation or content) (550 5.7.1).')
     expect(gone.error).toBeInstanceOf(EmailSendError)
-    expect(gone.error).toMatchObject({ kind: 'permanent', providerCode: '550' })
-    expect(gone.error.message).toMatch(/refused the message permanently \(550\)/)
-    // Refused at RCPT TO: the address itself is gone (a hard bounce, to be suppressed).
+    expect(gone.error).toMatchObject({ kind: 'permanent', providerCode: '550 5.1.1' })
+    expect(gone.error.message).toBe('The mail server refused the message permanently: the mailbox does not exist (550 5.1.1).')
+    // 5.1.1: the address itself is gone (a hard bounce, to be suppressed).
     expect(gone.error.addressRejected).toBe(true)
     expect(busy.error).toMatchObject({ kind: 'transient', providerCode: '450', addressRejected: false })
     expect(busy.error.message).toMatch(/try again later \(450\)/)
@@ -145,7 +151,7 @@ describe('SMTP transport', () => {
     expect(sink.messages.map((m) => m.to[0]).sort()).toEqual(['ok1@example.com', 'ok2@example.com'])
 
     // send() throws the same classification.
-    await expect(transport.send(message({ to: 'gone2@example.com' }))).rejects.toMatchObject({ kind: 'permanent', providerCode: '550' })
+    await expect(transport.send(message({ to: 'gone2@example.com' }))).rejects.toMatchObject({ kind: 'permanent', providerCode: '550 5.1.1' })
     await expect(transport.send(message({ to: 'busy2@example.com' }))).rejects.toMatchObject({ kind: 'transient', providerCode: '450' })
   })
 

@@ -73,7 +73,8 @@ describe('adding a pasted list', () => {
     // Roles that cannot manage suppressions cannot create one through the collection either.
     expect((await sender.post('/suppressions', { org: demo, address })).status).toBe(403)
     const notJSON = await admin.post('/suppressions/bulk', undefined, { raw: { type: 'text/plain', body: address } })
-    expect(notJSON.status).toBe(400)
+    expect(notJSON.status).toBe(415)
+    expect(notJSON.body.errors[0].message).toMatch(/Send the body as JSON/)
     expect(await entriesFor(address)).toHaveLength(0)
     // A super admin adds to the global list.
     const global = await superAdmin.post('/suppressions/bulk', { org: null, addresses: address })

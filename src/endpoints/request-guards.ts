@@ -34,26 +34,84 @@ const filterFields = (collection: SanitizedCollectionConfig): Map<string, Filter
   return map
 }
 
-/** The JSON body, read once and handed on (Payload's handler reads it again from `req.text`). */
-const checkJSONBody = async (req: PayloadRequest) => {
-  const method = req.method?.toUpperCase()
-  if (method !== 'POST' && method !== 'PATCH' && method !== 'PUT') return
-  const [contentType] = (req.headers.get('content-type') ?? '').split(';', 1)
-  if (contentType?.trim().toLowerCase() !== 'application/json' || !req.text) return
-  const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_JSON_BODY_BYTES / 1_000_000} MB.`)
-  if (Number(req.headers.get('content-length') ?? 0) > MAX_JSON_BODY_BYTES) throw tooLarge()
-  const text = await req.text()
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge()
-  ;(req as { text: () => Promise<string> }).text = () => Promise.resolve(text)
-  if (!text.trim()) return
+/** Multipart bodies (uploads up to 10 MB plus the form): anything larger is a 413. */
+export const MAX_MULTIPART_BODY_BYTES = 12_000_000
+
+const tooLarge = (max: number) => new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${max / 1_000_000} MB.`)
+
+/** The body's bytes, at most `max` (a declared or streamed larger body is a 413). */
+const readBody = async (req: PayloadRequest, max: number): Promise<Buffer> => {
+  if (Number(req.headers.get('content-length') ?? 0) > max) throw tooLarge(max)
+  const stream = req.body as ReadableStream<Uint8Array> | null
+  if (!stream) return Buffer.alloc(0)
+  const reader = stream.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > max) {
+      await reader.cancel().catch(() => {})
+      throw tooLarge(max)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks)
+}
+
+/** The checked bytes become the request's body again, for Payload's own reading (text, json, or its multipart parser). */
+const handOn = (req: PayloadRequest, bytes: Buffer) => {
+  const text = bytes.toString('utf8')
+  Object.defineProperty(req, 'body', { configurable: true, value: new Blob([new Uint8Array(bytes)]).stream() })
+  Object.assign(req, { text: () => Promise.resolve(text), json: () => Promise.resolve(JSON.parse(text)) })
+}
+
+const parseJSONObject = (text: string, what: string): void => {
   let body: unknown
   try {
     body = JSON.parse(text)
   } catch {
-    throw new AppError('INVALID_INPUT', 'The request body is not valid JSON.')
+    throw new AppError('INVALID_INPUT', `${what} is not valid JSON.`)
   }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('INVALID_INPUT', 'The request body must be a JSON object.')
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('INVALID_INPUT', `${what} must be a JSON object.`)
   if (NUL.test(text)) throw new AppError('INVALID_INPUT', 'Text may not contain NUL characters (\\u0000).')
+}
+
+/**
+ * The body of a POST, PATCH or PUT, read once, checked and handed on: JSON must be an object of bounded
+ * size without NUL characters; multipart must parse, and its `_payload` must be such an object; any
+ * other non-empty body is a 415 (Payload would read it as no data at all).
+ */
+const checkBody = async (req: PayloadRequest) => {
+  const method = req.method?.toUpperCase()
+  if (method !== 'POST' && method !== 'PATCH' && method !== 'PUT') return
+  const contentType = (req.headers.get('content-type') ?? '').trim()
+  const [type] = contentType.toLowerCase().split(';', 1)
+  if (type === 'application/json') {
+    const bytes = await readBody(req, MAX_JSON_BODY_BYTES)
+    handOn(req, bytes)
+    const text = bytes.toString('utf8')
+    if (text.trim()) parseJSONObject(text, 'The request body')
+    return
+  }
+  if (type === 'multipart/form-data') {
+    if (!/;\s*boundary=/i.test(contentType)) throw new AppError('INVALID_INPUT', 'The multipart/form-data body names no boundary.')
+    const bytes = await readBody(req, MAX_MULTIPART_BODY_BYTES)
+    handOn(req, bytes)
+    let form: FormData
+    try {
+      form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData()
+    } catch {
+      throw new AppError('INVALID_INPUT', 'The multipart/form-data body is malformed.')
+    }
+    const data = form.get('_payload')
+    if (typeof data === 'string') parseJSONObject(data, 'The "_payload" field')
+    return
+  }
+  const bytes = await readBody(req, MAX_JSON_BODY_BYTES)
+  handOn(req, bytes)
+  if (bytes.length > 0) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON (Content-Type: application/json) or as multipart/form-data.')
 }
 
 const checkQuery = (req: PayloadRequest, collection: SanitizedCollectionConfig, fields: () => Map<string, FilterField>, endpoint: Endpoint) => {
@@ -75,21 +133,25 @@ const checkQuery = (req: PayloadRequest, collection: SanitizedCollectionConfig, 
 
 const guardCollectionRequest = async (req: PayloadRequest, collection: SanitizedCollectionConfig, fields: () => Map<string, FilterField>, endpoint: Endpoint) => {
   const params = (req.routeParams ?? {}) as Record<string, unknown>
-  if (typeof params.id === 'string' && collection.slug !== 'payload-preferences' && parseStoredID(params.id) === null) {
+  // `/verify/:id` carries a verification token, not a document id.
+  if (typeof params.id === 'string' && endpoint.path !== '/verify/:id' && parseStoredID(params.id) === null) {
     throw new AppError('NOT_FOUND', `No such ${labelOf(collection)}: "${params.id.slice(0, 40)}" is not an id.`)
   }
   if (endpoint.path.startsWith('/versions') && !collection.versions) {
     throw new AppError('NOT_FOUND', `${collection.labels?.plural ?? collection.slug} keep no version history.`)
   }
+  if (endpoint.path === '/verify/:id' && !collection.auth?.verify) {
+    throw new AppError('NOT_FOUND', 'Email verification is not used for these accounts.')
+  }
   checkQuery(req, collection, fields, endpoint)
-  await checkJSONBody(req)
+  await checkBody(req)
 }
 
 /**
  * Wraps one REST endpoint of a collection or global (Payload's own and ours) with the input checks:
  * route ids that are not stored ids are a 404 (Payload would read "69abc" as 69), paging and filters
- * are checked (see check-query), and JSON bodies must be objects of bounded size without NUL
- * characters. Anything refused answers 4xx with a sentence before the database is reached.
+ * are checked (see check-query), and bodies are checked (checkBody). Anything refused answers 4xx
+ * with a sentence before the database is reached.
  */
 export const guardEndpoint = (endpoint: Endpoint, scope: Scope): Endpoint => {
   const handler: PayloadHandler = endpoint.handler
@@ -99,7 +161,7 @@ export const guardEndpoint = (endpoint: Endpoint, scope: Scope): Endpoint => {
     ...endpoint,
     handler: async (req) => {
       if ('collection' in scope) await guardCollectionRequest(req, scope.collection, fieldsOf, endpoint)
-      else await checkJSONBody(req)
+      else await checkBody(req)
       return handler(req)
     },
   }

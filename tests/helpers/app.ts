@@ -2,6 +2,7 @@ import config from '@payload-config'
 import { GRAPHQL_POST, REST_DELETE, REST_GET, REST_PATCH, REST_POST } from '@payloadcms/next/routes'
 import { getPayload, type Payload } from 'payload'
 
+import { limitGraphQLBody } from '@/endpoints/graphql-body-limit'
 import { demoPassword } from '@/seed/seed-demo'
 
 /**
@@ -16,7 +17,8 @@ const handlers = {
   PATCH: REST_PATCH(config),
   DELETE: REST_DELETE(config),
 }
-const graphql = GRAPHQL_POST(config)
+// The same wrapping as src/app/(payload)/api/graphql/route.ts.
+const graphql = limitGraphQLBody(GRAPHQL_POST(config))
 
 const BASE = 'http://localhost:3000'
 
@@ -67,6 +69,12 @@ export class ApiClient {
       headers: { ...this.auth, 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     })
+    return parse(await graphql(request))
+  }
+
+  /** A GraphQL post of any body, as a client could send it. */
+  async gqlRaw(body: string): Promise<ApiResponse> {
+    const request = new Request(new URL('/api/graphql', BASE), { method: 'POST', headers: { ...this.auth, 'content-type': 'application/json' }, body })
     return parse(await graphql(request))
   }
 }

@@ -48,7 +48,7 @@ export const AuditLogs: CollectionConfig = {
     { name: 'org', type: 'relationship', relationTo: 'organizations', index: true },
     { type: 'row', fields: [{ name: 'targetCollection', type: 'text' }, { name: 'targetID', type: 'text', index: true }] },
     { name: 'summary', type: 'text', required: true },
-    { name: 'changes', type: 'json' },
+    { name: 'changes', type: 'json', admin: { components: { Field: '@/components/JsonView#JsonView' } } },
     { name: 'ip', type: 'text', label: 'Request IP' },
   ],
   timestamps: true,

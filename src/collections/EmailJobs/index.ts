@@ -98,6 +98,8 @@ export const EmailJobs: CollectionConfig = {
       access: { create: systemOnly, update: systemOnly },
       admin: {
         readOnly: true,
+        // A bundled read-only view: Payload's JSON editor loads Monaco from a public CDN.
+        components: { Field: '@/components/JsonView#JsonView' },
         description: 'The sending settings this job runs with, fixed when it was queued.',
         condition: (data) => Boolean(data?.settingsSnapshot),
       },

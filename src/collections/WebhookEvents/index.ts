@@ -39,7 +39,7 @@ export const WebhookEvents: CollectionConfig = {
     { name: 'detail', type: 'text', admin: { description: 'The reason the provider gave (bounce, drop).' } },
     { name: 'occurredAt', type: 'date', required: true, admin: { date: { pickerAppearance: 'dayAndTime' } } },
     { name: 'receivedAt', type: 'date', required: true, admin: { date: { pickerAppearance: 'dayAndTime' } } },
-    { name: 'payload', type: 'json', required: true },
+    { name: 'payload', type: 'json', required: true, admin: { components: { Field: '@/components/JsonView#JsonView' } } },
   ],
   timestamps: false,
 }

@@ -29,9 +29,13 @@ const ENHANCED: [RegExp, string][] = [
 const enhancedOf = (error: SmtpError): null | string => /^\d{3}[ -](\d\.\d{1,3}\.\d{1,3})\b/.exec(error.response ?? '')?.[1] ?? null
 const meaning = (enhanced: null | string) => (enhanced ? ENHANCED.find(([pattern]) => pattern.test(enhanced))?.[1] : undefined)
 
-/** Refused for the address itself (at RCPT TO, or a 5.1.x / 5.2.1 status): a hard bounce, the address is suppressed. */
-const isRecipientRejection = (error: SmtpError, enhanced: null | string) =>
-  (error.responseCode ?? 0) >= 500 && (error.command === 'RCPT TO' || error.code === 'EENVELOPE' || /^5\.(1\.\d+|2\.1)$/.test(enhanced ?? ''))
+/**
+ * Refused for the address itself, a hard bounce whose address is then suppressed: a 5xx whose enhanced
+ * status says so (5.1.x: no such mailbox, bad domain or syntax; 5.2.1: mailbox disabled). A refusal
+ * without that status, even at RCPT TO, may be about the sender or the relay ("550 5.7.1 relaying
+ * denied" would otherwise suppress a whole list over one configuration mistake): it fails, no more.
+ */
+const isRecipientRejection = (error: SmtpError, enhanced: null | string) => (error.responseCode ?? 0) >= 500 && /^5\.(1\.\d+|2\.1)$/.test(enhanced ?? '')
 
 const NETWORK: Record<string, string> = {
   ECONNREFUSED: 'The mail server refused the connection',

@@ -10,6 +10,7 @@ import { JobEngagement as JobEngagement_4e5fec4eec76c6e65f84987ca0bdcbdd } from 
 import { JobRecipients as JobRecipients_c5b80f4cd87d1752c72521c81a340148 } from '@/components/job-detail/JobRecipients'
 import { RecipientPicker as RecipientPicker_153ad5de7c665e7c433f5834f0da4e86 } from '@/components/recipient-picker/RecipientPicker'
 import { JobActions as JobActions_92e9ca178f83e743b7a982eecde0ad48 } from '@/components/JobActions'
+import { JsonView as JsonView_1a87ff5e21c49cff7bcbb32027b40f10 } from '@/components/JsonView'
 import { SuppressionReview as SuppressionReview_af6704db58f35b9c352159ba498af28a } from '@/components/suppressions/SuppressionReview'
 import { SuppressionsListBar as SuppressionsListBar_e95a24adae4e9f9a176af1733123185a } from '@/components/suppressions/SuppressionsListBar'
 import { SettingsTestEmail as SettingsTestEmail_11ca7025e63e2c41e03f6f8e90bb6ad7 } from '@/components/SettingsTestEmail'
@@ -36,6 +37,7 @@ export const importMap = {
   "@/components/job-detail/JobRecipients#JobRecipients": JobRecipients_c5b80f4cd87d1752c72521c81a340148,
   "@/components/recipient-picker/RecipientPicker#RecipientPicker": RecipientPicker_153ad5de7c665e7c433f5834f0da4e86,
   "@/components/JobActions#JobActions": JobActions_92e9ca178f83e743b7a982eecde0ad48,
+  "@/components/JsonView#JsonView": JsonView_1a87ff5e21c49cff7bcbb32027b40f10,
   "@/components/suppressions/SuppressionReview#SuppressionReview": SuppressionReview_af6704db58f35b9c352159ba498af28a,
   "@/components/suppressions/SuppressionsListBar#SuppressionsListBar": SuppressionsListBar_e95a24adae4e9f9a176af1733123185a,
   "@/components/SettingsTestEmail#SettingsTestEmail": SettingsTestEmail_11ca7025e63e2c41e03f6f8e90bb6ad7,

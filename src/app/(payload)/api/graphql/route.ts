@@ -1,8 +1,9 @@
-/* THIS FILE WAS GENERATED AUTOMATICALLY BY PAYLOAD. */
-/* DO NOT MODIFY IT BECAUSE IT COULD BE REWRITTEN AT ANY TIME. */
+/* Payload's generated GraphQL route, with the request body bounded (limitGraphQLBody). */
 import config from '@payload-config'
 import { GRAPHQL_POST, REST_OPTIONS } from '@payloadcms/next/routes'
 
-export const POST = GRAPHQL_POST(config)
+import { limitGraphQLBody } from '@/endpoints/graphql-body-limit'
+
+export const POST = limitGraphQLBody(GRAPHQL_POST(config))
 
 export const OPTIONS = REST_OPTIONS(config)
