@@ -84,11 +84,11 @@ export const lockedDocumentsAccess = {
 }
 
 /** A lock names its holder: nobody but a super admin creates or moves one into another user's name, or onto another document. */
-export const keepLocksHonest: CollectionBeforeChangeHook = ({ data, originalDoc, req }) => {
+export const keepLocksHonest: CollectionBeforeChangeHook = ({ data, operation, originalDoc, req }) => {
   if (!req.user || isSuperAdmin(req.user)) return data
   const user = (data as Lock).user
   if (user !== undefined && !sameID(user?.value as never, req.user.id)) throw new AppError('FORBIDDEN', 'A lock can only be held in your own name.')
-  if (originalDoc && (data as Lock).document !== undefined) {
+  if (operation === 'update' && originalDoc && (data as Lock).document !== undefined) {
     const before = (originalDoc as Lock).document
     const after = (data as Lock).document
     if (before?.relationTo !== after?.relationTo || !sameID(before?.value as never, after?.value as never)) throw new AppError('FORBIDDEN', 'A lock cannot be moved to another document.')

@@ -101,6 +101,7 @@ describe('the admin under its Content-Security-Policy', () => {
     const frame = page.frameLocator('iframe').first()
     await open(page, `/admin/collections/email-templates/${templateID}`, 'iframe')
     await expect.poll(() => frame.locator('body').innerText(), { timeout: 15_000 }).toMatch(/Dear/)
+    expect(await page.getByTestId('preview-remote-note').innerText()).toMatch(/1 remote image or style is not loaded in the preview/)
 
     expect(watched.foreign, 'requests to other hosts').toEqual([])
     expect(watched.problems.filter((p) => !/Failed to load resource: the server responded with a status of 404/.test(p)), 'console errors').toEqual([])
@@ -145,7 +146,7 @@ describe('headers on every response', () => {
   it('uploaded files are downloads unless they are images; HTML never renders on our origin', async () => {
     const form = (name: string, type: string, data: Buffer | string) => {
       const body = new FormData()
-      body.append('file', new Blob([data], { type }), name)
+      body.append('file', new Blob([typeof data === 'string' ? data : new Uint8Array(data)], { type }), name)
       body.append('_payload', JSON.stringify({ org: demo, alt: name }))
       return body
     }

@@ -1,6 +1,8 @@
 'use client'
 import { Button, toast, useDocumentInfo, useFormFields } from '@payloadcms/ui'
-import React, { useCallback, useEffect, useState } from 'react'
+import React, { useCallback, useEffect, useMemo, useState } from 'react'
+
+import { withoutRemoteContent } from './without-remote-content'
 
 type Preview = { contact: string; html: string; subject: string; text: string }
 type ContactOption = { email: string; id: number }
@@ -22,6 +24,7 @@ export const TemplatePreview = () => {
   const [error, setError] = useState<string | null>(null)
   const [tab, setTab] = useState<'html' | 'text'>('html')
   const [sending, setSending] = useState(false)
+  const shown = useMemo(() => (preview ? withoutRemoteContent(preview.html) : null), [preview])
 
   useEffect(() => {
     if (!id) return
@@ -109,12 +112,20 @@ export const TemplatePreview = () => {
             </Button>
           </div>
           {tab === 'html' ? (
-            <iframe
-              sandbox=""
-              srcDoc={preview.html}
-              style={{ background: '#fff', border: '1px solid var(--theme-elevation-150)', height: 420, width: '100%' }}
-              title="Email preview"
-            />
+            <>
+              {shown && shown.held > 0 && (
+                <p data-testid="preview-remote-note" style={{ color: 'var(--theme-elevation-600)', fontSize: 13, margin: '0 0 8px' }}>
+                  {shown.held === 1 ? '1 remote image or style is' : `${shown.held} remote images or styles are`} not loaded in the preview
+                  (recipients’ mail programs load them).
+                </p>
+              )}
+              <iframe
+                sandbox=""
+                srcDoc={shown?.html ?? ''}
+                style={{ background: '#fff', border: '1px solid var(--theme-elevation-150)', height: 420, width: '100%' }}
+                title="Email preview"
+              />
+            </>
           ) : (
             <pre style={{ background: 'var(--theme-elevation-50)', padding: 12, whiteSpace: 'pre-wrap' }}>{preview.text}</pre>
           )}
