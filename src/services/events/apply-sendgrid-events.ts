@@ -120,24 +120,23 @@ const mapStoredAndRecipients = async (client: PoolClient, events: SendgridEvent[
     `SELECT ev.row_id, s.stored, m.id, m.job_id, m.org_id
        FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[]) AS ev(row_id, event_id, rid, mid, addr)
        CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM webhook_events w WHERE w.provider = 'sendgrid' AND w.event_i_d = ev.event_id) AS stored) s
-       LEFT JOIN LATERAL (SELECT r.id, r.job_id, r.org_id, r.email FROM email_recipients r WHERE NOT s.stored AND r.id = ev.rid) byid ON true
+       -- The branches run in order and stop at the first row (LIMIT 1 over UNION ALL): almost every event
+       -- carries our recipient id, so the others are rarely evaluated.
        LEFT JOIN LATERAL (
-         SELECT r.id, r.job_id, r.org_id, r.email = ev.addr AS exact FROM email_recipients r
-          WHERE NOT s.stored AND ev.mid IS NOT NULL AND r.provider_message_i_d = ev.mid
-          ORDER BY (r.email = ev.addr) DESC, r.id DESC LIMIT 1
-       ) bymid ON true
-       CROSS JOIN LATERAL (
-         SELECT CASE WHEN byid.org_id IS NOT NULL AND bymid.org_id IS NOT NULL AND byid.org_id <> bymid.org_id THEN NULL
-                     ELSE coalesce(byid.org_id, bymid.org_id) END AS org_id
-       ) anchor
-       LEFT JOIN LATERAL (
-         (SELECT byid.id, byid.job_id, byid.org_id WHERE byid.email = ev.addr)
-         UNION ALL
-         (SELECT bymid.id, bymid.job_id, bymid.org_id WHERE bymid.exact AND anchor.org_id IS NOT NULL)
+         (SELECT r.id, r.job_id, r.org_id FROM email_recipients r WHERE r.id = ev.rid AND r.email = ev.addr)
          UNION ALL
          (SELECT r.id, r.job_id, r.org_id FROM email_recipients r
-           WHERE anchor.org_id IS NOT NULL AND r.org_id = anchor.org_id AND r.email = ev.addr
-             AND r.status <> 'excluded' AND (r.sent_at IS NOT NULL OR r.attempts > 0)
+           WHERE ev.mid IS NOT NULL AND r.provider_message_i_d = ev.mid AND r.email = ev.addr
+             AND NOT EXISTS (SELECT 1 FROM email_recipients x WHERE x.id = ev.rid AND x.org_id <> r.org_id)
+           ORDER BY r.id DESC LIMIT 1)
+         UNION ALL
+         (SELECT r.id, r.job_id, r.org_id FROM email_recipients r
+           WHERE r.email = ev.addr AND r.status <> 'excluded' AND (r.sent_at IS NOT NULL OR r.attempts > 0)
+             AND r.org_id = (
+               -- The one organisation the recipient id and the message id name (none if they name two).
+               SELECT CASE WHEN a.org IS NOT NULL AND b.org IS NOT NULL AND a.org <> b.org THEN NULL ELSE coalesce(a.org, b.org) END
+                 FROM (SELECT (SELECT x.org_id FROM email_recipients x WHERE x.id = ev.rid) AS org) a,
+                      (SELECT (SELECT x.org_id FROM email_recipients x WHERE ev.mid IS NOT NULL AND x.provider_message_i_d = ev.mid LIMIT 1) AS org) b)
            ORDER BY r.sent_at DESC NULLS LAST, r.id DESC LIMIT 1)
          LIMIT 1
        ) m ON NOT s.stored`,
