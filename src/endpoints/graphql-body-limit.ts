@@ -1,27 +1,10 @@
+import { readBoundedBody } from '@/services/http/read-bounded-body'
+
 /** GraphQL request bodies: queries and variables, never files. A larger body is a 413 before parsing. */
 export const MAX_GRAPHQL_BODY_BYTES = 1_000_000
 
 const tooLarge = () =>
   Response.json({ errors: [{ message: `The GraphQL request is larger than ${MAX_GRAPHQL_BODY_BYTES / 1_000_000} MB.` }] }, { status: 413 })
-
-/** Reads at most `max` bytes of the body; null when it is longer. */
-const readBounded = async (request: Request, max: number): Promise<null | Buffer> => {
-  if (!request.body) return Buffer.alloc(0)
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel().catch(() => {})
-      return null
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks)
-}
 
 /**
  * Wraps Payload's GraphQL route handler: a body over MAX_GRAPHQL_BODY_BYTES (declared or streamed) is
@@ -30,8 +13,7 @@ const readBounded = async (request: Request, max: number): Promise<null | Buffer
 export const limitGraphQLBody =
   <Context>(handler: (request: Request, context?: Context) => Promise<Response>, max = MAX_GRAPHQL_BODY_BYTES) =>
   async (request: Request, context?: Context): Promise<Response> => {
-    if (Number(request.headers.get('content-length') ?? 0) > max) return tooLarge()
-    const body = await readBounded(request, max)
+    const body = await readBoundedBody(request, max)
     if (body === null) return tooLarge()
     return handler(new Request(request.url, { method: request.method, headers: request.headers, body: request.method === 'GET' || request.method === 'HEAD' ? undefined : new Uint8Array(body) }), context)
   }

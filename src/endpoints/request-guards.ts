@@ -2,6 +2,7 @@ import type { Endpoint, PayloadHandler, PayloadRequest, SanitizedCollectionConfi
 
 import { AppError } from '@/services/errors/app-error'
 import { checkPaging, checkWhere, type FilterField, QueryInputError } from '@/services/http/check-query'
+import { readBoundedBody } from '@/services/http/read-bounded-body'
 import { parseStoredID } from '@/services/http/stored-id'
 
 /** JSON bodies of the REST API (templates carry up to 4 × 200,000 characters): anything larger is a 413. */
@@ -41,23 +42,9 @@ const tooLarge = (max: number) => new AppError('PAYLOAD_TOO_LARGE', `The request
 
 /** The body's bytes, at most `max` (a declared or streamed larger body is a 413). */
 const readBody = async (req: PayloadRequest, max: number): Promise<Buffer> => {
-  if (Number(req.headers.get('content-length') ?? 0) > max) throw tooLarge(max)
-  const stream = req.body as ReadableStream<Uint8Array> | null
-  if (!stream) return Buffer.alloc(0)
-  const reader = stream.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > max) {
-      await reader.cancel().catch(() => {})
-      throw tooLarge(max)
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks)
+  const bytes = await readBoundedBody(req as unknown as Request, max)
+  if (bytes === null) throw tooLarge(max)
+  return bytes
 }
 
 /** The checked bytes become the request's body again, for Payload's own reading (text, json, or its multipart parser). */

@@ -8,6 +8,7 @@ import {
   TIMESTAMP_HEADER,
   verifySendgridSignature,
 } from '@/integrations/email/sendgrid-event-signature'
+import { readBoundedBody } from '@/services/http/read-bounded-body'
 import { applySendgridEvents } from '@/services/events/apply-sendgrid-events'
 import { needsCleaning, parseSendgridEvents, storable } from '@/services/events/parse-sendgrid-events'
 
@@ -38,23 +39,9 @@ export const logWebhookSigningMode = (payload: Payload): void => {
 class BodyTooLarge extends Error {}
 
 const readBody = async (req: PayloadRequest): Promise<Buffer> => {
-  const declared = Number(req.headers.get('content-length') ?? NaN)
-  if (declared > MAX_WEBHOOK_BYTES) throw new BodyTooLarge()
-  if (!req.body) return Buffer.alloc(0)
-  const chunks: Uint8Array[] = []
-  let size = 0
-  const reader = (req.body as ReadableStream<Uint8Array>).getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_WEBHOOK_BYTES) {
-      await reader.cancel().catch(() => {})
-      throw new BodyTooLarge()
-    }
-    chunks.push(value)
-  }
-  return Buffer.concat(chunks)
+  const body = await readBoundedBody(req as unknown as Request, MAX_WEBHOOK_BYTES)
+  if (body === null) throw new BodyTooLarge()
+  return body
 }
 
 /**

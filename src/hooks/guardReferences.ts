@@ -50,17 +50,19 @@ const documentOrg = async (req: PayloadRequest, options: ReferenceGuardOptions, 
   if (!options.sourceHasOrg) return undefined
   if (data && ORG_FIELD in data) return relationID(data[ORG_FIELD] as never) ?? null
   if (id === undefined) return undefined
-  const stored = await req.payload.findByID({
+  return relationID((await storedDocument(req, options, id))?.[ORG_FIELD] as never) ?? null
+}
+
+/** The document as stored (read by the system: the guard compares, access decides elsewhere). */
+const storedDocument = async (req: PayloadRequest, options: ReferenceGuardOptions, id: number | string) =>
+  (await req.payload.findByID({
     collection: options.sourceCollection as CollectionSlug,
     id,
     depth: 0,
     req,
     overrideAccess: true,
     disableErrors: true,
-    select: { [ORG_FIELD]: true },
-  })
-  return relationID((stored as Record<string, never> | null)?.[ORG_FIELD]) ?? null
-}
+  })) as Record<string, unknown> | null
 
 /** Every reference the stored document holds at a schema path (array rows included, whatever their index). */
 const storedRefs = async (
@@ -70,14 +72,7 @@ const storedRefs = async (
   path: (number | string)[],
   relationTo: RelationTo,
 ): Promise<Set<string>> => {
-  const stored = await req.payload.findByID({
-    collection: options.sourceCollection as CollectionSlug,
-    id,
-    depth: 0,
-    req,
-    overrideAccess: true,
-    disableErrors: true,
-  })
+  const stored = await storedDocument(req, options, id)
   const names = path.filter((segment) => typeof segment === 'string' && !/^\d+$/.test(segment)) as string[]
   const collect = (value: unknown, rest: string[]): unknown[] => {
     if (Array.isArray(value) && rest.length) return value.flatMap((row) => collect(row, rest))
