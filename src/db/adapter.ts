@@ -5,6 +5,7 @@ import type { DatabaseAdapterObj, Migration } from 'payload'
 
 import { migrations } from '../migrations'
 import { isEmbeddedConnectionString, startEmbeddedServer } from './embedded-server'
+import { boundedCountDistinct, idsFirstFind } from './list-queries'
 
 export const embeddedDataDir = (): string => path.resolve(process.env.OUTPOST_DATA_DIR || '.data', 'pglite')
 
@@ -40,6 +41,10 @@ export const databaseAdapter = (): DatabaseAdapterObj => {
     ...base,
     init: (args) => {
       const adapter = base.init(args)
+      // Bounded counts and ids-first pages for the large lists (src/db/list-queries.ts).
+      const drizzleAdapter = adapter as unknown as { countDistinct: Parameters<typeof boundedCountDistinct>[0] }
+      drizzleAdapter.countDistinct = boundedCountDistinct(drizzleAdapter.countDistinct)
+      adapter.find = idsFirstFind(adapter.find) as typeof adapter.find
       const connect = adapter.connect!
       adapter.connect = async function (options) {
         if (!databaseURL && !this.pool) {

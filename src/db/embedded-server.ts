@@ -68,6 +68,9 @@ export const startEmbeddedServer = (dataDir: string): Promise<EmbeddedServer> =>
   return started
 }
 
+/** The PostgreSQL extensions the migrations create (pg_trgm: searching lists by part of a name or address). */
+const extensions = async () => ({ pg_trgm: (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm })
+
 const openOrAttach = async (dataDir: string): Promise<EmbeddedServer> => {
   fs.mkdirSync(dataDir, { recursive: true })
   const lockFile = path.join(dataDir, 'embedded.json')
@@ -77,7 +80,7 @@ const openOrAttach = async (dataDir: string): Promise<EmbeddedServer> => {
   }
 
   const { PGlite } = await import('@electric-sql/pglite')
-  const db = await PGlite.create(path.join(dataDir, 'pgdata'))
+  const db = await PGlite.create(path.join(dataDir, 'pgdata'), { extensions: await extensions() })
   // The postgres adapter needs a pool of at least two connections; the socket server serialises
   // their queries and keeps each transaction (and each extended-protocol run) on its own connection.
   const server = await createSocketServer(db)
@@ -99,7 +102,7 @@ const openOrAttach = async (dataDir: string): Promise<EmbeddedServer> => {
 /** An in-memory embedded server for tests: nothing touches the disk, nothing is left behind. */
 export const startEphemeralServer = async (): Promise<EmbeddedServer> => {
   const { PGlite } = await import('@electric-sql/pglite')
-  const db = await PGlite.create()
+  const db = await PGlite.create({ extensions: await extensions() })
   const server = await createSocketServer(db, { debug: process.env.OUTPOST_PGLITE_DEBUG === '1' })
   await server.start()
   const port = Number(server.getServerConn().split(':').pop())

@@ -13,6 +13,7 @@ import * as migration_20261126_113427_metrics_tasks from './20261126_113427_metr
 import * as migration_20261126_120000_metrics_rollups from './20261126_120000_metrics_rollups';
 import * as migration_20261126_121000_metric_alerts from './20261126_121000_metric_alerts';
 import * as migration_20261206_003325_security_hardening from './20261206_003325_security_hardening';
+import * as migration_20261206_021231_lists_at_scale from './20261206_021231_lists_at_scale';
 
 export const migrations = [
   {
@@ -88,6 +89,11 @@ export const migrations = [
   {
     up: migration_20261206_003325_security_hardening.up,
     down: migration_20261206_003325_security_hardening.down,
-    name: '20261206_003325_security_hardening'
+    name: '20261206_003325_security_hardening',
+  },
+  {
+    up: migration_20261206_021231_lists_at_scale.up,
+    down: migration_20261206_021231_lists_at_scale.down,
+    name: '20261206_021231_lists_at_scale'
   },
 ];

@@ -1,9 +1,20 @@
-import type { CollectionConfig, Config, Field, FilterOptions, Plugin, Validate } from 'payload'
+import type { Access, BaseFilter, CollectionConfig, Config, Field, FilterOptions, Plugin, Validate, Where } from 'payload'
 import { relationship as relationshipValidation, upload as uploadValidation } from 'payload/shared'
 
+import { normalizeWhere, withNormalizedWhere } from '@/access/normalizeWhere'
 import { relationID } from '@/access/orgAccess'
 import { guardReferences, ORG_FIELD, type ReferenceGuardOptions } from '@/hooks/guardReferences'
 import { loudFields, refuseDeniedFieldWrites } from '@/hooks/refuseDeniedFieldWrites'
+
+/** Access keys whose result filters rows (a `where`), which normalizeWhere makes index-friendly. */
+const READ_LIKE = new Set(['read', 'update', 'delete', 'readVersions', 'unlock'])
+
+const normalizedBaseFilter =
+  (filter: BaseFilter): BaseFilter =>
+  async (args) => {
+    const result = await filter(args)
+    return result ? normalizeWhere(result as Where) : result
+  }
 
 const hasOrgField = (collection: CollectionConfig): boolean =>
   collection.fields.some((field) => field.type === 'relationship' && field.name === ORG_FIELD && field.relationTo === 'organizations')
@@ -47,7 +58,8 @@ const guardFields = (fields: Field[], options: ReferenceGuardOptions): Field[] =
  * - every relationship and upload field accepts, from a user, only documents that user can read and,
  *   where both sides belong to an organisation, only the document's own organisation's (a field error
  *   otherwise); upload fields offer only that organisation's files in the admin;
- * - fields marked LOUD_ACCESS refuse a denied write with a 403 instead of dropping it silently.
+ * - fields marked LOUD_ACCESS refuse a denied write with a 403 instead of dropping it silently;
+ * - access filters and the admin's list filter are normalised (normalizeWhere) so sorted lists use indexes.
  * Runs last among the plugins, after the multi-tenant plugin has added its `org` fields.
  */
 export const tenantGuardsPlugin: Plugin = (config: Config): Config => {
@@ -62,6 +74,13 @@ export const tenantGuardsPlugin: Plugin = (config: Config): Config => {
       return {
         ...collection,
         fields,
+        access: Object.fromEntries(
+          Object.entries(collection.access ?? {}).map(([key, access]) => [key, typeof access === 'function' && READ_LIKE.has(key) ? withNormalizedWhere(access as Access) : access]),
+        ),
+        admin: {
+          ...collection.admin,
+          ...(typeof collection.admin?.baseFilter === 'function' ? { baseFilter: normalizedBaseFilter(collection.admin.baseFilter) } : {}),
+        },
         hooks: {
           ...collection.hooks,
           beforeOperation: [...(collection.hooks?.beforeOperation ?? []), ...(loud.length ? [refuseDeniedFieldWrites(collection.slug, loud)] : [])],

@@ -12,6 +12,7 @@ export const AuditLogs: CollectionConfig = {
   slug: 'audit-logs',
   labels: { singular: 'Audit entry', plural: 'Audit log' },
   admin: {
+    components: { beforeListTable: ['@/components/ListCountNote#ListCountNote'] },
     useAsTitle: 'summary',
     defaultColumns: ['createdAt', 'action', 'actorLabel', 'summary', 'org'],
     listSearchableFields: ['summary', 'actorLabel', 'targetID'],

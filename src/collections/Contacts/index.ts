@@ -14,6 +14,7 @@ const PHONE_PATTERN = /^\+?[0-9 ()./-]{5,32}$/
 export const Contacts: CollectionConfig = {
   slug: 'contacts',
   admin: {
+    components: { beforeListTable: ['@/components/ListCountNote#ListCountNote'] },
     useAsTitle: 'email',
     defaultColumns: ['firstName', 'lastName', 'email', 'tags', 'updatedAt'],
     listSearchableFields: ['firstName', 'lastName', 'email'],
@@ -43,7 +44,6 @@ export const Contacts: CollectionConfig = {
       name: 'email',
       type: 'email',
       required: true,
-      index: true,
       hooks: { beforeValidate: [({ value }) => (typeof value === 'string' ? normalizeEmail(value) : value)] },
       validate: (value: null | string | undefined) =>
         !value ? 'An email address is required.' : isValidEmail(value) ? true : `"${value}" is not a valid email address.`,

@@ -11,17 +11,23 @@ export const RECIPIENT_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'f
 export const EmailRecipients: CollectionConfig = {
   slug: 'email-recipients',
   labels: { singular: 'Email recipient', plural: 'Email recipients' },
-  admin: { useAsTitle: 'email', defaultColumns: ['email', 'status', 'attempts', 'lastError', 'job', 'updatedAt'], group: 'Outreach' },
+  admin: {
+    components: { beforeListTable: ['@/components/ListCountNote#ListCountNote'] },
+    useAsTitle: 'email',
+    // Each column sorts on an org-leading index (migration 20261206_021231_lists_at_scale).
+    defaultColumns: ['email', 'status', 'attempts', 'lastError', 'job', 'createdAt'],
+    group: 'Outreach',
+  },
   access: { read: orgScoped('org.read'), create: nobody, update: nobody, delete: nobody },
   indexes: [
     { fields: ['job', 'email'], unique: true },
     { fields: ['job', 'status'] },
   ],
   fields: [
-    { name: 'org', type: 'relationship', relationTo: 'organizations', required: true, index: true },
+    { name: 'org', type: 'relationship', relationTo: 'organizations', required: true },
     { name: 'job', type: 'relationship', relationTo: 'email-jobs', required: true },
     { name: 'contact', type: 'relationship', relationTo: 'contacts' },
-    { name: 'email', type: 'text', required: true, index: true },
+    { name: 'email', type: 'text', required: true },
     { name: 'status', type: 'select', required: true, defaultValue: 'pending', options: [...RECIPIENT_STATUSES] },
     { name: 'excludedReason', type: 'text' },
     { name: 'suppression', type: 'relationship', relationTo: 'suppressions' },

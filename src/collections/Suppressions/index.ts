@@ -93,7 +93,7 @@ export const Suppressions: CollectionConfig = {
     listSearchableFields: ['address', 'note'],
     group: 'Outreach',
     description: 'Addresses that receive nothing more: bounces, complaints, unsubscribes and manual blocks. Entries without an organisation form the global opt-out list.',
-    components: { beforeListTable: ['@/components/suppressions/SuppressionsListBar#SuppressionsListBar'] },
+    components: { beforeListTable: ['@/components/suppressions/SuppressionsListBar#SuppressionsListBar', '@/components/ListCountNote#ListCountNote'] },
   },
   access: { read: readSuppressions, create: orgCreate('suppressions.manage'), update: orgScoped('suppressions.manage'), delete: () => false },
   endpoints: suppressionEndpoints,

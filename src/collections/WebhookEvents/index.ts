@@ -12,6 +12,7 @@ export const WebhookEvents: CollectionConfig = {
   slug: 'webhook-events',
   labels: { singular: 'Webhook event', plural: 'Webhook events' },
   admin: {
+    components: { beforeListTable: ['@/components/ListCountNote#ListCountNote'] },
     useAsTitle: 'eventID',
     defaultColumns: ['occurredAt', 'type', 'address', 'outcome', 'recipient', 'receivedAt'],
     listSearchableFields: ['address', 'eventID', 'messageID'],
