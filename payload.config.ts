@@ -15,6 +15,7 @@ import { EmailRecipients } from './src/collections/EmailRecipients'
 import { EmailTemplates } from './src/collections/EmailTemplates'
 import { Media } from './src/collections/Media'
 import { Organizations } from './src/collections/Organizations'
+import { Segments } from './src/collections/Segments'
 import { Suppressions } from './src/collections/Suppressions'
 import { Users } from './src/collections/Users'
 import { WebhookEvents } from './src/collections/WebhookEvents'
@@ -63,7 +64,7 @@ export default buildConfig({
       },
     },
   },
-  collections: [Contacts, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
+  collections: [Contacts, Segments, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
   endpoints: [...sendgridWebhookEndpoints, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),
@@ -103,7 +104,7 @@ export default buildConfig({
           },
         ],
       },
-      collections: { contacts: {}, 'email-jobs': {}, 'email-templates': {}, media: {} },
+      collections: { contacts: {}, segments: {}, 'email-jobs': {}, 'email-templates': {}, media: {} },
       userHasAccessToAllTenants: (user) => isSuperAdmin(user),
       i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organization' } } },
     }),

@@ -68,6 +68,7 @@ export interface Config {
   blocks: {};
   collections: {
     contacts: Contact;
+    segments: Segment;
     'email-templates': EmailTemplate;
     'email-jobs': EmailJob;
     'email-recipients': EmailRecipient;
@@ -86,6 +87,7 @@ export interface Config {
   collectionsJoins: {};
   collectionsSelect: {
     contacts: ContactsSelect<false> | ContactsSelect<true>;
+    segments: SegmentsSelect<false> | SegmentsSelect<true>;
     'email-templates': EmailTemplatesSelect<false> | EmailTemplatesSelect<true>;
     'email-jobs': EmailJobsSelect<false> | EmailJobsSelect<true>;
     'email-recipients': EmailRecipientsSelect<false> | EmailRecipientsSelect<true>;
@@ -256,6 +258,29 @@ export interface Organization {
   createdAt: string;
 }
 /**
+ * Saved groups of contacts, by tags, fields, engagement and suppression. A job can be sent to one or more segments.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "segments".
+ */
+export interface Segment {
+  id: number;
+  org?: (number | null) | Organization;
+  name: string;
+  description?: string | null;
+  rules:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Editors approve every template before it can be sent. Any change to an approved template sends it back to draft.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -346,9 +371,37 @@ export interface EmailJob {
    */
   template: number | EmailTemplate;
   /**
-   * Each address receives the email once, whatever the case of its letters.
+   * Who receives the job: anyone chosen below, minus anyone left out. Resolved once, when the job is queued.
    */
-  contacts?: (number | Contact)[] | null;
+  audience?: {
+    all?: boolean | null;
+    /**
+     * Press Enter after each tag.
+     */
+    tags?: string[] | null;
+    segments?: (number | Segment)[] | null;
+    excludeTags?: string[] | null;
+    excludeSegments?: (number | Segment)[] | null;
+    selectionCount?: number | null;
+  };
+  contacts?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  selection?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   attachments?: (number | Media)[] | null;
   status: 'draft' | 'queued' | 'sending' | 'paused' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
   total?: number | null;
@@ -671,6 +724,10 @@ export interface PayloadLockedDocument {
         value: number | Contact;
       } | null)
     | ({
+        relationTo: 'segments';
+        value: number | Segment;
+      } | null)
+    | ({
         relationTo: 'email-templates';
         value: number | EmailTemplate;
       } | null)
@@ -764,6 +821,18 @@ export interface ContactsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "segments_select".
+ */
+export interface SegmentsSelect<T extends boolean = true> {
+  org?: T;
+  name?: T;
+  description?: T;
+  rules?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "email-templates_select".
  */
 export interface EmailTemplatesSelect<T extends boolean = true> {
@@ -794,7 +863,18 @@ export interface EmailJobsSelect<T extends boolean = true> {
   org?: T;
   name?: T;
   template?: T;
+  audience?:
+    | T
+    | {
+        all?: T;
+        tags?: T;
+        segments?: T;
+        excludeTags?: T;
+        excludeSegments?: T;
+        selectionCount?: T;
+      };
   contacts?: T;
+  selection?: T;
   attachments?: T;
   status?: T;
   total?: T;

@@ -95,6 +95,13 @@ const VICTIMS: Record<string, Victim> = {
     create: async () => ({ org: demo, name: unique('job'), template: demoTemplate() }),
     own: () => job(other, otherTemplateID),
   },
+  segments: {
+    make: async () => (await payload.create({ collection: 'segments', data: { org: demo, name: unique('seg'), rules: { match: 'all', conditions: [{ field: 'tags', op: 'any', values: ['vip'] }] } }, ...system })) as unknown as Doc,
+    patch: { name: 'Pwned' },
+    gqlPatch: 'name: "Pwned"',
+    create: async () => ({ org: demo, name: unique('seg'), rules: { match: 'all', conditions: [{ field: 'tags', op: 'any', values: ['vip'] }] } }),
+    own: async () => (await payload.create({ collection: 'segments', data: { org: other, name: unique('seg'), rules: { match: 'all', conditions: [{ field: 'tags', op: 'any', values: ['vip'] }] } }, ...system })) as unknown as Doc,
+  },
   'email-recipients': {
     make: async () => {
       const parent = await job(demo, demoTemplate())
@@ -364,7 +371,7 @@ describe('every relationship and upload field', () => {
 
   it('are all walked (upload fields included)', () => {
     const names = cases.map(([name]) => name)
-    expect(names).toEqual(expect.arrayContaining(['email-jobs.attachments → media', 'email-jobs.contacts → contacts', 'email-jobs.template → email-templates', 'users.orgs.org → organizations', 'payload-locked-documents.document → contacts']))
+    expect(names).toEqual(expect.arrayContaining(['email-jobs.attachments → media', 'email-jobs.audience.segments → segments', 'email-jobs.audience.excludeSegments → segments', 'email-jobs.template → email-templates', 'users.orgs.org → organizations', 'payload-locked-documents.document → contacts']))
     expect(cases.length).toBeGreaterThan(25)
   })
 
@@ -399,6 +406,51 @@ describe('every relationship and upload field', () => {
       if (res.status < 400) expect(mentions(res.body.doc), `${slug} created with a reference to Demo's ${target}`).toBe(false)
       else expect(res.status).toBeLessThan(500)
     }
+  })
+
+  it("a job's explicit selection and audience filters: another org's contacts and segments are refused (REST, GraphQL, Local API), never stored or queued", async () => {
+    const victimContact = victims.get('contacts')!
+    const victimSegment = victims.get('segments')!
+    const selectionOf = async (jobID: number) =>
+      (await (payload.db as unknown as { pool: { query: (sql: string, values: unknown[]) => Promise<{ rows: { contact_id: number }[] }> } }).pool.query(
+        'SELECT contact_id FROM job_audience_contacts WHERE job_id = $1 ORDER BY contact_id',
+        [jobID],
+      )).rows.map((row) => row.contact_id)
+    const name = unique('job')
+    const created = await attacker.post('/email-jobs', { org: other, name, template: otherTemplateID, contacts: [victimContact.id] })
+    expect(created.status).toBe(400)
+    expect(created.body.errors[0].message).toBe(`These are not contacts of this organisation: ${victimContact.id}.`)
+    expect((await payload.count({ collection: 'email-jobs', where: { name: { equals: name } }, ...system })).totalDocs).toBe(0)
+
+    const own = await job(other, otherTemplateID)
+    const mine = await makeContact(payload, other)
+    expect((await attacker.patch(`/email-jobs/${own.id}`, { contacts: [mine.id] })).status).toBe(200)
+    for (const body of [{ contacts: [mine.id, victimContact.id] }, { selection: { add: [victimContact.id] } }]) {
+      const res = await attacker.patch(`/email-jobs/${own.id}`, body)
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(res.body.errors[0].message).toContain(String(victimContact.id))
+    }
+    const byFilter = await attacker.patch(`/email-jobs/${own.id}`, { selection: { addMatching: { segment: victimSegment.id } } })
+    expect(byFilter.status).toBe(400)
+    expect(byFilter.body.errors[0].message).toBe(`There is no segment with id ${victimSegment.id} in this organisation, or you cannot see it.`)
+    const gql = await attacker.gql(`mutation { updateEmailJob(id: ${own.id}, data: { contacts: [${victimContact.id}] }) { id } }`)
+    expect(gql.body.errors?.[0]?.message).toContain(String(victimContact.id))
+    await expect(payload.update({ collection: 'email-jobs', id: own.id, data: { contacts: [victimContact.id] } as never, ...asAttacker() })).rejects.toThrow(String(victimContact.id))
+    expect(await selectionOf(own.id)).toEqual([mine.id])
+
+    // Another org's job's selection is not even readable.
+    const demoJob = await job(demo, demoTemplate())
+    expect((await attacker.get(`/email-jobs/${demoJob.id}/selection`)).status).toBe(404)
+
+    // A segment of Demo's written past every API into the attacker's job: queueing refuses it.
+    await (payload.db as unknown as { pool: { query: (sql: string, values: unknown[]) => Promise<unknown> } }).pool.query(
+      `INSERT INTO email_jobs_rels ("order", parent_id, path, segments_id) VALUES (1, $1, 'audience.segments', $2)`,
+      [own.id, victimSegment.id],
+    )
+    const queued = await attacker.post(`/email-jobs/${own.id}/queue`)
+    expect(queued.status).toBe(400)
+    expect(queued.body.errors[0].message).toBe(`There is no segment with id ${victimSegment.id} in this organisation, or you cannot see it.`)
+    expect((await payload.count({ collection: 'email-recipients', where: { job: { equals: own.id } }, ...system })).totalDocs).toBe(0)
   })
 
   it('the attachment of an email job: refused through REST and GraphQL with a field error, never queued or sent', async () => {

@@ -20,11 +20,11 @@ beforeAll(async () => {
   other = await findOrgID(payload, 'other-org')
   const slug = unique('picker')
   org = (await payload.create({ collection: 'organizations', data: { name: slug, slug, postalAddress: '1 Picker Lane' } })).id
-  const contact = async (email: string, firstName?: string, lastName?: string) =>
-    (await makeContact(payload, org, { email, firstName: firstName ?? null, lastName: lastName ?? null })).id
+  const contact = async (email: string, firstName?: string, lastName?: string, tags?: string[]) =>
+    (await makeContact(payload, org, { email, firstName: firstName ?? null, lastName: lastName ?? null, tags })).id
   ids = {
-    zoe: await contact(`zoe-${slug}@example.com`, 'Zoë', 'Adams'),
-    anna: await contact(`Anna-${slug}@Example.com`, ' Anna ', 'Berg "the \\ one"'),
+    zoe: await contact(`zoe-${slug}@example.com`, 'Zoë', 'Adams', ['vip', 'donor']),
+    anna: await contact(`Anna-${slug}@Example.com`, ' Anna ', 'Berg "the \\ one"', ['donor']),
     bounced: await contact(`bounced-${slug}@example.com`, 'Bea', 'Bounce'),
     global: await contact(`global-${slug}@example.com`, 'Gil', 'Global'),
     lifted: await contact(`lifted-${slug}@example.com`, 'Lia', 'Lifted'),
@@ -53,15 +53,20 @@ beforeAll(async () => {
 })
 
 describe('GET /api/contacts/picker', () => {
-  it('returns every contact of the org, sorted by name (unnamed last), with its active suppression', async () => {
+  it('returns every contact of the org, sorted by name (unnamed last), with its active suppression and tags', async () => {
     const res = await member.get(`/contacts/picker?org=${org}`)
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toContain('no-store')
-    const rows = res.body.contacts as [number, string, string, string | null][]
+    expect(res.body.mode).toBe('local')
+    // The org's tags, alphabetically; each contact's tags are indexes into them, in the contact's order.
+    expect(res.body.tags).toEqual(['donor', 'vip'])
+    const rows = res.body.contacts as [number, string, string, string | null, number[]][]
+    expect(rows.find(([id]) => id === ids.zoe)?.[4]).toEqual([1, 0])
+    expect(rows.find(([id]) => id === ids.nameless)?.[4]).toEqual([])
     expect(rows.map(([id]) => id)).toEqual([ids.anna, ids.bounced, ids.otherOrgs, ids.global, ids.lifted, ids.zoe, ids.nameless])
     const byID = new Map(rows.map((row) => [row[0], row]))
     // quotes and backslashes survive the JSON built by PostgreSQL; spaces around names are trimmed
-    expect(byID.get(ids.anna)).toEqual([ids.anna, 'Anna Berg "the \\ one"', expect.stringMatching(/^anna-.*@example\.com$/), null])
+    expect(byID.get(ids.anna)).toEqual([ids.anna, 'Anna Berg "the \\ one"', expect.stringMatching(/^anna-.*@example\.com$/), null, [0]])
     expect(byID.get(ids.bounced)?.[3]).toBe('bounce')
     expect(byID.get(ids.global)?.[3]).toBe('spamreport')
     // lifted, another org's and another channel's suppressions do not count
@@ -119,7 +124,7 @@ describe('GET /api/contacts/picker', () => {
     const empty = (await payload.create({ collection: 'organizations', data: { name: slug, slug, postalAddress: '2 Picker Lane' } })).id
     const res = await (await loginAs('super@demo.test')).get(`/contacts/picker?org=${empty}`)
     expect(res.status).toBe(200)
-    expect(res.body).toEqual({ contacts: [] })
+    expect(res.body).toEqual({ mode: 'local', tags: [], contacts: [] })
   })
 
   it('an org that does not exist is 404', async () => {

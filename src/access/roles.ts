@@ -23,6 +23,7 @@ export const ROLE_MATRIX = {
   'users.manage': { label: 'Invite users and change their roles', roles: ['admin'] },
   'contacts.read': { label: 'Read contacts', roles: ALL },
   'contacts.edit': { label: 'Create, edit and delete contacts', roles: ['admin', 'sender'] },
+  'segments.edit': { label: 'Create and edit segments (saved audiences)', roles: ['admin', 'sender'] },
   'media.upload': { label: 'Upload and delete attachments', roles: ['admin', 'sender'] },
   'templates.edit': { label: 'Create and edit draft templates', roles: ['admin', 'sender'] },
   'templates.submit': { label: 'Submit a template for approval', roles: ['admin', 'sender'] },

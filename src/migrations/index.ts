@@ -14,6 +14,7 @@ import * as migration_20261126_120000_metrics_rollups from './20261126_120000_me
 import * as migration_20261126_121000_metric_alerts from './20261126_121000_metric_alerts';
 import * as migration_20261206_003325_security_hardening from './20261206_003325_security_hardening';
 import * as migration_20261206_021231_lists_at_scale from './20261206_021231_lists_at_scale';
+import * as migration_20261206_023705_audiences from './20261206_023705_audiences';
 
 export const migrations = [
   {
@@ -94,6 +95,11 @@ export const migrations = [
   {
     up: migration_20261206_021231_lists_at_scale.up,
     down: migration_20261206_021231_lists_at_scale.down,
-    name: '20261206_021231_lists_at_scale'
+    name: '20261206_021231_lists_at_scale',
+  },
+  {
+    up: migration_20261206_023705_audiences.up,
+    down: migration_20261206_023705_audiences.down,
+    name: '20261206_023705_audiences'
   },
 ];

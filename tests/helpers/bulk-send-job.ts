@@ -45,11 +45,9 @@ export const prepareBulkSendJob = async ({
       [org.id, count, slug, domain],
     )
     const job = await payload.create({ collection: 'email-jobs', data: { org: org.id, name: `${slug} job`, template: template.id, status: 'draft' } })
-    await client.query(
-      `INSERT INTO email_jobs_rels ("order", parent_id, path, contacts_id)
-       SELECT row_number() OVER (ORDER BY id), $1, 'contacts', id FROM contacts WHERE org_id = $2`,
-      [job.id, org.id],
-    )
+    // Every contact of the org, chosen one by one (the job's explicit selection).
+    await client.query(`INSERT INTO job_audience_contacts (job_id, contact_id) SELECT $1, id FROM contacts WHERE org_id = $2`, [job.id, org.id])
+    await client.query(`UPDATE email_jobs SET audience_selection_count = $2 WHERE id = $1`, [job.id, count])
     return { org: org.id, jobID: job.id, templateID: template.id, user: { ...user, collection: 'users' as const } }
   } finally {
     client.release()

@@ -7,7 +7,7 @@ import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-emai
 
 import { ensureUniqueEmailInOrg } from './hooks/ensureUniqueEmailInOrg'
 import { contactEngagementEndpoint } from './engagement-endpoint'
-import { contactPickerEndpoint } from './picker-endpoint'
+import { contactPickerEndpoint, contactPickerSearchEndpoint } from './picker-endpoint'
 
 const PHONE_PATTERN = /^\+?[0-9 ()./-]{5,32}$/
 
@@ -27,7 +27,7 @@ export const Contacts: CollectionConfig = {
     delete: orgScoped('contacts.edit'),
   },
   indexes: [{ fields: ['org', 'email'], unique: true }],
-  endpoints: [contactPickerEndpoint, contactEngagementEndpoint],
+  endpoints: [contactPickerEndpoint, contactPickerSearchEndpoint, contactEngagementEndpoint],
   hooks: {
     beforeValidate: [ensureUniqueEmailInOrg],
     beforeChange: [enforceOrgPermission('contacts.edit')],

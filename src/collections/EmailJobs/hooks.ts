@@ -2,7 +2,7 @@ import type { CollectionBeforeChangeHook, CollectionBeforeDeleteHook } from 'pay
 
 import { AppError } from '@/services/errors/app-error'
 
-const EDITABLE_FIELDS = ['name', 'template', 'contacts', 'attachments'] as const
+const EDITABLE_FIELDS = ['name', 'template', 'audience', 'attachments'] as const
 
 /** Once queued, what a job sends is fixed: its template, recipients and attachments can't change. */
 export const keepQueuedJobsFrozen: CollectionBeforeChangeHook = ({ data, operation, originalDoc, req }) => {
@@ -14,8 +14,18 @@ export const keepQueuedJobsFrozen: CollectionBeforeChangeHook = ({ data, operati
   return data
 }
 
-const normalize = (value: unknown): unknown =>
-  Array.isArray(value) ? value.map(normalize) : value && typeof value === 'object' && 'id' in value ? (value as { id: unknown }).id : value
+/** A value as stored, for comparison: references by id; the audience's display-only parts left out. */
+const normalize = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(normalize)
+  if (!value || typeof value !== 'object') return value ?? null
+  if ('id' in value) return (value as { id: unknown }).id
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => !['selectionCount', 'picker', 'summary'].includes(key))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, inner]) => [key, normalize(inner)]),
+  )
+}
 
 /** A job that was queued is the record of what was sent: only drafts can be deleted. */
 export const keepSentJobs: CollectionBeforeDeleteHook = async ({ id, req }) => {

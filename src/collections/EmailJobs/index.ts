@@ -3,7 +3,8 @@ import type { CollectionConfig, Field, FieldAccess, PayloadRequest } from 'paylo
 import { orgCreate, orgScoped, relationID } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 
-import { jobEngagementEndpoint, jobStateEndpoints, queueEmailJobEndpoint } from './endpoints'
+import { applyPendingSelection, audienceFields, captureSelectionInput, takeSelectionChange } from './audience'
+import { audienceCountEndpoint, jobEngagementEndpoint, jobSelectionEndpoint, jobStateEndpoints, queueEmailJobEndpoint } from './endpoints'
 import { keepQueuedJobsFrozen, keepSentJobs } from './hooks'
 
 export const JOB_STATUSES = ['draft', 'queued', 'sending', 'paused', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const
@@ -34,8 +35,13 @@ export const EmailJobs: CollectionConfig = {
     update: orgScoped('jobs.queue'),
     delete: orgScoped('jobs.queue'),
   },
-  hooks: { beforeChange: [enforceOrgPermission('jobs.queue'), keepQueuedJobsFrozen], beforeDelete: [keepSentJobs] },
-  endpoints: [queueEmailJobEndpoint, ...jobStateEndpoints, jobEngagementEndpoint],
+  hooks: {
+    beforeOperation: [captureSelectionInput],
+    beforeChange: [enforceOrgPermission('jobs.queue'), keepQueuedJobsFrozen, takeSelectionChange],
+    afterChange: [applyPendingSelection],
+    beforeDelete: [keepSentJobs],
+  },
+  endpoints: [audienceCountEndpoint, queueEmailJobEndpoint, ...jobStateEndpoints, jobEngagementEndpoint, jobSelectionEndpoint],
   fields: [
     { name: 'progress', type: 'ui', admin: { components: { Field: '@/components/job-detail/JobProgress#JobProgress' } } },
     { name: 'engagement', type: 'ui', admin: { components: { Field: '@/components/engagement/JobEngagement#JobEngagement' } } },
@@ -64,17 +70,7 @@ export const EmailJobs: CollectionConfig = {
         return template.status === 'approved' ? true : `Only approved templates can be chosen; "${template.name}" is ${template.status}.`
       },
     },
-    {
-      name: 'contacts',
-      type: 'relationship',
-      relationTo: 'contacts',
-      hasMany: true,
-      label: 'Recipients',
-      admin: {
-        description: 'Each address receives the email once, whatever the case of its letters.',
-        components: { Field: '@/components/recipient-picker/RecipientPicker#RecipientPicker' },
-      },
-    },
+    ...audienceFields,
     { name: 'attachments', type: 'upload', relationTo: 'media', hasMany: true, maxRows: 10 },
     {
       name: 'actions',

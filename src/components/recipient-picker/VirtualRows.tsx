@@ -17,21 +17,25 @@ const REASON_LABEL: Record<string, string> = {
 }
 export const reasonLabel = (reason: string) => REASON_LABEL[reason] ?? reason
 
-type Props = {
-  rows: PickerRow[]
-  selected: Set<number>
-  toggle: (row: PickerRow) => void
+type Props<Row extends PickerRow> = {
+  rows: Row[]
+  isChosen: (row: Row) => boolean
+  toggle: (row: Row) => void
   readOnly: boolean
   emptyText: string
   /** Scrolls back to the top when it changes (a new filter). */
   resetKey: string
+  /** Called when the last rows come into view (to load more). */
+  onNearEnd?: () => void
+  /** A line under the last row (e.g. "Loading more…"). */
+  footer?: string | null
 }
 
 /**
  * A fixed-height scroll container that renders only the rows in view (plus a few above and below)
  * inside a spacer as tall as all rows: the DOM holds ~25 rows whether there are 10 or 50,000.
  */
-export const VirtualRows = ({ rows, selected, toggle, readOnly, emptyText, resetKey }: Props) => {
+export const VirtualRows = <Row extends PickerRow>({ rows, isChosen, toggle, readOnly, emptyText, resetKey, onNearEnd, footer }: Props<Row>) => {
   const container = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const height = ROW_HEIGHT * VISIBLE_ROWS
@@ -45,6 +49,10 @@ export const VirtualRows = ({ rows, selected, toggle, readOnly, emptyText, reset
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN)
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN)
   const visible = rows.slice(first, last)
+  const nearEnd = rows.length > 0 && last >= rows.length - OVERSCAN
+  useLayoutEffect(() => {
+    if (nearEnd) onNearEnd?.()
+  }, [nearEnd, onNearEnd, rows.length])
 
   return (
     <div
@@ -59,10 +67,15 @@ export const VirtualRows = ({ rows, selected, toggle, readOnly, emptyText, reset
       {rows.length === 0 ? (
         <p className="recipient-picker__empty">{emptyText}</p>
       ) : (
-        <div className="recipient-picker__spacer" style={{ height: rows.length * ROW_HEIGHT }}>
+        <div className="recipient-picker__spacer" style={{ height: (rows.length + (footer ? 1 : 0)) * ROW_HEIGHT }}>
           {visible.map((row, i) => (
-            <Row isSelected={selected.has(row.id)} key={row.id} readOnly={readOnly} row={row} toggle={toggle} top={(first + i) * ROW_HEIGHT} />
+            <RowView isSelected={isChosen(row)} key={row.id} readOnly={readOnly} row={row} toggle={toggle as (row: PickerRow) => void} top={(first + i) * ROW_HEIGHT} />
           ))}
+          {footer && (
+            <p className="recipient-picker__footer" style={{ transform: `translateY(${rows.length * ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
+              {footer}
+            </p>
+          )}
         </div>
       )}
     </div>
@@ -71,7 +84,7 @@ export const VirtualRows = ({ rows, selected, toggle, readOnly, emptyText, reset
 
 type RowProps = { row: PickerRow; top: number; isSelected: boolean; readOnly: boolean; toggle: (row: PickerRow) => void }
 
-const Row = memo(function Row({ row, top, isSelected, readOnly, toggle }: RowProps) {
+const RowView = memo(function RowView({ row, top, isSelected, readOnly, toggle }: RowProps) {
   const suppressed = row.suppressedBecause
   // A suppressed contact chosen earlier can still be removed, never added.
   const disabled = readOnly || (Boolean(suppressed) && !isSelected)

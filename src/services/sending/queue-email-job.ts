@@ -6,6 +6,8 @@ import { inTransaction } from '@/db/transaction'
 import { recordAudit } from '../audit/record-audit'
 import { AppError } from '../errors/app-error'
 import { ensureSendTrigger } from './ensure-send-trigger'
+import { audienceSql, isEmptyAudience } from '../audiences/audience-sql'
+import { loadJobAudience } from '../audiences/load-job-audience'
 import { activeEmailSuppressionsSql } from './find-active-suppressions'
 import type { JobSnapshot } from './load-send-context'
 import { resolveSendingSettings } from './resolve-sending-settings'
@@ -35,7 +37,8 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
   if (template.status !== 'approved') {
     throw new AppError('INVALID_INPUT', `Only approved templates can be sent; "${template.name}" is ${template.status}.`)
   }
-  if (!job.contacts?.length) throw new AppError('INVALID_INPUT', 'Choose at least one recipient before queueing.')
+  const audience = await loadJobAudience({ payload, user, job })
+  if (isEmptyAudience(audience)) throw new AppError('INVALID_INPUT', 'Choose who receives the job (contacts, tags, segments or everyone) before queueing.')
   // Attachments are read as the user and must be this organisation's: a job never sends another org's file.
   const attachmentIDs = [...new Set((job.attachments ?? []).map((media) => relationID(media as never)).filter((id) => id !== undefined))]
   if (attachmentIDs.length) {
@@ -58,15 +61,19 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
       [job.id, user.id, JSON.stringify(snapshot)],
     )
     if (claimed.rowCount === 0) throw new AppError('CONFLICT', 'This job was queued by someone else a moment ago.')
-    await client.query(
+    // The audience, resolved here once: these rows are the frozen result. An org's addresses are unique
+    // (stored in lower case), so each contact is one row; ON CONFLICT keeps a repeated address once.
+    const who = audienceSql(audience, { org: Number(org), job: job.id }, 3)
+    await client.query(`SET LOCAL work_mem = '64MB'`)
+    const inserted = await client.query(
       `INSERT INTO email_recipients (org_id, job_id, contact_id, email, status, attempts, created_at, updated_at)
-       SELECT DISTINCT ON (lower(c.email)) c.org_id, $1, c.id, lower(c.email), 'pending', 0, now(), now()
-         FROM email_jobs_rels r JOIN contacts c ON c.id = r.contacts_id
-        WHERE r.parent_id = $1 AND r.path = 'contacts' AND c.org_id = $2
-        ORDER BY lower(c.email), c.id
+       SELECT c.org_id, $1, c.id, lower(c.email), 'pending', 0, now(), now()
+         FROM contacts c
+        WHERE c.org_id = $2 AND ${who.sql}
        ON CONFLICT (job_id, email) DO NOTHING`,
-      [job.id, org],
+      [job.id, org, ...who.params],
     )
+    if (inserted.rowCount === 0) throw new AppError('INVALID_INPUT', 'The audience matches no contact now: nobody would receive this job. Change who it goes to.')
     await client.query(
       `UPDATE email_recipients er
           SET status = 'excluded', excluded_reason = s.reason, suppression_id = s.id, updated_at = now()

@@ -3,6 +3,7 @@ import { TagsCell as TagsCell_78525ef1f3e15da81b08747eeb4ef6c8 } from '@/compone
 import { ContactActivity as ContactActivity_8cabade67508851400a093023d32e924 } from '@/components/contact-activity/ContactActivity'
 import { ListCountNote as ListCountNote_1ec5aee0e4890ea91b00ad30f70c1397 } from '@/components/ListCountNote'
 import { AssignTenantFieldTrigger as AssignTenantFieldTrigger_1d0591e3cf4f332c83a86da13a0de59a } from '@payloadcms/plugin-multi-tenant/client'
+import { SegmentBuilder as SegmentBuilder_5d7f6bf3e8ae2227045ecb0f20f8d100 } from '@/components/segments/SegmentBuilder'
 import { TemplateWorkflow as TemplateWorkflow_9672196668c120f98d559353cd792b45 } from '@/components/TemplateWorkflow'
 import { TemplatePreview as TemplatePreview_8b991a385e299f1784953745a2a94b47 } from '@/components/TemplatePreview'
 import { TemplateEngagement as TemplateEngagement_02c3f83c2c2e7744a8295e4792f3a140 } from '@/components/engagement/TemplateEngagement'
@@ -10,6 +11,7 @@ import { JobProgress as JobProgress_c1661effb7cc209853df9561c3c28b56 } from '@/c
 import { JobEngagement as JobEngagement_4e5fec4eec76c6e65f84987ca0bdcbdd } from '@/components/engagement/JobEngagement'
 import { JobRecipients as JobRecipients_c5b80f4cd87d1752c72521c81a340148 } from '@/components/job-detail/JobRecipients'
 import { RecipientPicker as RecipientPicker_153ad5de7c665e7c433f5834f0da4e86 } from '@/components/recipient-picker/RecipientPicker'
+import { AudienceSummary as AudienceSummary_a58d03a48beb82bd57a72c218735f151 } from '@/components/audience/AudienceSummary'
 import { JobActions as JobActions_92e9ca178f83e743b7a982eecde0ad48 } from '@/components/JobActions'
 import { JsonView as JsonView_1a87ff5e21c49cff7bcbb32027b40f10 } from '@/components/JsonView'
 import { SuppressionReview as SuppressionReview_af6704db58f35b9c352159ba498af28a } from '@/components/suppressions/SuppressionReview'
@@ -31,6 +33,7 @@ export const importMap = {
   "@/components/contact-activity/ContactActivity#ContactActivity": ContactActivity_8cabade67508851400a093023d32e924,
   "@/components/ListCountNote#ListCountNote": ListCountNote_1ec5aee0e4890ea91b00ad30f70c1397,
   "@payloadcms/plugin-multi-tenant/client#AssignTenantFieldTrigger": AssignTenantFieldTrigger_1d0591e3cf4f332c83a86da13a0de59a,
+  "@/components/segments/SegmentBuilder#SegmentBuilder": SegmentBuilder_5d7f6bf3e8ae2227045ecb0f20f8d100,
   "@/components/TemplateWorkflow#TemplateWorkflow": TemplateWorkflow_9672196668c120f98d559353cd792b45,
   "@/components/TemplatePreview#TemplatePreview": TemplatePreview_8b991a385e299f1784953745a2a94b47,
   "@/components/engagement/TemplateEngagement#TemplateEngagement": TemplateEngagement_02c3f83c2c2e7744a8295e4792f3a140,
@@ -38,6 +41,7 @@ export const importMap = {
   "@/components/engagement/JobEngagement#JobEngagement": JobEngagement_4e5fec4eec76c6e65f84987ca0bdcbdd,
   "@/components/job-detail/JobRecipients#JobRecipients": JobRecipients_c5b80f4cd87d1752c72521c81a340148,
   "@/components/recipient-picker/RecipientPicker#RecipientPicker": RecipientPicker_153ad5de7c665e7c433f5834f0da4e86,
+  "@/components/audience/AudienceSummary#AudienceSummary": AudienceSummary_a58d03a48beb82bd57a72c218735f151,
   "@/components/JobActions#JobActions": JobActions_92e9ca178f83e743b7a982eecde0ad48,
   "@/components/JsonView#JsonView": JsonView_1a87ff5e21c49cff7bcbb32027b40f10,
   "@/components/suppressions/SuppressionReview#SuppressionReview": SuppressionReview_af6704db58f35b9c352159ba498af28a,
