@@ -15,6 +15,7 @@ import { EmailRecipients } from './src/collections/EmailRecipients'
 import { EmailTemplates } from './src/collections/EmailTemplates'
 import { Media } from './src/collections/Media'
 import { Organizations } from './src/collections/Organizations'
+import { Imports } from './src/collections/Imports'
 import { Segments } from './src/collections/Segments'
 import { Suppressions } from './src/collections/Suppressions'
 import { Users } from './src/collections/Users'
@@ -64,7 +65,7 @@ export default buildConfig({
       },
     },
   },
-  collections: [Contacts, Segments, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
+  collections: [Contacts, Segments, Imports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
   endpoints: [...sendgridWebhookEndpoints, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),
@@ -104,7 +105,7 @@ export default buildConfig({
           },
         ],
       },
-      collections: { contacts: {}, segments: {}, 'email-jobs': {}, 'email-templates': {}, media: {} },
+      collections: { contacts: {}, segments: {}, imports: {}, 'email-jobs': {}, 'email-templates': {}, media: {} },
       userHasAccessToAllTenants: (user) => isSuperAdmin(user),
       i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organization' } } },
     }),

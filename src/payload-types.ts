@@ -69,6 +69,7 @@ export interface Config {
   collections: {
     contacts: Contact;
     segments: Segment;
+    imports: Import;
     'email-templates': EmailTemplate;
     'email-jobs': EmailJob;
     'email-recipients': EmailRecipient;
@@ -88,6 +89,7 @@ export interface Config {
   collectionsSelect: {
     contacts: ContactsSelect<false> | ContactsSelect<true>;
     segments: SegmentsSelect<false> | SegmentsSelect<true>;
+    imports: ImportsSelect<false> | ImportsSelect<true>;
     'email-templates': EmailTemplatesSelect<false> | EmailTemplatesSelect<true>;
     'email-jobs': EmailJobsSelect<false> | EmailJobsSelect<true>;
     'email-recipients': EmailRecipientsSelect<false> | EmailRecipientsSelect<true>;
@@ -125,6 +127,8 @@ export interface Config {
       reconcileJobCounters: TaskReconcileJobCounters;
       checkMetricAlerts: TaskCheckMetricAlerts;
       rollupMetrics: TaskRollupMetrics;
+      runContactImport: TaskRunContactImport;
+      sweepImports: TaskSweepImports;
       inline: {
         input: unknown;
         output: unknown;
@@ -281,38 +285,84 @@ export interface Segment {
   createdAt: string;
 }
 /**
- * Editors approve every template before it can be sent. Any change to an approved template sends it back to draft.
+ * Bring contacts in from a CSV file, or add a list of addresses to the suppression list.
  *
  * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "email-templates".
+ * via the `definition` "imports".
  */
-export interface EmailTemplate {
+export interface Import {
   id: number;
   org?: (number | null) | Organization;
-  name: string;
-  subject: string;
-  /**
-   * Placeholders: {{first_name}}, {{last_name}}, {{full_name}}, {{email}}, {{phone}}, {{org_name}}, {{org_postal_address}}, {{unsubscribe_link}}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}.
-   */
-  html: string;
-  /**
-   * Optional. Left empty, it is generated from the HTML body.
-   */
-  text?: string | null;
-  /**
-   * Ends every email. The organisation’s postal address is added when the footer does not place {{org_postal_address}}.
-   */
-  footer?: string | null;
-  isDefault?: boolean | null;
-  status: 'draft' | 'pending' | 'approved' | 'rejected';
-  rejectionReason?: string | null;
-  submittedBy?: (number | null) | User;
-  submittedAt?: string | null;
-  approvedBy?: (number | null) | User;
-  approvedByLabel?: string | null;
-  approvedAt?: string | null;
-  rejectedBy?: (number | null) | User;
-  rejectedAt?: string | null;
+  fileName: string;
+  fileSize?: number | null;
+  storageKey?: string | null;
+  status: 'uploaded' | 'queued' | 'running' | 'stopping' | 'stopped' | 'completed' | 'completed_with_errors' | 'failed';
+  mode?: ('create' | 'upsert_email' | 'upsert_phone' | 'suppress') | null;
+  options?: {
+    delimiter?: ('auto' | 'comma' | 'semicolon' | 'tab' | 'pipe') | null;
+    encoding?:
+      | (
+          | 'auto'
+          | 'utf-8'
+          | 'utf-16le'
+          | 'utf-16be'
+          | 'windows-1252'
+          | 'iso-8859-1'
+          | 'iso-8859-15'
+          | 'iso-8859-2'
+          | 'windows-1250'
+          | 'windows-1251'
+          | 'koi8-r'
+          | 'shift_jis'
+          | 'euc-jp'
+          | 'gb18030'
+          | 'big5'
+          | 'euc-kr'
+        )
+      | null;
+    hasHeader?: boolean | null;
+    defaultCountry?: string | null;
+    tags?: string[] | null;
+  };
+  headers?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  mapping?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  detected?: {
+    encoding?: string | null;
+    delimiter?: string | null;
+  };
+  progress?: {
+    rowsRead?: number | null;
+    created?: number | null;
+    updated?: number | null;
+    skipped?: number | null;
+    failed?: number | null;
+    bytesRead?: number | null;
+    checkpoint?: number | null;
+    problemsKept?: number | null;
+    attempts?: number | null;
+  };
+  message?: string | null;
+  startedBy?: (number | null) | User;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  leaseUntil?: string | null;
+  leaseToken?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -357,6 +407,42 @@ export interface User {
     | null;
   password?: string | null;
   collection: 'users';
+}
+/**
+ * Editors approve every template before it can be sent. Any change to an approved template sends it back to draft.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-templates".
+ */
+export interface EmailTemplate {
+  id: number;
+  org?: (number | null) | Organization;
+  name: string;
+  subject: string;
+  /**
+   * Placeholders: {{first_name}}, {{last_name}}, {{full_name}}, {{email}}, {{phone}}, {{org_name}}, {{org_postal_address}}, {{unsubscribe_link}}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}.
+   */
+  html: string;
+  /**
+   * Optional. Left empty, it is generated from the HTML body.
+   */
+  text?: string | null;
+  /**
+   * Ends every email. The organisation’s postal address is added when the footer does not place {{org_postal_address}}.
+   */
+  footer?: string | null;
+  isDefault?: boolean | null;
+  status: 'draft' | 'pending' | 'approved' | 'rejected';
+  rejectionReason?: string | null;
+  submittedBy?: (number | null) | User;
+  submittedAt?: string | null;
+  approvedBy?: (number | null) | User;
+  approvedByLabel?: string | null;
+  approvedAt?: string | null;
+  rejectedBy?: (number | null) | User;
+  rejectedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
@@ -526,7 +612,13 @@ export interface AuditLog {
     | 'suppression.create'
     | 'suppression.lift'
     | 'suppression.confirm'
-    | 'suppression.dismiss';
+    | 'suppression.dismiss'
+    | 'import.start'
+    | 'import.stop'
+    | 'import.resume'
+    | 'import.complete'
+    | 'import.fail'
+    | 'export.create';
   actor?: (number | null) | User;
   actorLabel?: string | null;
   org?: (number | null) | Organization;
@@ -661,7 +753,14 @@ export interface PayloadJob {
         executedAt: string;
         completedAt: string;
         taskSlug:
-          'inline' | 'sendEmailJob' | 'sweepEmailJobs' | 'reconcileJobCounters' | 'checkMetricAlerts' | 'rollupMetrics';
+          | 'inline'
+          | 'sendEmailJob'
+          | 'sweepEmailJobs'
+          | 'reconcileJobCounters'
+          | 'checkMetricAlerts'
+          | 'rollupMetrics'
+          | 'runContactImport'
+          | 'sweepImports';
         taskID: string;
         input?:
           | {
@@ -695,7 +794,16 @@ export interface PayloadJob {
       }[]
     | null;
   taskSlug?:
-    | ('inline' | 'sendEmailJob' | 'sweepEmailJobs' | 'reconcileJobCounters' | 'checkMetricAlerts' | 'rollupMetrics')
+    | (
+        | 'inline'
+        | 'sendEmailJob'
+        | 'sweepEmailJobs'
+        | 'reconcileJobCounters'
+        | 'checkMetricAlerts'
+        | 'rollupMetrics'
+        | 'runContactImport'
+        | 'sweepImports'
+      )
     | null;
   queue?: string | null;
   waitUntil?: string | null;
@@ -726,6 +834,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'segments';
         value: number | Segment;
+      } | null)
+    | ({
+        relationTo: 'imports';
+        value: number | Import;
       } | null)
     | ({
         relationTo: 'email-templates';
@@ -828,6 +940,56 @@ export interface SegmentsSelect<T extends boolean = true> {
   name?: T;
   description?: T;
   rules?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "imports_select".
+ */
+export interface ImportsSelect<T extends boolean = true> {
+  org?: T;
+  fileName?: T;
+  fileSize?: T;
+  storageKey?: T;
+  status?: T;
+  mode?: T;
+  options?:
+    | T
+    | {
+        delimiter?: T;
+        encoding?: T;
+        hasHeader?: T;
+        defaultCountry?: T;
+        tags?: T;
+      };
+  headers?: T;
+  mapping?: T;
+  detected?:
+    | T
+    | {
+        encoding?: T;
+        delimiter?: T;
+      };
+  progress?:
+    | T
+    | {
+        rowsRead?: T;
+        created?: T;
+        updated?: T;
+        skipped?: T;
+        failed?: T;
+        bytesRead?: T;
+        checkpoint?: T;
+        problemsKept?: T;
+        attempts?: T;
+      };
+  message?: T;
+  startedBy?: T;
+  startedAt?: T;
+  finishedAt?: T;
+  leaseUntil?: T;
+  leaseToken?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1236,6 +1398,29 @@ export interface TaskRollupMetrics {
     skipped: boolean;
     hours: number;
     rolledUntil: string;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskRunContactImport".
+ */
+export interface TaskRunContactImport {
+  input: {
+    importID: number;
+  };
+  output: {
+    state: string;
+    rows: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSweepImports".
+ */
+export interface TaskSweepImports {
+  input?: unknown;
+  output: {
+    triggered: number;
   };
 }
 /**

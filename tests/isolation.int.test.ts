@@ -102,6 +102,13 @@ const VICTIMS: Record<string, Victim> = {
     create: async () => ({ org: demo, name: unique('seg'), rules: { match: 'all', conditions: [{ field: 'tags', op: 'any', values: ['vip'] }] } }),
     own: async () => (await payload.create({ collection: 'segments', data: { org: other, name: unique('seg'), rules: { match: 'all', conditions: [{ field: 'tags', op: 'any', values: ['vip'] }] } }, ...system })) as unknown as Doc,
   },
+  imports: {
+    make: async () => (await payload.create({ collection: 'imports', data: { org: demo, fileName: 'demo-contacts.csv', status: 'uploaded' }, context: { importUpload: true }, ...system })) as unknown as Doc,
+    patch: { fileName: 'pwned.csv' },
+    gqlPatch: 'fileName: "pwned.csv"',
+    create: async () => ({ org: demo, fileName: 'sneaky.csv' }),
+    own: async () => (await payload.create({ collection: 'imports', data: { org: other, fileName: 'own.csv', status: 'uploaded' }, context: { importUpload: true }, ...system })) as unknown as Doc,
+  },
   'email-recipients': {
     make: async () => {
       const parent = await job(demo, demoTemplate())

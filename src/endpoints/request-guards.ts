@@ -131,7 +131,8 @@ const guardCollectionRequest = async (req: PayloadRequest, collection: Sanitized
     throw new AppError('NOT_FOUND', 'Email verification is not used for these accounts.')
   }
   checkQuery(req, collection, fields, endpoint)
-  await checkBody(req)
+  // An endpoint that streams its own body (a file upload) bounds and checks it itself.
+  if ((endpoint.custom as { streamsBody?: boolean } | undefined)?.streamsBody !== true) await checkBody(req)
 }
 
 /**

@@ -3,8 +3,10 @@ import type { JobsConfig } from 'payload'
 import { checkMetricAlertsTask } from './check-metric-alerts'
 import { reconcileJobCountersTask } from './reconcile-job-counters'
 import { rollupMetricsTask } from './rollup-metrics'
+import { runContactImportTask } from './run-contact-import'
 import { sendEmailJobTask } from './send-email-job'
 import { sweepEmailJobsTask } from './sweep-email-jobs'
+import { sweepImportsTask } from './sweep-imports'
 
 /**
  * Payload's jobs queue is a trigger, not a lock: every task calls an idempotent service, and
@@ -12,6 +14,6 @@ import { sweepEmailJobsTask } from './sweep-email-jobs'
  * `npm run worker` runs the queues; in development the app runs them itself.
  */
 export const jobs: JobsConfig = {
-  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask, checkMetricAlertsTask, rollupMetricsTask],
+  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask, checkMetricAlertsTask, rollupMetricsTask, runContactImportTask, sweepImportsTask],
   autoRun: process.env.NODE_ENV === 'development' ? [{ cron: '*/5 * * * * *', allQueues: true }] : [],
 }

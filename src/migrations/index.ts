@@ -15,6 +15,7 @@ import * as migration_20261126_121000_metric_alerts from './20261126_121000_metr
 import * as migration_20261206_003325_security_hardening from './20261206_003325_security_hardening';
 import * as migration_20261206_021231_lists_at_scale from './20261206_021231_lists_at_scale';
 import * as migration_20261206_023705_audiences from './20261206_023705_audiences';
+import * as migration_20261206_030638_imports from './20261206_030638_imports';
 
 export const migrations = [
   {
@@ -100,6 +101,11 @@ export const migrations = [
   {
     up: migration_20261206_023705_audiences.up,
     down: migration_20261206_023705_audiences.down,
-    name: '20261206_023705_audiences'
+    name: '20261206_023705_audiences',
+  },
+  {
+    up: migration_20261206_030638_imports.up,
+    down: migration_20261206_030638_imports.down,
+    name: '20261206_030638_imports'
   },
 ];

@@ -35,7 +35,7 @@ const parse = async (response: Response): Promise<ApiResponse> => {
   return { status: response.status, body, headers: response.headers }
 }
 
-export type RequestOptions = { body?: unknown; headers?: Record<string, string>; formData?: FormData; raw?: { type: string; body: string } }
+export type RequestOptions = { body?: unknown; headers?: Record<string, string>; formData?: FormData; raw?: { type: string; body: string | Uint8Array } }
 
 export class ApiClient {
   constructor(private readonly auth: Record<string, string> = {}) {}
@@ -47,7 +47,7 @@ export class ApiClient {
     if (options.formData) body = options.formData
     else if (options.raw) {
       headers['content-type'] = options.raw.type
-      body = options.raw.body
+      body = options.raw.body as BodyInit
     } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(options.body)

@@ -7,7 +7,7 @@ import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-emai
 
 import { ensureUniqueEmailInOrg } from './hooks/ensureUniqueEmailInOrg'
 import { contactEngagementEndpoint } from './engagement-endpoint'
-import { contactPickerEndpoint, contactPickerSearchEndpoint } from './picker-endpoint'
+import { contactPickerEndpoint, contactPickerSearchEndpoint, contactTagsEndpoint } from './picker-endpoint'
 
 const PHONE_PATTERN = /^\+?[0-9 ()./-]{5,32}$/
 
@@ -27,7 +27,7 @@ export const Contacts: CollectionConfig = {
     delete: orgScoped('contacts.edit'),
   },
   indexes: [{ fields: ['org', 'email'], unique: true }],
-  endpoints: [contactPickerEndpoint, contactPickerSearchEndpoint, contactEngagementEndpoint],
+  endpoints: [contactPickerEndpoint, contactPickerSearchEndpoint, contactTagsEndpoint, contactEngagementEndpoint],
   hooks: {
     beforeValidate: [ensureUniqueEmailInOrg],
     beforeChange: [enforceOrgPermission('contacts.edit')],
@@ -60,7 +60,7 @@ export const Contacts: CollectionConfig = {
       type: 'text',
       hasMany: true,
       maxRows: 50,
-      admin: { description: 'Press Enter after each tag.', components: { Cell: '@/components/TagsCell#TagsCell' } },
+      admin: { description: 'Press Enter after each tag.', components: { Cell: '@/components/TagsCell#TagsCell', Field: '@/components/tags/OrgTagsField#OrgTagsField' } },
     },
     { name: 'activity', type: 'ui', admin: { components: { Field: '@/components/contact-activity/ContactActivity#ContactActivity' } } },
   ],

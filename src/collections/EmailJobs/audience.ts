@@ -10,6 +10,7 @@ import { filterSegmentIDs, isEmptyChange, parseSelectionChange, type SelectionCh
 import { AppError } from '@/services/errors/app-error'
 
 const systemOnly: FieldAccess = () => false
+const TAGS_FIELD = '@/components/tags/OrgTagsField#OrgTagsField'
 
 /**
  * Who a job goes to. Everything but the explicit selection is a plain field; the selection (any size)
@@ -34,7 +35,7 @@ export const audienceFields: Field[] = [
             maxRows: 50,
             maxLength: 100,
             label: 'Contacts with any of these tags',
-            admin: { description: 'Press Enter after each tag.' },
+            admin: { description: 'Press Enter after each tag.', components: { Field: TAGS_FIELD } },
           },
           { name: 'segments', type: 'relationship', relationTo: 'segments', hasMany: true, maxRows: 20, label: 'Contacts in these segments' },
         ],
@@ -43,7 +44,15 @@ export const audienceFields: Field[] = [
       {
         type: 'row',
         fields: [
-          { name: 'excludeTags', type: 'text', hasMany: true, maxRows: 50, maxLength: 100, label: 'Leave out contacts with these tags' },
+          {
+            name: 'excludeTags',
+            type: 'text',
+            hasMany: true,
+            maxRows: 50,
+            maxLength: 100,
+            label: 'Leave out contacts with these tags',
+            admin: { components: { Field: TAGS_FIELD } },
+          },
           { name: 'excludeSegments', type: 'relationship', relationTo: 'segments', hasMany: true, maxRows: 20, label: 'Leave out contacts in these segments' },
         ],
       },

@@ -208,7 +208,7 @@ export const RecipientPicker: UIFieldClientComponent = ({ field }) => {
 
   return (
     <div className={`field-type recipient-picker${readOnly ? ' recipient-picker--read-only' : ''}`} data-mode={server ? 'server' : 'local'} data-testid="recipient-picker">
-      <span className="field-label">{typeof field.label === 'string' ? field.label : 'Contacts chosen one by one'}</span>
+      <span className="field-label">Contacts chosen one by one</span>
       <div className="recipient-picker__panel">
         <div className="recipient-picker__toolbar">
           <input

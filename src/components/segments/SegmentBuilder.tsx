@@ -3,6 +3,8 @@ import { Button, FieldDescription, FieldError, FieldLabel, useConfig, useField, 
 import type { JSONFieldClientComponent } from 'payload'
 import React, { useEffect, useId, useMemo, useRef, useState } from 'react'
 
+import { TagsInput, useOrgTags } from '../tags/TagsInput'
+
 import { type Condition, CONDITION_KINDS, conditionSummary, defaultCondition, type Rules } from './rules-model'
 
 import './segment-builder.scss'
@@ -51,7 +53,21 @@ const useLiveCount = (org: number | undefined, rules: Rules): Count => {
   return count
 }
 
-const ConditionRow = ({ condition, index, onChange, onRemove, readOnly }: { condition: Condition; index: number; onChange: (c: Condition) => void; onRemove: () => void; readOnly: boolean }) => {
+const ConditionRow = ({
+  condition,
+  index,
+  onChange,
+  onRemove,
+  readOnly,
+  tags,
+}: {
+  condition: Condition
+  index: number
+  onChange: (c: Condition) => void
+  onRemove: () => void
+  readOnly: boolean
+  tags: string[]
+}) => {
   const id = useId()
   const kind = CONDITION_KINDS.find((k) => k.field === condition.field)!
   const op = 'op' in condition ? condition.op : ''
@@ -85,13 +101,7 @@ const ConditionRow = ({ condition, index, onChange, onRemove, readOnly }: { cond
         ))}
       </select>
       {opInfo?.input === 'tags' && 'values' in condition && (
-        <input
-          aria-label="Tags, separated by commas"
-          disabled={readOnly}
-          onChange={(e) => set({ values: e.target.value.split(',').map((v) => v.trim()).filter(Boolean) })}
-          placeholder="donor, volunteer"
-          defaultValue={condition.values.join(', ')}
-        />
+        <TagsInput disabled={readOnly} label={`Condition ${index + 1}: tags`} onChange={(values) => set({ values })} suggestions={tags} values={condition.values} />
       )}
       {opInfo?.input === 'text' && 'value' in condition && (
         <input aria-label="Value" disabled={readOnly} onChange={(e) => set({ value: e.target.value })} value={condition.value ?? ''} />
@@ -122,6 +132,7 @@ export const SegmentBuilder: JSONFieldClientComponent = ({ field, path, readOnly
   const readOnly = Boolean(readOnlyProp || field.admin?.readOnly)
   const rules: Rules = useMemo(() => (value && typeof value === 'object' && Array.isArray(value.conditions) ? value : { match: 'all', conditions: [] }), [value])
   const count = useLiveCount(org, rules)
+  const tags = useOrgTags(org)
   const update = (next: Rules) => setValue(next)
   return (
     <div className="field-type segment-builder" data-testid="segment-builder">
@@ -145,6 +156,7 @@ export const SegmentBuilder: JSONFieldClientComponent = ({ field, path, readOnly
               onChange={(next) => update({ ...rules, conditions: rules.conditions.map((c, i) => (i === index ? next : c)) })}
               onRemove={() => update({ ...rules, conditions: rules.conditions.filter((_, i) => i !== index) })}
               readOnly={readOnly}
+              tags={tags}
             />
           ))}
         </ol>
@@ -153,15 +165,20 @@ export const SegmentBuilder: JSONFieldClientComponent = ({ field, path, readOnly
             Add a condition
           </Button>
         )}
-        <p className="segment-builder__count" aria-live="polite" data-testid="segment-count">
-          {org === undefined
-            ? 'Choose the organisation to see how many contacts match.'
-            : count.state === 'counting' || count.state === 'idle'
-              ? 'Counting…'
-              : count.state === 'error'
-                ? count.message
-                : `${number.format(count.count)} contact${count.count === 1 ? '' : 's'} match: ${rules.conditions.map(conditionSummary).join(rules.match === 'all' ? ' and ' : ' or ') || 'no conditions yet'}.`}
-        </p>
+        <div className={`segment-builder__count segment-builder__count--${count.state}`} aria-live="polite" data-testid="segment-count">
+          {org === undefined ? (
+            'Choose the organisation to see how many contacts match.'
+          ) : count.state === 'counting' || count.state === 'idle' ? (
+            'Counting…'
+          ) : count.state === 'error' ? (
+            <>Not counted yet: {count.message}</>
+          ) : (
+            <>
+              <strong data-testid="segment-count-value">{number.format(count.count)}</strong> contact{count.count === 1 ? '' : 's'} match now
+              <span className="segment-builder__summary">{rules.conditions.map(conditionSummary).join(rules.match === 'all' ? ' and ' : ' or ')}</span>
+            </>
+          )}
+        </div>
       </div>
       <FieldDescription description={field.admin?.description} path={path} />
     </div>

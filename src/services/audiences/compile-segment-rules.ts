@@ -1,4 +1,4 @@
-import { normalizePhone } from '../contacts/normalize-address'
+import { normalizePhone, phoneSql } from '../contacts/normalize-address'
 import type { SegmentCondition, SegmentRules } from './segment-rules'
 
 /** A SQL condition over `contacts c` and the values of its placeholders, which start at `$<first>`. */
@@ -10,7 +10,7 @@ const COLUMN = { firstName: 'c.first_name', lastName: 'c.last_name', email: 'c.e
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 
 /** A contact's phone as suppressions store SMS addresses (normalizePhone, in SQL). */
-const PHONE = `regexp_replace(btrim(c.phone), '[[:space:]()./-]', '', 'g')`
+const PHONE = phoneSql('c.phone')
 
 /**
  * Compiles segment rules to one SQL condition over `contacts c` (the caller adds the org). Values go in

@@ -23,6 +23,12 @@ export const AUDIT_ACTIONS = [
   'suppression.lift',
   'suppression.confirm',
   'suppression.dismiss',
+  'import.start',
+  'import.stop',
+  'import.resume',
+  'import.complete',
+  'import.fail',
+  'export.create',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
