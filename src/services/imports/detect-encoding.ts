@@ -40,7 +40,11 @@ const isUTF8 = (sample: Uint8Array): boolean => {
 const utf16Without = (sample: Uint8Array): 'utf-16le' | 'utf-16be' | null => {
   let odd = 0
   let even = 0
-  for (let i = 0; i < sample.length; i++) if (sample[i] === 0) (i % 2 ? odd++ : even++)
+  for (let i = 0; i < sample.length; i++) {
+    if (sample[i] !== 0) continue
+    if (i % 2) odd++
+    else even++
+  }
   const half = sample.length / 2
   if (odd > half * 0.4 && even < half * 0.05) return 'utf-16le'
   if (even > half * 0.4 && odd < half * 0.05) return 'utf-16be'

@@ -28,7 +28,6 @@ export const cleanFileName = (raw: string | null | undefined): string =>
   (raw ?? '')
     .split(/[\\/]/)
     .pop()!
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim()
     .slice(0, 255)
