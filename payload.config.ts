@@ -15,6 +15,7 @@ import { EmailRecipients } from './src/collections/EmailRecipients'
 import { EmailTemplates } from './src/collections/EmailTemplates'
 import { Media } from './src/collections/Media'
 import { Organizations } from './src/collections/Organizations'
+import { Exports } from './src/collections/Exports'
 import { Imports } from './src/collections/Imports'
 import { Segments } from './src/collections/Segments'
 import { Suppressions } from './src/collections/Suppressions'
@@ -65,7 +66,7 @@ export default buildConfig({
       },
     },
   },
-  collections: [Contacts, Segments, Imports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
+  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
   endpoints: [...sendgridWebhookEndpoints, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),
@@ -105,7 +106,7 @@ export default buildConfig({
           },
         ],
       },
-      collections: { contacts: {}, segments: {}, imports: {}, 'email-jobs': {}, 'email-templates': {}, media: {} },
+      collections: { contacts: {}, segments: {}, imports: {}, exports: {}, 'email-jobs': {}, 'email-templates': {}, media: {} },
       userHasAccessToAllTenants: (user) => isSuperAdmin(user),
       i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organization' } } },
     }),

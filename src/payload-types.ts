@@ -70,6 +70,7 @@ export interface Config {
     contacts: Contact;
     segments: Segment;
     imports: Import;
+    exports: Export;
     'email-templates': EmailTemplate;
     'email-jobs': EmailJob;
     'email-recipients': EmailRecipient;
@@ -90,6 +91,7 @@ export interface Config {
     contacts: ContactsSelect<false> | ContactsSelect<true>;
     segments: SegmentsSelect<false> | SegmentsSelect<true>;
     imports: ImportsSelect<false> | ImportsSelect<true>;
+    exports: ExportsSelect<false> | ExportsSelect<true>;
     'email-templates': EmailTemplatesSelect<false> | EmailTemplatesSelect<true>;
     'email-jobs': EmailJobsSelect<false> | EmailJobsSelect<true>;
     'email-recipients': EmailRecipientsSelect<false> | EmailRecipientsSelect<true>;
@@ -128,6 +130,7 @@ export interface Config {
       checkMetricAlerts: TaskCheckMetricAlerts;
       rollupMetrics: TaskRollupMetrics;
       runContactImport: TaskRunContactImport;
+      runContactExport: TaskRunContactExport;
       sweepImports: TaskSweepImports;
       inline: {
         input: unknown;
@@ -409,38 +412,30 @@ export interface User {
   collection: 'users';
 }
 /**
- * Editors approve every template before it can be sent. Any change to an approved template sends it back to draft.
+ * Contacts, a segment or a job’s recipients as a CSV file, ready to download for a day.
  *
  * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "email-templates".
+ * via the `definition` "exports".
  */
-export interface EmailTemplate {
+export interface Export {
   id: number;
   org?: (number | null) | Organization;
-  name: string;
-  subject: string;
-  /**
-   * Placeholders: {{first_name}}, {{last_name}}, {{full_name}}, {{email}}, {{phone}}, {{org_name}}, {{org_postal_address}}, {{unsubscribe_link}}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}.
-   */
-  html: string;
-  /**
-   * Optional. Left empty, it is generated from the HTML body.
-   */
-  text?: string | null;
-  /**
-   * Ends every email. The organisation’s postal address is added when the footer does not place {{org_postal_address}}.
-   */
-  footer?: string | null;
-  isDefault?: boolean | null;
-  status: 'draft' | 'pending' | 'approved' | 'rejected';
-  rejectionReason?: string | null;
-  submittedBy?: (number | null) | User;
-  submittedAt?: string | null;
-  approvedBy?: (number | null) | User;
-  approvedByLabel?: string | null;
-  approvedAt?: string | null;
-  rejectedBy?: (number | null) | User;
-  rejectedAt?: string | null;
+  source: {
+    kind: 'contacts' | 'segment' | 'job';
+    segment?: (number | null) | Segment;
+    job?: (number | null) | EmailJob;
+  };
+  fileName?: string | null;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'expired';
+  rows?: number | null;
+  fileSize?: number | null;
+  message?: string | null;
+  requestedBy?: (number | null) | User;
+  finishedAt?: string | null;
+  expiresAt?: string | null;
+  storageKey?: string | null;
+  leaseUntil?: string | null;
+  leaseToken?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -512,6 +507,42 @@ export interface EmailJob {
   queuedBy?: (number | null) | User;
   queuedAt?: string | null;
   completedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Editors approve every template before it can be sent. Any change to an approved template sends it back to draft.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "email-templates".
+ */
+export interface EmailTemplate {
+  id: number;
+  org?: (number | null) | Organization;
+  name: string;
+  subject: string;
+  /**
+   * Placeholders: {{first_name}}, {{last_name}}, {{full_name}}, {{email}}, {{phone}}, {{org_name}}, {{org_postal_address}}, {{unsubscribe_link}}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}.
+   */
+  html: string;
+  /**
+   * Optional. Left empty, it is generated from the HTML body.
+   */
+  text?: string | null;
+  /**
+   * Ends every email. The organisation’s postal address is added when the footer does not place {{org_postal_address}}.
+   */
+  footer?: string | null;
+  isDefault?: boolean | null;
+  status: 'draft' | 'pending' | 'approved' | 'rejected';
+  rejectionReason?: string | null;
+  submittedBy?: (number | null) | User;
+  submittedAt?: string | null;
+  approvedBy?: (number | null) | User;
+  approvedByLabel?: string | null;
+  approvedAt?: string | null;
+  rejectedBy?: (number | null) | User;
+  rejectedAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -760,6 +791,7 @@ export interface PayloadJob {
           | 'checkMetricAlerts'
           | 'rollupMetrics'
           | 'runContactImport'
+          | 'runContactExport'
           | 'sweepImports';
         taskID: string;
         input?:
@@ -802,6 +834,7 @@ export interface PayloadJob {
         | 'checkMetricAlerts'
         | 'rollupMetrics'
         | 'runContactImport'
+        | 'runContactExport'
         | 'sweepImports'
       )
     | null;
@@ -838,6 +871,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'imports';
         value: number | Import;
+      } | null)
+    | ({
+        relationTo: 'exports';
+        value: number | Export;
       } | null)
     | ({
         relationTo: 'email-templates';
@@ -988,6 +1025,33 @@ export interface ImportsSelect<T extends boolean = true> {
   startedBy?: T;
   startedAt?: T;
   finishedAt?: T;
+  leaseUntil?: T;
+  leaseToken?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "exports_select".
+ */
+export interface ExportsSelect<T extends boolean = true> {
+  org?: T;
+  source?:
+    | T
+    | {
+        kind?: T;
+        segment?: T;
+        job?: T;
+      };
+  fileName?: T;
+  status?: T;
+  rows?: T;
+  fileSize?: T;
+  message?: T;
+  requestedBy?: T;
+  finishedAt?: T;
+  expiresAt?: T;
+  storageKey?: T;
   leaseUntil?: T;
   leaseToken?: T;
   updatedAt?: T;
@@ -1415,12 +1479,26 @@ export interface TaskRunContactImport {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskRunContactExport".
+ */
+export interface TaskRunContactExport {
+  input: {
+    exportID: number;
+  };
+  output: {
+    state: string;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "TaskSweepImports".
  */
 export interface TaskSweepImports {
   input?: unknown;
   output: {
-    triggered: number;
+    imports: number;
+    exports: number;
+    expired: number;
   };
 }
 /**

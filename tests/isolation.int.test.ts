@@ -109,6 +109,13 @@ const VICTIMS: Record<string, Victim> = {
     create: async () => ({ org: demo, fileName: 'sneaky.csv' }),
     own: async () => (await payload.create({ collection: 'imports', data: { org: other, fileName: 'own.csv', status: 'uploaded' }, context: { importUpload: true }, ...system })) as unknown as Doc,
   },
+  exports: {
+    make: async () => (await payload.create({ collection: 'exports', data: { org: demo, source: { kind: 'contacts' }, status: 'queued' }, ...system })) as unknown as Doc,
+    patch: { fileName: 'pwned.csv' },
+    gqlPatch: 'fileName: "pwned.csv"',
+    create: async () => ({ org: demo, source: { kind: 'contacts' } }),
+    own: async () => (await payload.create({ collection: 'exports', data: { org: other, source: { kind: 'contacts' }, status: 'queued' }, ...system })) as unknown as Doc,
+  },
   'email-recipients': {
     make: async () => {
       const parent = await job(demo, demoTemplate())
@@ -378,7 +385,7 @@ describe('every relationship and upload field', () => {
 
   it('are all walked (upload fields included)', () => {
     const names = cases.map(([name]) => name)
-    expect(names).toEqual(expect.arrayContaining(['email-jobs.attachments → media', 'email-jobs.audience.segments → segments', 'email-jobs.audience.excludeSegments → segments', 'email-jobs.template → email-templates', 'users.orgs.org → organizations', 'payload-locked-documents.document → contacts']))
+    expect(names).toEqual(expect.arrayContaining(['email-jobs.attachments → media', 'email-jobs.audience.segments → segments', 'email-jobs.audience.excludeSegments → segments', 'exports.source.segment → segments', 'exports.source.job → email-jobs', 'email-jobs.template → email-templates', 'users.orgs.org → organizations', 'payload-locked-documents.document → contacts']))
     expect(cases.length).toBeGreaterThan(25)
   })
 

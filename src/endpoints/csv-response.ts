@@ -1,12 +1,12 @@
 /**
  * A CSV download streamed from a Node stream: UTF-8 with a byte order mark (so spreadsheets read
- * accents right), as an attachment named `fileName`, never cached.
+ * accents right; a stored file has its own), as an attachment named `fileName`, never cached.
  */
-export const csvResponse = (stream: AsyncIterable<unknown>, fileName: string): Response => {
+export const csvResponse = (stream: AsyncIterable<unknown>, fileName: string, { bom = true }: { bom?: boolean } = {}): Response => {
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
       try {
-        controller.enqueue(new Uint8Array([0xef, 0xbb, 0xbf]))
+        if (bom) controller.enqueue(new Uint8Array([0xef, 0xbb, 0xbf]))
         for await (const chunk of stream) controller.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk as Buffer))
         controller.close()
       } catch (error) {

@@ -16,6 +16,7 @@ import * as migration_20261206_003325_security_hardening from './20261206_003325
 import * as migration_20261206_021231_lists_at_scale from './20261206_021231_lists_at_scale';
 import * as migration_20261206_023705_audiences from './20261206_023705_audiences';
 import * as migration_20261206_030638_imports from './20261206_030638_imports';
+import * as migration_20261206_031532_exports from './20261206_031532_exports';
 
 export const migrations = [
   {
@@ -106,6 +107,11 @@ export const migrations = [
   {
     up: migration_20261206_030638_imports.up,
     down: migration_20261206_030638_imports.down,
-    name: '20261206_030638_imports'
+    name: '20261206_030638_imports',
+  },
+  {
+    up: migration_20261206_031532_exports.up,
+    down: migration_20261206_031532_exports.down,
+    name: '20261206_031532_exports'
   },
 ];

@@ -14,7 +14,7 @@ const PHONE_PATTERN = /^\+?[0-9 ()./-]{5,32}$/
 export const Contacts: CollectionConfig = {
   slug: 'contacts',
   admin: {
-    components: { beforeListTable: ['@/components/ListCountNote#ListCountNote'] },
+    components: { beforeListTable: ['@/components/imports/ListActions#ContactsListActions', '@/components/ListCountNote#ListCountNote'] },
     useAsTitle: 'email',
     defaultColumns: ['firstName', 'lastName', 'email', 'tags', 'updatedAt'],
     listSearchableFields: ['firstName', 'lastName', 'email'],

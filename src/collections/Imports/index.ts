@@ -67,7 +67,8 @@ export const Imports: CollectionConfig = {
       defaultValue: 'uploaded',
       options: IMPORT_STATUSES.map((value) => ({ value, label: IMPORT_STATUS_LABELS[value] })),
       access: system,
-      admin: { readOnly: true, position: 'sidebar' },
+      // The panel shows it, live; the form's copy would be stale while the import runs.
+      admin: { readOnly: true, hidden: true },
     },
     { name: 'mode', type: 'select', options: IMPORT_MODES.map((value) => ({ value, label: IMPORT_MODE_LABELS[value] })), access: system, admin: { readOnly: true, hidden: true } },
     {

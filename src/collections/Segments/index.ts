@@ -81,6 +81,7 @@ export const Segments: CollectionConfig = {
   hooks: { beforeChange: [enforceOrgPermission('segments.edit')] },
   endpoints: [countRulesEndpoint, countSavedEndpoint, membersEndpoint],
   fields: [
+    { name: 'links', type: 'ui', admin: { position: 'sidebar', components: { Field: '@/components/segments/SegmentLinks#SegmentLinks' } } },
     { name: 'name', type: 'text', required: true, maxLength: 120 },
     { name: 'description', type: 'textarea', maxLength: 1000 },
     {

@@ -103,6 +103,13 @@ export const JobActions = () => {
         {unknown > 0 && allowed('resend-unknown') && canControl && button('resend-unknown', `Resend ${unknown} unknown`)}
         {failed > 0 && allowed('retry-failed') && canControl && button('retry-failed', `Retry ${failed} failed`)}
       </div>
+      {status !== 'draft' && (
+        <p style={{ marginTop: 12 }}>
+          <a data-testid="job-export-recipients" href={`/admin/collections/exports/create?kind=job&job=${id}`}>
+            Export the recipients as CSV
+          </a>
+        </p>
+      )}
       {unknown > 0 && (
         <p style={{ color: 'var(--theme-elevation-600)', fontSize: 12, marginTop: 8 }}>
           {unknown} recipients have an unknown outcome: their worker stopped mid-send, so they may or may not have received it.

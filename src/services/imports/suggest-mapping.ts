@@ -9,7 +9,7 @@ const GUESSES: [ImportField, RegExp][] = [
   ['firstName', /^(first|firstname|givenname|forename|vorname|prenom|nombre)$/],
   ['lastName', /^(last|lastname|surname|familyname|nachname|nom|apellido|apellidos)$/],
   ['phone', /^(phone|phonenumber|mobile|mobilephone|mobilenumber|cell|cellphone|tel|telephone|telefon|sms|whatsapp)$/],
-  ['tags', /^(tags?|labels?|groups?|lists?|segments?)$/],
+  ['tags', /^(tags?|labels?|groups?|groupes?|gruppen?|grupos?|lists?|listes?|segments?|etiquettes?|categories|category)$/],
 ]
 
 /**

@@ -1,11 +1,10 @@
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 
-import { stringify } from 'csv-stringify'
 import type { Payload, PayloadRequest } from 'payload'
 
 import { dbPool } from '@/db/pool'
 
-import { escapeFormula } from '../exports/escape-formula'
+import { exportCSV } from '../exports/export-csv'
 import { requireImport } from './require-import'
 
 type User = NonNullable<PayloadRequest['user']>
@@ -39,7 +38,7 @@ export const readImportProblemsCSV = async ({ payload, user, id }: { payload: Pa
       after = page[page.length - 1]!.id
     }
   }
-  const stream = Readable.from(rows()).pipe(stringify({ cast: { string: escapeFormula } }))
+  const stream = exportCSV(rows())
   const base = doc.fileName.replace(/\.(csv|tsv|txt)$/i, '')
   return { fileName: `${base}-not-imported.csv`, stream }
 }

@@ -2,9 +2,14 @@ import { TenantField as TenantField_1d0591e3cf4f332c83a86da13a0de59a } from '@pa
 import { TagsCell as TagsCell_78525ef1f3e15da81b08747eeb4ef6c8 } from '@/components/TagsCell'
 import { OrgTagsField as OrgTagsField_71c8c9c79f02c45336c389d96e467389 } from '@/components/tags/OrgTagsField'
 import { ContactActivity as ContactActivity_8cabade67508851400a093023d32e924 } from '@/components/contact-activity/ContactActivity'
+import { ContactsListActions as ContactsListActions_7cbb6ebadc72306761a7fe42ad6f7932 } from '@/components/imports/ListActions'
 import { ListCountNote as ListCountNote_1ec5aee0e4890ea91b00ad30f70c1397 } from '@/components/ListCountNote'
 import { AssignTenantFieldTrigger as AssignTenantFieldTrigger_1d0591e3cf4f332c83a86da13a0de59a } from '@payloadcms/plugin-multi-tenant/client'
+import { SegmentLinks as SegmentLinks_13791b6e0f065d2b019376dd95c18c9b } from '@/components/segments/SegmentLinks'
 import { SegmentBuilder as SegmentBuilder_5d7f6bf3e8ae2227045ecb0f20f8d100 } from '@/components/segments/SegmentBuilder'
+import { ImportPanel as ImportPanel_385c6cc39c60c20e20483d74a32c0512 } from '@/components/imports/ImportPanel'
+import { NoSaveButton as NoSaveButton_2e76627240611fb5644f865a3b0c65f5 } from '@/components/imports/NoSaveButton'
+import { ExportPanel as ExportPanel_feb7845503c5df368d2330a9b1141634 } from '@/components/exports/ExportPanel'
 import { TemplateWorkflow as TemplateWorkflow_9672196668c120f98d559353cd792b45 } from '@/components/TemplateWorkflow'
 import { TemplatePreview as TemplatePreview_8b991a385e299f1784953745a2a94b47 } from '@/components/TemplatePreview'
 import { TemplateEngagement as TemplateEngagement_02c3f83c2c2e7744a8295e4792f3a140 } from '@/components/engagement/TemplateEngagement'
@@ -33,9 +38,14 @@ export const importMap = {
   "@/components/TagsCell#TagsCell": TagsCell_78525ef1f3e15da81b08747eeb4ef6c8,
   "@/components/tags/OrgTagsField#OrgTagsField": OrgTagsField_71c8c9c79f02c45336c389d96e467389,
   "@/components/contact-activity/ContactActivity#ContactActivity": ContactActivity_8cabade67508851400a093023d32e924,
+  "@/components/imports/ListActions#ContactsListActions": ContactsListActions_7cbb6ebadc72306761a7fe42ad6f7932,
   "@/components/ListCountNote#ListCountNote": ListCountNote_1ec5aee0e4890ea91b00ad30f70c1397,
   "@payloadcms/plugin-multi-tenant/client#AssignTenantFieldTrigger": AssignTenantFieldTrigger_1d0591e3cf4f332c83a86da13a0de59a,
+  "@/components/segments/SegmentLinks#SegmentLinks": SegmentLinks_13791b6e0f065d2b019376dd95c18c9b,
   "@/components/segments/SegmentBuilder#SegmentBuilder": SegmentBuilder_5d7f6bf3e8ae2227045ecb0f20f8d100,
+  "@/components/imports/ImportPanel#ImportPanel": ImportPanel_385c6cc39c60c20e20483d74a32c0512,
+  "@/components/imports/NoSaveButton#NoSaveButton": NoSaveButton_2e76627240611fb5644f865a3b0c65f5,
+  "@/components/exports/ExportPanel#ExportPanel": ExportPanel_feb7845503c5df368d2330a9b1141634,
   "@/components/TemplateWorkflow#TemplateWorkflow": TemplateWorkflow_9672196668c120f98d559353cd792b45,
   "@/components/TemplatePreview#TemplatePreview": TemplatePreview_8b991a385e299f1784953745a2a94b47,
   "@/components/engagement/TemplateEngagement#TemplateEngagement": TemplateEngagement_02c3f83c2c2e7744a8295e4792f3a140,
