@@ -12,6 +12,7 @@ import { finishContactImport } from './finish-contact-import'
 import { type ImportMapping, normalizeImportRow, type NormalizedImportRow } from './normalize-import-row'
 import { readImportFormat } from './read-import-preview'
 import { CsvReadError, readCsvRecords } from './read-csv-records'
+import { SeenKeys } from './seen-keys'
 import { type BatchOutcome, writeImportBatch } from './write-import-batch'
 
 /** At most this many problem rows are kept per import (the counters still count every one). */
@@ -98,7 +99,7 @@ export const runContactImport = async ({
   let problemsKept = Number(job.progress_problems_kept)
   let bytes = 0
   let rows = 0
-  const seen = new Map<string, number>()
+  const seen = new SeenKeys()
 
   /** Writes one batch with its problems and counters, if this worker still holds the lease; the import's status after it. */
   const commit = async (batch: Pending[], recordsThrough: number, extra: Problem[] = []): Promise<string> => {
@@ -109,12 +110,13 @@ export const runContactImport = async ({
       const { normalized } = pending
       if (normalized.kind === 'empty') continue
       read++
-      if (normalized.kind === 'error') problems.push({ line: pending.line, outcome: 'failed', error: normalized.error, cells: pending.cells })
-      else if (seen.has(normalized.key)) problems.push({ line: pending.line, outcome: 'skipped', error: `The same ${options.mode === 'upsert_phone' ? 'phone number' : 'address'} as line ${seen.get(normalized.key)} of this file: skipped.`, cells: pending.cells })
-      else {
-        seen.set(normalized.key, pending.line)
-        writable.push({ pending, row: normalized })
+      if (normalized.kind === 'error') {
+        problems.push({ line: pending.line, outcome: 'failed', error: normalized.error, cells: pending.cells })
+        continue
       }
+      const earlier = seen.add(normalized.key, pending.line)
+      if (earlier === undefined) writable.push({ pending, row: normalized })
+      else problems.push({ line: pending.line, outcome: 'skipped', error: `The same ${options.mode === 'upsert_phone' ? 'phone number' : 'address'} as line ${earlier} of this file: skipped.`, cells: pending.cells })
     }
     const client = await pool.connect()
     try {
@@ -151,8 +153,7 @@ export const runContactImport = async ({
       return updated[0]!.status
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {})
-      // The rows of a batch that did not commit are seen again on the next run.
-      for (const { row } of writable) seen.delete(row.key)
+      // The run ends here; the next one starts from the checkpoint with the keys met before it.
       throw error
     } finally {
       client.release()
@@ -165,6 +166,21 @@ export const runContactImport = async ({
     let index = 0
     let header = job.options_has_header
     let batch: Pending[] = []
+    // One batch is written while the next is read: PostgreSQL and the parser work at the same time.
+    let inFlight: Promise<{ status: string } | { error: unknown }> | null = null
+    const settle = async (): Promise<string | null> => {
+      if (!inFlight) return null
+      const outcome = await inFlight
+      inFlight = null
+      if ('error' in outcome) throw outcome.error
+      return outcome.status
+    }
+    const dispatch = (pending: Pending[], through: number) => {
+      inFlight = commit(pending, through).then(
+        (status) => ({ status }),
+        (error: unknown) => ({ error }),
+      )
+    }
     try {
       for await (const record of readCsvRecords({ file, encoding: format.encoding, skipBytes: format.bomBytes, delimiter: format.delimiter, onBytes: (n) => (bytes = n) })) {
         if (header) {
@@ -179,13 +195,17 @@ export const runContactImport = async ({
         index++
         if (index <= checkpoint) {
           // Committed by an earlier run: only remembered, for the duplicates that follow.
-          if (normalized.kind === 'row' && !seen.has(normalized.key)) seen.set(normalized.key, record.line)
+          if (normalized.kind === 'row') seen.add(normalized.key, record.line)
           continue
         }
         batch.push({ line: record.line, cells: record.cells, normalized })
         if (batch.length < batchSize) continue
-        const status = await commit(batch, index)
-        batch = []
+        const status = await settle()
+        if (status !== 'stopping' && (status === null || Date.now() < deadlineMs)) {
+          dispatch(batch, index)
+          batch = []
+          continue
+        }
         if (status === 'stopping') {
           await finishContactImport({ payload, importID, token, outcome: 'stopped' })
           return { state: 'stopped', rows }
@@ -196,11 +216,20 @@ export const runContactImport = async ({
         }
       }
     } catch (error) {
-      if (!(error instanceof CsvReadError)) throw error
+      if (!(error instanceof CsvReadError)) {
+        await settle().catch(() => null)
+        throw error
+      }
       // The rows before the unreadable part are kept; the import ends there, saying where and why.
+      await settle()
       await commit(batch, index, [{ line: error.line, outcome: 'failed', error: error.message, cells: [] }])
       await finishContactImport({ payload, importID, token, outcome: 'failed', message: error.message })
       return { state: 'finished', rows }
+    }
+    const status = await settle()
+    if (status === 'stopping') {
+      await finishContactImport({ payload, importID, token, outcome: 'stopped' })
+      return { state: 'stopped', rows }
     }
     await commit(batch, index)
     await finishContactImport({ payload, importID, token, outcome: 'completed' })

@@ -10,12 +10,25 @@ export type BatchOutcome = { kind: 'created' } | { kind: 'updated' } | { kind: '
 type Client = Pick<PoolClient, 'query'>
 const TAGS_PER_CONTACT = 50
 
-/** Adds tags to contacts (those they do not carry yet, after their last, at most 50 per contact). */
-const addTags = async (client: Client, tagged: { id: number; tags: string[] }[]) => {
+/** Tag rows of contacts, flattened for unnest: ids, tags, positions from 1. */
+const flatten = (tagged: { id: number; tags: string[] }[]) => {
   const ids: number[] = []
   const tags: string[] = []
   const order: number[] = []
-  for (const { id, tags: list } of tagged) list.forEach((tag, i) => (ids.push(id), tags.push(tag), order.push(i)))
+  for (const { id, tags: list } of tagged) list.forEach((tag, i) => (ids.push(id), tags.push(tag), order.push(i + 1)))
+  return { ids, tags, order }
+}
+
+/** Tags of contacts just created: they carry none yet, so each goes in at its place. */
+const addNewTags = async (client: Client, tagged: { id: number; tags: string[] }[]) => {
+  const { ids, tags, order } = flatten(tagged)
+  if (!ids.length) return
+  await client.query(`INSERT INTO contacts_texts ("order", parent_id, path, text) SELECT ord, id, 'tags', tag FROM unnest($1::int[], $2::text[], $3::int[]) AS t(id, tag, ord)`, [ids, tags, order])
+}
+
+/** Adds tags to existing contacts (those they do not carry yet, after their last, at most 50 per contact). */
+const addTags = async (client: Client, tagged: { id: number; tags: string[] }[]) => {
+  const { ids, tags, order } = flatten(tagged)
   if (!ids.length) return
   await client.query(
     `INSERT INTO contacts_texts ("order", parent_id, path, text)
@@ -53,13 +66,15 @@ const writeByEmail = async (client: Client, org: number, rows: ImportRow[], upda
     [org, ...columns(rows)],
   )
   const outcomes: BatchOutcome[] = rows.map(() => ({ kind: 'skipped', reason: 'Already a contact (this import creates new contacts only): skipped.' }))
-  const tagged: { id: number; tags: string[] }[] = []
+  const created: { id: number; tags: string[] }[] = []
+  const updated: { id: number; tags: string[] }[] = []
   for (const row of written) {
     outcomes[row.i - 1] = { kind: row.inserted ? 'created' : 'updated' }
     const tags = rows[row.i - 1]!.tags
-    if (tags.length) tagged.push({ id: row.id, tags })
+    if (tags.length) (row.inserted ? created : updated).push({ id: row.id, tags })
   }
-  await addTags(client, tagged)
+  await addNewTags(client, created)
+  await addTags(client, updated)
   return outcomes
 }
 
@@ -98,11 +113,13 @@ const writeByPhone = async (client: Client, org: number, rows: ImportRow[]): Pro
        SELECT input.i, written.id FROM input JOIN written USING (email)`,
       [org, ...columns(creatable.map(({ row }) => row)), creatable.map(({ index }) => index)],
     )
+    const fresh: { id: number; tags: string[] }[] = []
     for (const row of created) {
       outcomes[row.i] = { kind: 'created' }
-      if (rows[row.i]!.tags.length) tagged.push({ id: row.id, tags: rows[row.i]!.tags })
+      if (rows[row.i]!.tags.length) fresh.push({ id: row.id, tags: rows[row.i]!.tags })
     }
     for (const { index } of creatable) outcomes[index] ??= { kind: 'failed', reason: 'A contact with this email address already exists with another phone number: skipped.' }
+    await addNewTags(client, fresh)
   }
   await addTags(client, tagged)
   return outcomes as BatchOutcome[]
