@@ -115,6 +115,7 @@ describe('audiences in the admin', () => {
     expect(await counter('created')).toBe(GOOD)
     expect(await counter('failed')).toBe(2)
     expect(await counter('skipped')).toBe(1)
+    await page.waitForTimeout(500) // the bar's width transition
     await screenshot(page, 'import-done')
     // What the page showed is what the server holds.
     const doc = (await api(`/imports/${importID}?depth=0`)).body
@@ -161,9 +162,15 @@ describe('audiences in the admin', () => {
     await page.locator('.rs__option', { hasText: `Fair donors ${run}` }).click()
     await page.waitForFunction((n) => document.querySelector('[data-testid="audience-total"]')?.textContent === String(n), TAGGED, { timeout: 20_000 })
     await page.locator('#action-save').click()
-    await page.locator('.payload-toast-container', { hasText: /successfully/i }).waitFor({ timeout: 20_000 })
+    let saved: unknown = null
+    for (let tries = 0; tries < 40 && !Array.isArray(saved); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const segments = (await api(`/email-jobs/${jobID}?depth=0`)).body.audience?.segments
+      if (Array.isArray(segments) && segments.length) saved = segments
+    }
+    expect(saved).toEqual([segmentID])
+    await page.waitForLoadState('networkidle')
     await screenshot(page, 'job-segment-audience')
-    expect((await api(`/email-jobs/${jobID}?depth=0`)).body.audience.segments).toEqual([segmentID])
 
     page.once('dialog', (dialog) => void dialog.accept())
     await page.getByRole('button', { name: 'Queue for sending' }).click()

@@ -121,7 +121,9 @@ describe('the recipient picker', () => {
   it('loads the org’s contacts with one request and filters them without any request', async () => {
     requests.length = 0
     await openJob(jobID)
-    expect(requests.filter((r) => r.includes('/api/contacts'))).toEqual([`GET ${baseURL}/api/contacts/picker?org=${org}`])
+    expect(requests.filter((r) => r.includes('/api/contacts/picker'))).toEqual([`GET ${baseURL}/api/contacts/picker?org=${org}`])
+    // The form's two tag fields share one read of the org's tags.
+    expect(requests.filter((r) => r.includes('/api/contacts/tags'))).toEqual([`GET ${baseURL}/api/contacts/tags?org=${org}`])
     expect(await page.getByTestId('recipient-picker-count').innerText()).toBe('0 selected')
     expect(await picker().innerText()).toContain(`${contacts.length} contacts`)
     // virtualised: the DOM holds the visible window only

@@ -1,5 +1,6 @@
 'use client'
 import { FieldDescription, FieldError, FieldLabel, useField, useFormFields } from '@payloadcms/ui'
+import { mergeFieldStyles } from '@payloadcms/ui/shared'
 import type { TextFieldClientComponent } from 'payload'
 import React from 'react'
 
@@ -18,7 +19,7 @@ export const OrgTagsField: TextFieldClientComponent = ({ field, path, readOnly }
   const suggestions = useOrgTags(org)
   const label = typeof field.label === 'string' ? field.label : path
   return (
-    <div className={`field-type org-tags${showError ? ' error' : ''}`} data-testid={`tags-${path}`}>
+    <div className={`field-type org-tags${showError ? ' error' : ''}`} data-testid={`tags-${path}`} style={mergeFieldStyles(field)}>
       <FieldLabel label={field.label} path={path} required={field.required} />
       <FieldError path={path} showError={showError} />
       <TagsInput disabled={Boolean(readOnly || field.admin?.readOnly)} label={label} onChange={(values) => setValue(values.length ? values : null)} suggestions={suggestions} values={Array.isArray(value) ? value : []} />

@@ -4,18 +4,34 @@ import React, { useEffect, useId, useState } from 'react'
 
 import './tags-input.scss'
 
+/** One read of an org's tags shared by every tag field of the page (a job form has two), for 30 s. */
+const TAGS_FRESH_MS = 30_000
+const tagReads = new Map<string, { at: number; tags: Promise<string[]> }>()
+const readOrgTags = (url: string): Promise<string[]> => {
+  const cached = tagReads.get(url)
+  if (cached && Date.now() - cached.at < TAGS_FRESH_MS) return cached.tags
+  const tags = fetch(url, { credentials: 'include' })
+    .then((res) => (res.ok ? res.json() : { tags: [] }))
+    .then((body: { tags?: string[] }) => body.tags ?? [])
+    .catch(() => {
+      tagReads.delete(url)
+      return [] as string[]
+    })
+  tagReads.set(url, { at: Date.now(), tags })
+  return tags
+}
+
 /** The tags the org's contacts carry (`GET /api/contacts/tags`), offered while typing a tag. */
 export const useOrgTags = (org: number | undefined): string[] => {
   const { config } = useConfig()
   const [tags, setTags] = useState<string[]>([])
   useEffect(() => {
     if (org === undefined) return setTags([])
-    const controller = new AbortController()
-    fetch(`${config.routes.api}/contacts/tags?org=${org}`, { credentials: 'include', signal: controller.signal })
-      .then((res) => (res.ok ? res.json() : { tags: [] }))
-      .then((body: { tags?: string[] }) => setTags(body.tags ?? []))
-      .catch(() => {})
-    return () => controller.abort()
+    let current = true
+    void readOrgTags(`${config.routes.api}/contacts/tags?org=${org}`).then((read) => current && setTags(read))
+    return () => {
+      current = false
+    }
   }, [org, config.routes.api])
   return tags
 }
