@@ -27,6 +27,7 @@ import { emailAdapter } from './src/integrations/email/payload-email-adapter'
 import { allowedOrigins, resolvePayloadSecret } from './src/services/config/server-env'
 import { resolveFernetKey } from './src/services/crypto/secrets'
 import { onInit } from './src/seed/on-init'
+import { healthEndpoints } from './src/endpoints/health'
 import { metricsPrometheusEndpoints } from './src/endpoints/metrics-prometheus'
 import { metricsSummaryEndpoint } from './src/endpoints/metrics-summary'
 import { sendgridWebhookEndpoints } from './src/endpoints/sendgrid-webhook'
@@ -68,7 +69,7 @@ export default buildConfig({
   },
   collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
-  endpoints: [...sendgridWebhookEndpoints, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
+  endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },

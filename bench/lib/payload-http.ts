@@ -13,6 +13,8 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 
 import type { SanitizedConfig } from 'payload'
 
+import { boundedRoute } from '../../src/endpoints/bounded-route'
+
 export type PayloadHttpServer = { url: string; close: () => Promise<void> }
 
 type RouteHandler = (request: Request, args: { params: Promise<{ slug: string[] }> }) => Promise<Response>
@@ -26,12 +28,18 @@ const headersOf = (req: http.IncomingMessage): Headers => {
   return headers
 }
 
-const toWebRequest = (req: http.IncomingMessage, origin: string): Request => {
+/** The web Request, whose signal aborts when the client goes away before the answer is sent (as Next's does). */
+const toWebRequest = (req: http.IncomingMessage, res: http.ServerResponse, origin: string): Request => {
   const method = req.method ?? 'GET'
   const hasBody = method !== 'GET' && method !== 'HEAD'
+  const gone = new AbortController()
+  res.once('close', () => {
+    if (!res.writableFinished) gone.abort()
+  })
   return new Request(new URL(req.url ?? '/', origin), {
     method,
     headers: headersOf(req),
+    signal: gone.signal,
     body: hasBody ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>) : undefined,
     // Node's fetch requires this for a streamed request body.
     ...(hasBody ? { duplex: 'half' } : {}),
@@ -59,11 +67,11 @@ const sendWebResponse = async (response: Response, res: http.ServerResponse): Pr
 export const startPayloadHttpServer = async (config: Promise<SanitizedConfig> | SanitizedConfig): Promise<PayloadHttpServer> => {
   const routes = await import('@payloadcms/next/routes')
   const handlers: Record<string, RouteHandler> = {
-    GET: routes.REST_GET(config),
-    POST: routes.REST_POST(config),
-    PATCH: routes.REST_PATCH(config),
-    PUT: routes.REST_PUT(config),
-    DELETE: routes.REST_DELETE(config),
+    GET: boundedRoute(routes.REST_GET(config)),
+    POST: boundedRoute(routes.REST_POST(config)),
+    PATCH: boundedRoute(routes.REST_PATCH(config)),
+    PUT: boundedRoute(routes.REST_PUT(config)),
+    DELETE: boundedRoute(routes.REST_DELETE(config)),
     OPTIONS: routes.REST_OPTIONS(config),
   }
   let origin = 'http://127.0.0.1'
@@ -76,7 +84,7 @@ export const startPayloadHttpServer = async (config: Promise<SanitizedConfig> | 
     }
     // As Next hands a catch-all route its params: the segments after /api/, each decoded.
     const slug = pathname.slice(API_PREFIX.length).split('/').filter(Boolean).map(decodeURIComponent)
-    handler(toWebRequest(req, origin), { params: Promise.resolve({ slug }) })
+    handler(toWebRequest(req, res, origin), { params: Promise.resolve({ slug }) })
       .then((response) => sendWebResponse(response, res))
       .catch((error: unknown) => {
         console.error(error)

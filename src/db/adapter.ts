@@ -2,10 +2,15 @@ import path from 'node:path'
 
 import { postgresAdapter } from '@payloadcms/db-postgres'
 import type { DatabaseAdapterObj, Migration } from 'payload'
+import type { Pool } from 'pg'
 
 import { migrations } from '../migrations'
+import { boundPool } from './bounded-pool'
+import { defaultStatementTimeoutMs, poolMax } from './db-limits'
 import { isEmbeddedConnectionString, startEmbeddedServer } from './embedded-server'
 import { boundedCountDistinct, idsFirstFind } from './list-queries'
+import { reservedPool } from './reserved-pool'
+import { withStatementTimeout } from './request-context'
 
 export const embeddedDataDir = (): string => path.resolve(process.env.OUTPOST_DATA_DIR || '.data', 'pglite')
 
@@ -22,8 +27,8 @@ export const databaseAdapter = (): DatabaseAdapterObj => {
     pool: {
       connectionString: databaseURL || 'postgres://embedded',
       // The adapter keeps one pooled client checked out for good (its reconnect watch), so one
-      // connection hangs at start-up: keep at least two.
-      max: Math.max(2, Number(process.env.DATABASE_POOL_MAX || 10)),
+      // connection hangs at start-up: keep at least two. Set per process kind at connect (db-limits.ts).
+      max: 10,
     },
     push: false,
     migrationDir: path.resolve(process.cwd(), 'src/migrations'),
@@ -46,17 +51,29 @@ export const databaseAdapter = (): DatabaseAdapterObj => {
       drizzleAdapter.countDistinct = boundedCountDistinct(drizzleAdapter.countDistinct)
       adapter.find = idsFirstFind(adapter.find) as typeof adapter.find
       const connect = adapter.connect!
+      ;(adapter as unknown as { outpostEmbedded: boolean }).outpostEmbedded = isEmbedded
       adapter.connect = async function (options) {
         if (!databaseURL && !this.pool) {
           const server = await startEmbeddedServer(embeddedDataDir())
           this.poolOptions = { ...this.poolOptions, connectionString: server.connectionString }
           if (server.owned) args.payload.logger.info(`Embedded PostgreSQL (PGlite) in ${embeddedDataDir()}`)
         }
-        await connect.call(this, options)
-        const isCLIMigration = process.env.PAYLOAD_MIGRATING === 'true'
-        if (process.env.NODE_ENV !== 'production' && !isCLIMigration && !options?.hotReload) {
-          await this.migrate({ migrations: migrations as unknown as Migration[] })
-        }
+        if (!this.pool) this.poolOptions = { ...this.poolOptions, max: poolMax() }
+        // Migrations (production ones run inside connect) have no statement timeout.
+        await withStatementTimeout(0, async () => {
+          await connect.call(this, options)
+          // Every statement is bounded (src/db/bounded-pool.ts); PGlite has one backend and no timers.
+          if (!isEmbedded) {
+            boundPool(this.pool as unknown as Pool, {
+              defaultTimeoutMs: defaultStatementTimeoutMs,
+              cancel: async (pid) => void (await reservedPool(args.payload).query('SELECT pg_cancel_backend($1)', [pid])),
+            })
+          }
+          const isCLIMigration = process.env.PAYLOAD_MIGRATING === 'true'
+          if (process.env.NODE_ENV !== 'production' && !isCLIMigration && !options?.hotReload) {
+            await this.migrate({ migrations: migrations as unknown as Migration[] })
+          }
+        })
       }
       return adapter
     },

@@ -1,4 +1,7 @@
-import type { JobsConfig } from 'payload'
+import type { JobsConfig, TaskConfig } from 'payload'
+
+import { backgroundStatementTimeoutMs } from '@/db/db-limits'
+import { withStatementTimeout } from '@/db/request-context'
 
 import { checkMetricAlertsTask } from './check-metric-alerts'
 import { reconcileJobCountersTask } from './reconcile-job-counters'
@@ -14,7 +17,14 @@ import { sweepImportsTask } from './sweep-imports'
  * correctness (no double send, no loss) lives in our own PostgreSQL claims.
  * `npm run worker` runs the queues; in development the app runs them itself.
  */
+/** A task's statements run under the background limit (WORKER_STATEMENT_TIMEOUT_SECONDS) wherever it runs (the dev server runs them too). */
+const backgroundTask = <T extends TaskConfig<any>>(task: T): T => {
+  const handler = task.handler
+  if (typeof handler !== 'function') return task
+  return { ...task, handler: ((args: Parameters<typeof handler>[0]) => withStatementTimeout(backgroundStatementTimeoutMs(), () => handler(args))) as T['handler'] }
+}
+
 export const jobs: JobsConfig = {
-  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask, checkMetricAlertsTask, rollupMetricsTask, runContactImportTask, runContactExportTask, sweepImportsTask],
+  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask, checkMetricAlertsTask, rollupMetricsTask, runContactImportTask, runContactExportTask, sweepImportsTask].map(backgroundTask),
   autoRun: process.env.NODE_ENV === 'development' ? [{ cron: '*/5 * * * * *', allQueues: true }] : [],
 }

@@ -3,7 +3,11 @@
  * Payload's queue is only a trigger here: two workers may run the same Payload job, and Payload 3
  * itself can then fail on a row the other worker already finished (measured: a worker crashed). So
  * this loop survives such errors instead of dying; correctness lives in our PostgreSQL claims.
- * SIGTERM/SIGINT stop it after the running jobs end (a `kill -9` is safe too: leases expire).
+ * SIGTERM/SIGINT stop it gracefully: it claims nothing more, the running tasks finish the batch they hold
+ * (sends) or commit theirs and hand the lease back (imports), its heartbeat row goes, and it exits, within
+ * WORKER_SHUTDOWN_SECONDS (default 30) at most; a second signal exits at once. (`kill -9` is safe too:
+ * leases expire, and what was being sent then becomes `unknown`.)
+ * Every WORKER_HEARTBEAT_SECONDS (5) it records that it is alive (GET /api/health/ready reports the age).
  * Settings: WORKER_POLL_SECONDS (default 1), WORKER_JOB_LIMIT (jobs run at once, default 10),
  * WORKER_QUEUES (comma-separated queue names, e.g. `imports,exports` for a worker of its own; default
  * every queue).
@@ -11,7 +15,10 @@
 import config from '@payload-config'
 import { getPayload } from 'payload'
 
+import { setProcessKind } from '@/db/db-limits'
 import { envNumber } from '@/services/config/server-env'
+import { beatWorkerHeartbeat, removeWorkerHeartbeat } from '@/services/health/worker-heartbeat'
+import { isShuttingDown, requestShutdown, sleepUnlessShutdown } from '@/services/jobs/shutdown'
 
 const pollMs = envNumber('WORKER_POLL_SECONDS', 1, { min: 0.2 }) * 1000
 const limit = envNumber('WORKER_JOB_LIMIT', 10, { min: 1 })
@@ -19,15 +26,21 @@ const queues = (process.env.WORKER_QUEUES ?? '')
   .split(',')
   .map((name) => name.trim())
   .filter(Boolean)
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const shutdownMs = envNumber('WORKER_SHUTDOWN_SECONDS', 30, { min: 1 }) * 1000
+const heartbeatMs = envNumber('WORKER_HEARTBEAT_SECONDS', 5, { min: 1 }) * 1000
 
 const main = async () => {
+  // Worker pool size and statement limits (src/db/db-limits.ts), set before Payload connects.
+  setProcessKind('worker')
   const payload = await getPayload({ config })
-  let stopping = false
   const stop = (signal: string) => {
-    if (stopping) process.exit(1)
-    stopping = true
-    payload.logger.info(`Worker stopping (${signal}) after the running jobs; send it again to stop at once.`)
+    if (isShuttingDown()) process.exit(1)
+    requestShutdown()
+    payload.logger.info(`Worker stopping (${signal}): finishing what it holds, claiming nothing more; send it again to stop at once.`)
+    setTimeout(() => {
+      payload.logger.error(`Worker still busy ${shutdownMs / 1000} s after ${signal}: exiting (leases expire; the sweeper recovers the rest).`)
+      process.exit(1)
+    }, shutdownMs).unref()
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
@@ -39,20 +52,26 @@ const main = async () => {
     const scheduled = queues.length ? Promise.all(queues.map((queue) => payload.jobs.handleSchedules({ queue }))) : payload.jobs.handleSchedules({ allQueues: true })
     scheduled.catch((error: unknown) => payload.logger.error({ err: error }, 'Could not queue scheduled tasks'))
   }, 5000)
+  const beat = () => beatWorkerHeartbeat({ payload, queues }).catch((error: unknown) => payload.logger.warn({ err: error }, 'Could not record the worker heartbeat'))
+  await beat()
+  const heartbeat = setInterval(() => void beat(), heartbeatMs)
   payload.logger.info(`Worker running ${queues.length ? `the queues ${queues.join(', ')}` : 'every queue'} (poll ${pollMs} ms, up to ${limit} jobs at once).`)
-  while (!stopping) {
+  while (!isShuttingDown()) {
     try {
       let ran = 0
       if (queues.length) {
         for (const queue of queues) ran += Object.keys((await payload.jobs.run({ queue, limit })).jobStatus ?? {}).length
       } else ran = Object.keys((await payload.jobs.run({ allQueues: true, limit })).jobStatus ?? {}).length
-      if (ran === 0) await sleep(pollMs)
+      if (ran === 0) await sleepUnlessShutdown(pollMs)
     } catch (error) {
       payload.logger.error({ err: error }, 'Running jobs failed; retrying shortly.')
-      await sleep(pollMs)
+      await sleepUnlessShutdown(pollMs)
     }
   }
   clearInterval(schedules)
+  clearInterval(heartbeat)
+  await removeWorkerHeartbeat(payload).catch(() => {})
+  payload.logger.info('Worker stopped.')
   process.exit(0)
 }
 

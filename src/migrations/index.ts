@@ -17,6 +17,7 @@ import * as migration_20261206_021231_lists_at_scale from './20261206_021231_lis
 import * as migration_20261206_023705_audiences from './20261206_023705_audiences';
 import * as migration_20261206_030638_imports from './20261206_030638_imports';
 import * as migration_20261206_031532_exports from './20261206_031532_exports';
+import * as migration_20261206_050000_worker_heartbeats from './20261206_050000_worker_heartbeats';
 
 export const migrations = [
   {
@@ -112,6 +113,11 @@ export const migrations = [
   {
     up: migration_20261206_031532_exports.up,
     down: migration_20261206_031532_exports.down,
-    name: '20261206_031532_exports'
+    name: '20261206_031532_exports',
+  },
+  {
+    up: migration_20261206_050000_worker_heartbeats.up,
+    down: migration_20261206_050000_worker_heartbeats.down,
+    name: '20261206_050000_worker_heartbeats',
   },
 ];

@@ -2,6 +2,7 @@ import config from '@payload-config'
 import { GRAPHQL_POST, REST_DELETE, REST_GET, REST_PATCH, REST_POST } from '@payloadcms/next/routes'
 import { getPayload, type Payload } from 'payload'
 
+import { boundedRoute } from '@/endpoints/bounded-route'
 import { limitGraphQLBody } from '@/endpoints/graphql-body-limit'
 import { demoPassword } from '@/seed/seed-demo'
 
@@ -11,14 +12,14 @@ import { demoPassword } from '@/seed/seed-demo'
  */
 export const getTestPayload = (): Promise<Payload> => getPayload({ config })
 
+// The same wrapping as src/app/(payload)/api/[...slug]/route.ts and graphql/route.ts.
 const handlers = {
-  GET: REST_GET(config),
-  POST: REST_POST(config),
-  PATCH: REST_PATCH(config),
-  DELETE: REST_DELETE(config),
+  GET: boundedRoute(REST_GET(config)),
+  POST: boundedRoute(REST_POST(config)),
+  PATCH: boundedRoute(REST_PATCH(config)),
+  DELETE: boundedRoute(REST_DELETE(config)),
 }
-// The same wrapping as src/app/(payload)/api/graphql/route.ts.
-const graphql = limitGraphQLBody(GRAPHQL_POST(config))
+const graphql = boundedRoute(limitGraphQLBody(GRAPHQL_POST(config)))
 
 const BASE = 'http://localhost:3000'
 
@@ -35,7 +36,7 @@ const parse = async (response: Response): Promise<ApiResponse> => {
   return { status: response.status, body, headers: response.headers }
 }
 
-export type RequestOptions = { body?: unknown; headers?: Record<string, string>; formData?: FormData; raw?: { type: string; body: string | Uint8Array } }
+export type RequestOptions = { body?: unknown; headers?: Record<string, string>; formData?: FormData; raw?: { type: string; body: string | Uint8Array }; signal?: AbortSignal }
 
 export class ApiClient {
   constructor(private readonly auth: Record<string, string> = {}) {}
@@ -52,7 +53,7 @@ export class ApiClient {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(options.body)
     }
-    const request = new Request(url, { method, headers, body })
+    const request = new Request(url, { method, headers, body, signal: options.signal })
     const slug = url.pathname.replace(/^\/api\//, '').split('/').filter(Boolean).map(decodeURIComponent)
     const response = await handlers[method](request, { params: Promise.resolve({ slug }) })
     return parse(response)
@@ -63,7 +64,7 @@ export class ApiClient {
   patch = (path: string, body?: unknown, options?: RequestOptions) => this.rest('PATCH', path, { ...options, body })
   delete = (path: string, options?: RequestOptions) => this.rest('DELETE', path, options)
 
-  async gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<ApiResponse<{ data?: T; errors?: { message: string }[] }>> {
+  async gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<ApiResponse<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>> {
     const request = new Request(new URL('/api/graphql', BASE), {
       method: 'POST',
       headers: { ...this.auth, 'content-type': 'application/json' },

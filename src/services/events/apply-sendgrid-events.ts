@@ -1,7 +1,8 @@
 import type { Payload } from 'payload'
 import type { PoolClient } from 'pg'
 
-import { inTransaction } from '@/db/transaction'
+import { reservedPool } from '@/db/reserved-pool'
+import { inTransactionOn } from '@/db/transaction'
 
 import { FINISHED_JOB_STATUSES_SQL, finishedJobStatusSQL, JOB_COUNTER_STATUSES, type JobCounter } from '../sending/job-counters'
 import { type SuppressionCandidate, suppressAddresses } from '../suppressions/suppress-addresses'
@@ -320,7 +321,8 @@ export const applySendgridEvents = async ({
   if (!events.length) return { stored: 0, duplicates: 0, failedUpdated: 0, updated: 0, suppressed: 0, review: 0, unmatched: 0 }
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await inTransaction(payload, (client) => applyInTransaction(client, events, source, receivedAt))
+      // On the reserved connections: events keep being applied while the admin's lists use every other one.
+      return await inTransactionOn(reservedPool(payload), (client) => applyInTransaction(client, events, source, receivedAt))
     } catch (error) {
       // A deadlock with a concurrent post (PostgreSQL aborts one side), or a concurrent post that stored
       // some of these events first: run it again, which then sees them as stored.

@@ -13,7 +13,8 @@ export const sqlStateOf = (error: unknown): null | string => {
   for (let depth = 0; current && typeof current === 'object' && depth < 6; depth += 1) {
     const code = (current as { code?: unknown }).code
     if (typeof code === 'string' && SQLSTATE.test(code)) return code
-    current = (current as { cause?: unknown }).cause
+    // Errors wrap their origin as `cause` (drizzle, Payload) or `originalError` (GraphQL).
+    current = (current as { cause?: unknown }).cause ?? (current as { originalError?: unknown }).originalError
   }
   return null
 }

@@ -12,6 +12,7 @@ import { finishContactImport } from './finish-contact-import'
 import { type ImportMapping, normalizeImportRow, type NormalizedImportRow } from './normalize-import-row'
 import { readImportFormat } from './read-import-preview'
 import { CsvReadError, readCsvRecords } from './read-csv-records'
+import { isShuttingDown } from '../jobs/shutdown'
 import { SeenKeys } from './seen-keys'
 import { type BatchOutcome, writeImportBatch } from './write-import-batch'
 
@@ -52,7 +53,7 @@ class LostLease extends Error {}
  * batches, each batch's rows, problems, counters and checkpoint in one transaction, so a crash or a
  * second worker never writes a row twice or loses one. Duplicates in the file (by address, or phone
  * when matching on phone) keep the first. Stops after the batch in which a stop was asked; hands over
- * at `deadlineMs` (paused: a new trigger continues). Ends every import in a final state.
+ * at `deadlineMs` or when the worker is stopping (paused: a new trigger continues). Ends every import in a final state.
  */
 export const runContactImport = async ({
   payload,
@@ -100,6 +101,8 @@ export const runContactImport = async ({
   let bytes = 0
   let rows = 0
   const seen = new SeenKeys()
+  /** Time to hand over: this run's time is up, or the worker is stopping. */
+  const overtime = () => Date.now() >= deadlineMs || isShuttingDown()
 
   /** Writes one batch with its problems and counters, if this worker still holds the lease; the import's status after it. */
   const commit = async (batch: Pending[], recordsThrough: number, extra: Problem[] = []): Promise<string> => {
@@ -201,7 +204,7 @@ export const runContactImport = async ({
         batch.push({ line: record.line, cells: record.cells, normalized })
         if (batch.length < batchSize) continue
         const status = await settle()
-        if (status !== 'stopping' && (status === null || Date.now() < deadlineMs)) {
+        if (status !== 'stopping' && (status === null || !overtime())) {
           dispatch(batch, index)
           batch = []
           continue
@@ -210,7 +213,7 @@ export const runContactImport = async ({
           await finishContactImport({ payload, importID, token, outcome: 'stopped' })
           return { state: 'stopped', rows }
         }
-        if (Date.now() >= deadlineMs) {
+        if (overtime()) {
           await pool.query('UPDATE imports SET lease_until = now() WHERE id = $1 AND lease_token = $2', [importID, token])
           return { state: 'paused', rows }
         }

@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 import type { PoolClient } from 'pg'
 
+import { requestBoundsFamilies } from './request-bounds-metrics'
 import { inTransaction } from '@/db/transaction'
 import { RUNNING_JOB_STATUSES } from '@/services/sending/job-transitions'
 
@@ -219,6 +220,7 @@ export const collectPrometheusMetrics = async ({ payload, perOrg = true }: { pay
       samples: age(data.rollup?.since_run),
     },
   )
+  families.push(...requestBoundsFamilies())
   const durationSeconds = (performance.now() - started) / 1000
   families.push({
     name: 'outpost_metrics_scrape_duration_seconds',

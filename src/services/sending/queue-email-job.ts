@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 
 import { hasOrgPermission, relationID } from '@/access/orgAccess'
+import { queueStatementTimeoutMs } from '@/db/db-limits'
 import { inTransaction } from '@/db/transaction'
 
 import { recordAudit } from '../audit/record-audit'
@@ -65,6 +66,8 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
     // (stored in lower case), so each contact is one row; ON CONFLICT keeps a repeated address once.
     const who = audienceSql(audience, { org: Number(org), job: job.id }, 3)
     await client.query(`SET LOCAL work_mem = '64MB'`)
+    // One statement writes the whole audience (a million rows take most of a minute): its own limit.
+    await client.query(`SET LOCAL statement_timeout = ${queueStatementTimeoutMs()}`)
     const inserted = await client.query(
       `INSERT INTO email_recipients (org_id, job_id, contact_id, email, status, attempts, created_at, updated_at)
        SELECT c.org_id, $1, c.id, lower(c.email), 'pending', 0, now(), now()

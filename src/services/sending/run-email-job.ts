@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 
 import type { EmailTransport } from '@/integrations/email'
 
+import { isShuttingDown, sleepUnlessShutdown } from '../jobs/shutdown'
 import { getOrgTransport } from './get-org-transport'
 import { loadSendContext } from './load-send-context'
 import { type BatchReport, DEFAULT_LEASE_SECONDS, sendNextBatch } from './send-next-batch'
@@ -15,13 +16,12 @@ export type RunReport = {
   again: Date | null
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
 /**
  * Sends a job's due recipients until the job ends, stops being `sending`, or `deadlineMs` passes:
  * `concurrency` loops each claim and send their own batches, pausing the org's batch delay between
  * batches and waiting out the rate limit or a retry's backoff when it frees up before the deadline.
- * Idempotent and safe to run anywhere at once; returns when there may be more to do.
+ * Idempotent and safe to run anywhere at once; returns when there may be more to do. A worker that is
+ * stopping ends the loops after the batches they hold (claiming no more), so nothing is left `sending`.
  */
 export const runEmailJob = async ({
   payload,
@@ -44,13 +44,13 @@ export const runEmailJob = async ({
 
   const wakeups: number[] = []
   const loop = async () => {
-    while (!done && Date.now() < deadlineMs) {
+    while (!done && Date.now() < deadlineMs && !isShuttingDown()) {
       const step: BatchReport = await sendNextBatch({ payload, context, transport: transport ?? (() => getOrgTransport(context)), leaseSeconds })
       if (step.kind === 'sent') {
         report.batches += 1
         report.sent += step.sent
         report.failed += step.failed
-        if (context.settings.batchDelaySeconds > 0) await sleep(Math.min(context.settings.batchDelaySeconds * 1000, Math.max(0, deadlineMs - Date.now())))
+        if (context.settings.batchDelaySeconds > 0) await sleepUnlessShutdown(Math.min(context.settings.batchDelaySeconds * 1000, Math.max(0, deadlineMs - Date.now())))
         continue
       }
       if (step.kind === 'finished' || step.kind === 'inactive') {
@@ -65,7 +65,7 @@ export const runEmailJob = async ({
         wakeups.push(wakeAt)
         return
       }
-      await sleep(Math.max(50, wakeAt - Date.now()))
+      await sleepUnlessShutdown(Math.max(50, wakeAt - Date.now()))
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, loop))

@@ -1,7 +1,7 @@
 import type { Payload } from 'payload'
 import type { PoolClient } from 'pg'
 
-import { dbPool } from '@/db/pool'
+import { reservedPool } from '@/db/reserved-pool'
 
 import { AppError } from '../errors/app-error'
 import { suppressAddresses } from '../suppressions/suppress-addresses'
@@ -32,7 +32,7 @@ const orgNameOf = async (client: PoolClient, org: number): Promise<string> => {
 /** What a token unsubscribes (its org must exist); a bad, tampered or stale token is a 400 with a reason. */
 export const resolveUnsubscribeToken = async (payload: Payload, token: string): Promise<UnsubscribeTarget> => {
   const claim = claimOf(token)
-  const client = await dbPool(payload).connect()
+  const client = await reservedPool(payload).connect()
   try {
     return { ...claim, orgName: await orgNameOf(client, claim.org) }
   } finally {
@@ -48,7 +48,7 @@ export const resolveUnsubscribeToken = async (payload: Payload, token: string): 
  */
 export const unsubscribeByToken = async ({ payload, token, source }: { payload: Payload; token: string; source: string }) => {
   const claim = claimOf(token)
-  const client = await dbPool(payload).connect()
+  const client = await reservedPool(payload).connect()
   try {
     const orgName = await orgNameOf(client, claim.org)
     const created = await suppressAddresses(
