@@ -1,7 +1,7 @@
 import { type ParsedMail, simpleParser } from 'mailparser'
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server'
 
-export type SinkMessage = { from: string; to: string[]; raw: Buffer; parsed: ParsedMail; receivedAt: Date }
+export type SinkMessage = { from: string; to: string[]; raw: Buffer; parsed: ParsedMail; receivedAt: Date; user?: string }
 
 /** Returns an SMTP reply to refuse a recipient (e.g. `{ code: 550, message: 'No such user' }`), or null to accept. */
 export type RecipientRule = (address: string) => { code: number; message: string } | null
@@ -20,7 +20,8 @@ export type SmtpSink = {
  * A real SMTP server on loopback that records every message it accepts, parsed. Tests can make it
  * refuse recipients with any SMTP code to exercise transient (4xx) and permanent (5xx) failures.
  */
-export const startSmtpSink = async (options: { parse?: boolean; delayMs?: number } = {}): Promise<SmtpSink> => {
+/** With `auth`, only a client that logs in with that user and password may send (over plain SMTP, as a relay on loopback would allow). */
+export const startSmtpSink = async (options: { parse?: boolean; delayMs?: number; auth?: { user: string; pass: string } } = {}): Promise<SmtpSink> => {
   const messages: SinkMessage[] = []
   const waiters: { count: number; resolve: (m: SinkMessage[]) => void }[] = []
   let rule: RecipientRule | null = null
@@ -35,9 +36,15 @@ export const startSmtpSink = async (options: { parse?: boolean; delayMs?: number
     }
   }
 
+  const auth = options.auth
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !auth,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
+    onAuth(login, _session, callback) {
+      if (auth && login.username === auth.user && login.password === auth.pass) return callback(null, { user: login.username })
+      callback(new Error('Invalid username or password'))
+    },
     logger: false,
     size: 30 * 1024 * 1024,
     onRcptTo(address: SMTPServerAddress, _session, callback) {
@@ -61,6 +68,7 @@ export const startSmtpSink = async (options: { parse?: boolean; delayMs?: number
           raw,
           parsed,
           receivedAt: new Date(),
+          user: typeof session.user === 'string' ? session.user : undefined,
         })
         notify()
         // A slow server (the chaos test's): the reply to DATA comes late, after the message was received.
