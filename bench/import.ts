@@ -14,7 +14,7 @@
  * Database: a fresh one on BENCH_DATABASE_URL's (or TEST_DATABASE_URL's) server, else embedded.
  * Last line: `bench:import: <rows/s> rows/s (<ratio>x COPY <rows/s> rows/s)`.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createReadStream, createWriteStream, readFileSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -23,10 +23,9 @@ import { pipeline } from 'node:stream/promises'
 
 import { from as copyFrom } from 'pg-copy-streams'
 
-import { createTestDatabase } from '../tests/helpers/test-database'
-import { TEST_ENV } from '../tests/helpers/test-env'
+import { startWorkerProcess } from '../tests/helpers/worker-process'
+import { startBenchApp } from './lib/bench-app'
 import { keepAliveClient, verdict } from './lib/http-load'
-import { startPayloadHttpServer } from './lib/payload-http'
 import { releasePayloadPool, runMain } from './lib/run-main'
 
 const N = Number(process.env.BENCH_SIZE || 1_000_000)
@@ -75,27 +74,8 @@ const uploadFile = (url: string, file: string, token: string): Promise<{ status:
     createReadStream(file).pipe(request)
   })
 
-const startWorker = (env: NodeJS.ProcessEnv): Promise<ChildProcess> =>
-  new Promise((resolve, reject) => {
-    // `npm run worker` is tsx src/jobs/worker.ts; started as node --import tsx so its pid is the worker's own.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/jobs/worker.ts'], { env: { ...env, NODE_OPTIONS: '--no-deprecation --conditions=development', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let log = ''
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString('utf8')
-      if (log.includes('Worker running')) resolve(child)
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${log.slice(-2000)}`)))
-  })
-
 const main = async () => {
-  if (!process.env.TEST_DATABASE_URL && process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL
-  const database = await createTestDatabase()
-  Object.assign(process.env, TEST_ENV, { DATABASE_URL: database.url, LOG_LEVEL: 'error' })
-  const [{ getPayload }, { default: config }, { dbPool }] = await Promise.all([import('payload'), import('../payload.config'), import('../src/db/pool')])
-  const payload = await getPayload({ config })
-  const server = await startPayloadHttpServer(config)
+  const { database, payload, server, pool } = await startBenchApp()
   const client = keepAliveClient(server.url, 1)
   const file = path.join(os.tmpdir(), `outpost-bench-import-${process.pid}.csv`)
   let worker: ChildProcess | undefined
@@ -118,7 +98,7 @@ const main = async () => {
 
     // Baseline first, on the empty tables: PostgreSQL's COPY of the file, then the same contacts and tags
     // written with set-based SQL (lower-cased addresses, phones in E.164, tags split), in one transaction.
-    const db = await dbPool(payload).connect()
+    const db = await pool.connect()
     let baseline: number
     try {
       await db.query('BEGIN')
@@ -160,7 +140,7 @@ const main = async () => {
     console.log(`upload: ${mb(size)} in ${seconds(performance.now() - t0)}; web process RSS ${mb(webBefore)} → ${mb(process.memoryUsage().rss)}`)
     const preview = await json('GET', `/imports/${id}/preview`)
 
-    worker = await startWorker({ ...process.env })
+    worker = (await startWorkerProcess()).child
     await new Promise((resolve) => setTimeout(resolve, 2000))
     const idle = statusOf(worker.pid!).rss
     t0 = performance.now()

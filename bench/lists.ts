@@ -14,10 +14,8 @@
  */
 import type { PoolClient } from 'pg'
 
-import { createTestDatabase } from '../tests/helpers/test-database'
-import { TEST_ENV } from '../tests/helpers/test-env'
+import { startBenchApp } from './lib/bench-app'
 import { formatMs, keepAliveClient, latencyOf, verdict } from './lib/http-load'
-import { startPayloadHttpServer } from './lib/payload-http'
 import { releasePayloadPool, runMain } from './lib/run-main'
 import { seedScaleContacts } from './lib/seed-scale'
 
@@ -60,14 +58,9 @@ const seedRecipients = async (db: PoolClient, org: number, template: number) => 
 }
 
 const main = async () => {
-  if (!process.env.TEST_DATABASE_URL && process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL
-  const database = await createTestDatabase()
-  Object.assign(process.env, TEST_ENV, { DATABASE_URL: database.url, LOG_LEVEL: 'error' })
-  const [{ getPayload }, { default: config }, { dbPool }] = await Promise.all([import('payload'), import('../payload.config'), import('../src/db/pool')])
-  const payload = await getPayload({ config })
-  const server = await startPayloadHttpServer(config)
+  const { database, payload, server, pool } = await startBenchApp()
   const client = keepAliveClient(server.url, 1)
-  const db = await dbPool(payload).connect()
+  const db = await pool.connect()
   try {
     console.log(`lists: ${N} contacts (~10 tags each), ${RECIPIENTS} recipients, one org; ${database.kind} PostgreSQL; ${server.url}`)
     const org = (await payload.create({ collection: 'organizations', data: { name: 'Bench Org', slug: 'bench-lists', postalAddress: '1 Bench Road' } })).id

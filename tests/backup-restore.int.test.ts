@@ -5,7 +5,7 @@
  * has every row, the sent job's counters still equal its rows, and the queued job is sent through the
  * org's relay, which only accepts the decrypted password. PostgreSQL server only (pg_dump/pg_restore).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { type ChildProcess, execFile } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,6 +21,7 @@ import { closeOrgTransports } from '@/services/sending/get-org-transport'
 import { type SmtpSink, startSmtpSink } from './fakes/smtp-sink'
 import { getTestPayload } from './helpers/app'
 import { makeRecipients, makeSendingOrg, queueJob, runTriggersUntilDone } from './helpers/send-fixtures'
+import { startWorkerProcess } from './helpers/worker-process'
 
 const run = promisify(execFile)
 const isEmbedded = !process.env.TEST_DATABASE_URL
@@ -105,15 +106,10 @@ describe.skipIf(isEmbedded)('backup and restore', () => {
     expect(await jobRow(waiting)).toEqual(expect.objectContaining({ status: 'queued', total: 7, pending: 7 }))
 
     // A real worker on the copy, with the same FERNET_KEY: it decrypts the relay password and sends the queued job.
-    let log = ''
-    worker = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/jobs/worker.ts')], {
-      env: { ...process.env, DATABASE_URL: restoredURL, LOG_LEVEL: 'info', WORKER_POLL_SECONDS: '0.2', NODE_OPTIONS: '--no-deprecation --conditions=development' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    worker.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')))
-    worker.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')))
+    const started = await startWorkerProcess({ DATABASE_URL: restoredURL, WORKER_POLL_SECONDS: '0.2' })
+    worker = started.child
     await sink.waitFor(12, 60_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n${log.slice(-3000)}`)
+      throw new Error(`${error.message}\n${started.log().slice(-3000)}`)
     })
     expect(sink.messages.slice(5).map((message) => message.user)).toEqual(Array(7).fill(RELAY.user))
     for (let tries = 0; tries < 100 && (await jobRow(waiting)).status !== 'completed'; tries++) await new Promise((resolve) => setTimeout(resolve, 200))

@@ -4,8 +4,7 @@
  * recipient `sending` or `unknown`, every message the server received is recorded `sent`, and the job
  * then completes with each address sent exactly once.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import path from 'node:path'
+import type { ChildProcess } from 'node:child_process'
 
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,6 +15,7 @@ import { closeOrgTransports } from '@/services/sending/get-org-transport'
 import { type SmtpSink, startSmtpSink } from './fakes/smtp-sink'
 import { anonymous, getTestPayload } from './helpers/app'
 import { makeRecipients, makeSendingOrg, queueJob, runTriggersUntilDone } from './helpers/send-fixtures'
+import { startWorkerProcess } from './helpers/worker-process'
 
 const isEmbedded = !process.env.TEST_DATABASE_URL
 let payload: Payload
@@ -86,19 +86,15 @@ describe.skipIf(isEmbedded)('a worker stopped with SIGTERM', () => {
     const contacts = await makeRecipients(payload, fixture.org, 160)
     const jobID = await queueJob(fixture, contacts.map((c) => c.id))
 
-    let log = ''
-    worker = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/jobs/worker.ts')], {
-      env: { ...process.env, LOG_LEVEL: 'info', WORKER_POLL_SECONDS: '0.2', EMAIL_RUN_SECONDS: '60', EMAIL_WORKER_CONCURRENCY: '2', NODE_OPTIONS: '--no-deprecation --conditions=development' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    worker.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')))
-    worker.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')))
-    const exited = new Promise<number | null>((resolve) => worker!.once('exit', (code) => resolve(code)))
+    const started = await startWorkerProcess({ WORKER_POLL_SECONDS: '0.2', EMAIL_RUN_SECONDS: '60', EMAIL_WORKER_CONCURRENCY: '2' })
+    worker = started.child
+    const log = started.log
+    const exited = started.exited
 
     // Sending has begun; the worker's heartbeat shows in the readiness check.
     await sink.waitFor(30, 60_000)
     const ready = await anonymous().get('/health/ready?require=worker')
-    expect(ready.status, log.slice(-2000)).toBe(200)
+    expect(ready.status, log().slice(-2000)).toBe(200)
     expect(ready.body.worker).toEqual(expect.objectContaining({ status: 'ok' }))
     expect(ready.body.worker.live).toBeGreaterThanOrEqual(1)
 
@@ -107,9 +103,9 @@ describe.skipIf(isEmbedded)('a worker stopped with SIGTERM', () => {
     worker.kill('SIGTERM')
     const code = await exited
     const tookMs = Date.now() - stoppedAt
-    expect(code, log.slice(-2000)).toBe(0)
+    expect(code, log().slice(-2000)).toBe(0)
     expect(tookMs).toBeLessThan(10_000)
-    expect(log).toContain('Worker stopped.')
+    expect(log()).toContain('Worker stopped.')
     worker = undefined
 
     // Nothing was left half-done, and the server got exactly what is recorded as sent.

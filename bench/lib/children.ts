@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 
-export type FakeServer = { port?: number; url?: string; count: () => Promise<number>; stop: () => void }
+export type FakeServer = { port?: number; url?: string; count: () => Promise<number>; stats: () => Promise<{ count: number; duplicates: number; addresses: number }>; stop: () => void }
 
 /** Starts bench/lib/fake-server.ts in a child process (see there). */
 export const startFakeServer = (kind: 'smtp' | 'sendgrid', env: Record<string, string> = {}): Promise<FakeServer> =>
@@ -21,6 +21,11 @@ export const startFakeServer = (kind: 'smtp' | 'sendgrid', env: Record<string, s
         count: () =>
           new Promise((done) => {
             child.once('message', (m: { count: number }) => done(m.count))
+            child.send('count')
+          }),
+        stats: () =>
+          new Promise((done) => {
+            child.once('message', (m: { count: number; duplicates: number; addresses: number }) => done(m))
             child.send('count')
           }),
         stop: () => child.kill(),

@@ -16,13 +16,29 @@ const main = async () => {
   } else {
     const sink = await startSmtpSink({ parse: false })
     let count = 0
-    // Keep only the count: a benchmark sink must not grow with every message.
-    const timer = setInterval(() => {
+    // Keep only the count and the addresses (SMTP_FAKE_TRACK=1: for the soak's duplicate check), not the messages.
+    const track = process.env.SMTP_FAKE_TRACK === '1'
+    const seen = new Set<string>()
+    let duplicates = 0
+    const drain = () => {
       count += sink.messages.length
+      if (track) {
+        for (const message of sink.messages) {
+          for (const to of message.to) {
+            if (seen.has(to)) duplicates += 1
+            else seen.add(to)
+          }
+        }
+      }
       sink.reset()
-    }, 200)
+    }
+    const timer = setInterval(drain, 200)
     timer.unref()
-    process.on('message', (m) => m === 'count' && process.send!({ count: count + sink.messages.length }))
+    process.on('message', (m) => {
+      if (m !== 'count') return
+      drain()
+      process.send!({ count, duplicates, addresses: seen.size })
+    })
     process.send!({ ready: true, port: sink.port })
   }
   process.on('disconnect', () => process.exit(0))

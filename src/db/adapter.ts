@@ -9,6 +9,7 @@ import { boundPool } from './bounded-pool'
 import { defaultStatementTimeoutMs, poolMax } from './db-limits'
 import { isEmbeddedConnectionString, startEmbeddedServer } from './embedded-server'
 import { boundedCountDistinct, idsFirstFind } from './list-queries'
+import { recordPoolWait } from './pool-wait-metrics'
 import { reservedPool } from './reserved-pool'
 import { withStatementTimeout } from './request-context'
 
@@ -67,6 +68,7 @@ export const databaseAdapter = (): DatabaseAdapterObj => {
             boundPool(this.pool as unknown as Pool, {
               defaultTimeoutMs: defaultStatementTimeoutMs,
               cancel: async (pid) => void (await reservedPool(args.payload).query('SELECT pg_cancel_backend($1)', [pid])),
+              onAcquire: recordPoolWait,
             })
           }
           const isCLIMigration = process.env.PAYLOAD_MIGRATING === 'true'

@@ -27,8 +27,12 @@ const BOUND = Symbol('outpost.boundPool')
  *   connection). The listener goes with the release, so a connection back in the pool is never
  *   cancelled for the request that had it before.
  * `pool.query` checks out through `connect` too, so Payload's (drizzle's) queries are covered.
+ * `onAcquire` hears how long each checkout waited for a connection.
  */
-export const boundPool = (pool: Pool, { defaultTimeoutMs, cancel }: { defaultTimeoutMs: () => number; cancel?: (pid: number) => Promise<void> }): Pool => {
+export const boundPool = (
+  pool: Pool,
+  { defaultTimeoutMs, cancel, onAcquire }: { defaultTimeoutMs: () => number; cancel?: (pid: number) => Promise<void>; onAcquire?: (waitedMs: number) => void },
+): Pool => {
   const marked = pool as Pool & { [BOUND]?: true }
   if (marked[BOUND]) return pool
   marked[BOUND] = true
@@ -63,13 +67,18 @@ export const boundPool = (pool: Pool, { defaultTimeoutMs, cancel }: { defaultTim
       if (callback) return void callback(error, undefined, () => {})
       return Promise.reject(error)
     }
+    const asked = performance.now()
     if (callback) {
       return connect((error, client, done) => {
-        if (!error && client) prepare(client as Tracked)
+        if (!error && client) {
+          onAcquire?.(performance.now() - asked)
+          prepare(client as Tracked)
+        }
         callback(error, client, done)
       })
     }
     return (connect() as Promise<PoolClient>).then((client) => {
+      onAcquire?.(performance.now() - asked)
       prepare(client as Tracked)
       return client
     })

@@ -5,7 +5,7 @@
  * import gave and sees its live count, and a job to that segment queues with that many recipients.
  * A real worker process (`src/jobs/worker.ts`, the `imports` queue only) runs the import.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { launchBrowser, login, screenshot } from '../helpers/browser'
 import { TEST_ENV } from '../helpers/test-env'
+import { startWorkerProcess } from '../helpers/worker-process'
 
 const baseURL = inject('baseURL')
 const databaseURL = inject('e2eDatabaseURL')
@@ -48,26 +49,10 @@ const csvFile = () => {
 }
 const TAGGED = Array.from({ length: GOOD }, (_, i) => i + 1).filter((i) => i % 3 !== 0).length
 
-const startWorker = (): Promise<ChildProcess> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/jobs/worker.ts'], {
-      env: { ...process.env, ...TEST_ENV, DATABASE_URL: databaseURL, WORKER_QUEUES: 'imports', LOG_LEVEL: 'info', NODE_OPTIONS: '--no-deprecation --conditions=development' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let log = ''
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString('utf8')
-      if (log.includes('Worker running')) resolve(child)
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${log.slice(-2000)}`)))
-  })
-
 beforeAll(async () => {
   token = (await (await fetch(`${baseURL}/api/users/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@demo.test', password: 'demo-password' }) })).json()).token
   org = (await api('/organizations?where[slug][equals]=demo-org')).body.docs[0].id
-  worker = await startWorker()
+  worker = (await startWorkerProcess({ ...TEST_ENV, DATABASE_URL: databaseURL, WORKER_QUEUES: 'imports' })).child
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true })
   await login(page, baseURL, 'admin@demo.test')

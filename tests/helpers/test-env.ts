@@ -5,5 +5,7 @@ export const TEST_ENV: Record<string, string> = {
   SITE_URL: 'http://localhost:3000',
   OUTPOST_SEED_ON_EMPTY: 'false',
   DEMO_PASSWORD: 'demo-password',
+  // Tests read a summary, change the data and read again: no cached answers.
+  METRICS_SUMMARY_CACHE_SECONDS: '0',
   LOG_LEVEL: process.env.LOG_LEVEL || 'fatal',
 }

@@ -1,6 +1,8 @@
 import type { Payload } from 'payload'
 import type { PoolClient } from 'pg'
 
+import { poolWaitFamilies } from '@/db/pool-wait-metrics'
+
 import { requestBoundsFamilies } from './request-bounds-metrics'
 import { inTransaction } from '@/db/transaction'
 import { RUNNING_JOB_STATUSES } from '@/services/sending/job-transitions'
@@ -220,7 +222,7 @@ export const collectPrometheusMetrics = async ({ payload, perOrg = true }: { pay
       samples: age(data.rollup?.since_run),
     },
   )
-  families.push(...requestBoundsFamilies())
+  families.push(...requestBoundsFamilies(), ...poolWaitFamilies())
   const durationSeconds = (performance.now() - started) / 1000
   families.push({
     name: 'outpost_metrics_scrape_duration_seconds',

@@ -1,6 +1,7 @@
 import type { Payload } from 'payload'
 
 import { inTransaction } from '@/db/transaction'
+import { envNumber } from '@/services/config/server-env'
 
 import type { ActiveMetricAlert } from './list-active-metric-alerts'
 import { failureReasonLabel } from './failure-reason-label'
@@ -18,6 +19,7 @@ import {
 } from './metric-definitions'
 import { failureReasonFactsSql, latencyFactsSql, metricFactsSql } from './metric-facts-sql'
 import { bucketStarts } from './parse-summary-params'
+import { singleFlightCache } from './single-flight-cache'
 
 export type FailureReason = { code: string; label: string; count: number; share: number }
 
@@ -129,12 +131,19 @@ const summarizeChannel = (channel: MetricChannel, result: Result, starts: Date[]
 
 const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whole)
 
+/** Summaries already computed, for METRICS_SUMMARY_CACHE_SECONDS (default 15; 0: none). */
+const summaries = singleFlightCache<MetricsSummary>({ ttlMs: () => envNumber('METRICS_SUMMARY_CACHE_SECONDS', 15, { min: 0 }) * 1000 })
+
 /**
  * The summary of GET /api/metrics/summary over `orgs` (already authorised by the caller) for
  * [from, to), bucket-aligned. Hours before the rollup's `rolled_until` come from the rollups, later ones
- * from the base tables, in one read-only snapshot.
+ * from the base tables, in one read-only snapshot. Many people looking at the same dashboard share one
+ * computation, at most METRICS_SUMMARY_CACHE_SECONDS old (`generatedAt` says when).
  */
-export const readMetricsSummary = async ({
+export const readMetricsSummary = (args: Parameters<typeof computeMetricsSummary>[0]): Promise<MetricsSummary> =>
+  summaries(JSON.stringify([[...args.orgs].sort((a, b) => a - b), args.org, args.from.toISOString(), args.to.toISOString(), args.bucket, args.channel]), () => computeMetricsSummary(args))
+
+const computeMetricsSummary = async ({
   payload,
   orgs,
   org,
