@@ -77,7 +77,9 @@ describe('unsubscribing through the link in a message', () => {
   it('a tampered or cut-off token gets a clear 400 page and suppresses nothing; the preview link explains itself', async () => {
     const address = 'someone@example.com'
     const token = createUnsubscribeToken({ org: fixture.org, address, channel: 'email' })
-    const tampered = `${token.slice(0, -3)}${token.endsWith('A') ? 'B' : 'A'}${token.slice(-2)}`
+    // One character of the signature changed (to another one: never the same letter back).
+    const tampered = `${token.slice(0, -3)}${token.at(-3) === 'A' ? 'B' : 'A'}${token.slice(-2)}`
+    expect(tampered).not.toBe(token)
     for (const bad of [tampered, token.slice(0, 20), 'not-a-token']) {
       const shown = await anonymous().get(`/unsubscribe/${encodeURIComponent(bad)}`)
       expect(shown.status).toBe(400)
