@@ -11,7 +11,8 @@ export type WorkerProcess = { child: ChildProcess; log: () => string; exited: Pr
 export const startWorkerProcess = (env: Record<string, string | undefined> = {}): Promise<WorkerProcess> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/jobs/worker.ts')], {
-      env: { ...process.env, LOG_LEVEL: 'info', ...env, NODE_OPTIONS: '--no-deprecation --conditions=development' },
+      // LOG_LEVEL info: its start line ("Worker running") is how we know it runs.
+      env: { ...process.env, ...env, LOG_LEVEL: 'info', NODE_OPTIONS: '--no-deprecation --conditions=development' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let output = ''
