@@ -368,6 +368,10 @@ describe('running', () => {
     expect(mail!.parsed.text).toContain(`/admin/collections/imports/${first}`)
     expect((await start(second, { mode: 'create', mapping: ['email'] }, client)).status).toBe(200)
     expect((await runToEnd(second)).status).toBe('completed')
+    // Deleting a finished import through the API removes its stored file too.
+    const files = readdirSync(importsDir()).length
+    expect((await client.delete(`/imports/${first}`)).status).toBe(200)
+    expect(readdirSync(importsDir()).length).toBe(files - 1)
     expect(adminEmail).not.toBe(user.email)
   })
 

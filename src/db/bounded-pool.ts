@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg'
 
-import { currentRequestContext } from './request-context'
+import { currentRequestContext, type RequestContext } from './request-context'
 
 /** A pooled connection asked for by a request whose client has already gone. */
 export class ClientGoneError extends Error {
@@ -21,7 +21,7 @@ const BOUND = Symbol('outpost.boundPool')
  * backend and no timers):
  * - each checkout runs under the statement timeout of its context (or `defaultTimeoutMs`), set with a
  *   `SET statement_timeout` queued ahead of the caller's first query only when the connection's
- *   current value differs (no extra round trip to wait for);
+ *   current value differs;
  * - a checkout made for a request whose client has gone fails at once, and when the client goes while
  *   a connection is checked out, its running statement is cancelled (`cancel(pid)`, on another
  *   connection). The listener goes with the release, so a connection back in the pool is never
@@ -38,8 +38,7 @@ export const boundPool = (
   marked[BOUND] = true
   const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<PoolClient> | void
 
-  const prepare = (client: Tracked): void => {
-    const context = currentRequestContext()
+  const prepare = (client: Tracked, context: RequestContext | undefined): void => {
     const timeout = context?.statementTimeoutMs ?? defaultTimeoutMs()
     if (client.outpostTimeoutMs !== timeout) {
       client.outpostTimeoutMs = timeout
@@ -49,37 +48,52 @@ export const boundPool = (
     }
     const signal = context?.signal
     if (!signal || !cancel) return
+    let cancelling = false
     const onAbort = () => {
       context.cancelled = true
+      cancelling = true
       if (client.processID) cancel(client.processID).catch(() => {})
     }
     signal.addEventListener('abort', onAbort, { once: true })
     const release = client.release
     client.release = ((error?: Error | boolean) => {
       signal.removeEventListener('abort', onAbort)
-      return release.call(client, error)
+      // A cancel may still be on its way to this backend: the connection is closed, never handed to
+      // another request whose statement the late cancel would stop.
+      return release.call(client, cancelling ? true : error)
     }) as PoolClient['release']
   }
 
   const patched = function (callback?: ConnectCallback) {
-    if (currentRequestContext()?.signal?.aborted) {
+    // The caller's context, taken now: pg-pool may run a waiting callback in whichever request released a connection.
+    const context = currentRequestContext()
+    if (context?.signal?.aborted) {
       const error = new ClientGoneError()
       if (callback) return void callback(error, undefined, () => {})
       return Promise.reject(error)
     }
     const asked = performance.now()
+    /** Gone while it waited for a connection: the connection goes back unused and the caller is told. */
+    const goneMeanwhile = (client: PoolClient): boolean => {
+      if (!context?.signal?.aborted) return false
+      client.release()
+      return true
+    }
     if (callback) {
       return connect((error, client, done) => {
         if (!error && client) {
           onAcquire?.(performance.now() - asked)
-          prepare(client as Tracked)
+          if (goneMeanwhile(client)) return callback(new ClientGoneError(), undefined, () => {})
+          prepare(client as Tracked, context)
         }
-        callback(error, client, done)
+        // The wrapped release, so a caller using `done` drops the abort listener too.
+        callback(error, client, client ? (client.release as typeof done) : done)
       })
     }
     return (connect() as Promise<PoolClient>).then((client) => {
       onAcquire?.(performance.now() - asked)
-      prepare(client as Tracked)
+      if (goneMeanwhile(client)) throw new ClientGoneError()
+      prepare(client as Tracked, context)
       return client
     })
   }

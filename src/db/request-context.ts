@@ -23,6 +23,9 @@ export const currentRequestContext = (): RequestContext | undefined => storage.g
 
 export const runInRequestContext = <T>(context: RequestContext, work: () => T): T => storage.run(context, work)
 
-/** Runs `work` with its own statement timeout (milliseconds, 0 for none), keeping the rest of the context. */
-export const withStatementTimeout = <T>(statementTimeoutMs: number, work: () => T): T =>
-  storage.run({ ...storage.getStore(), statementTimeoutMs }, work)
+/**
+ * Runs `work` (migrations, background tasks, shared computations) with its own statement timeout
+ * (milliseconds, 0 for none) in a context of its own: it never inherits a request's abort signal, so a
+ * client that goes away cannot cancel work that is not only its own.
+ */
+export const withStatementTimeout = <T>(statementTimeoutMs: number, work: () => T): T => storage.run({ statementTimeoutMs }, work)

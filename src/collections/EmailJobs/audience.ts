@@ -118,10 +118,12 @@ const changeOf = (input: { contacts?: unknown; selection?: unknown }): Selection
 export const takeSelectionChange: CollectionBeforeChangeHook = async ({ data, operation, originalDoc, req }) => {
   const input = raw.get(req)
   raw.delete(req)
-  if (!input) return data
-  const change = changeOf(input)
+  // A job moved to another organisation keeps none of the old one's chosen contacts.
+  const moved = operation === 'update' && data.org !== undefined && originalDoc !== undefined && Number(relationID(data.org as never)) !== Number(relationID(originalDoc.org as never))
+  const requested = input ? changeOf(input) : []
+  const change: SelectionChange = moved ? [{ op: 'clear' }, ...requested] : requested
   if (!change.length) return data
-  if (operation === 'update' && originalDoc?.status && originalDoc.status !== 'draft') {
+  if (requested.length && operation === 'update' && originalDoc?.status && originalDoc.status !== 'draft') {
     throw new AppError('CONFLICT', `This job is ${String(originalDoc.status).replace(/_/g, ' ')}: its recipients can no longer change.`)
   }
   const org = Number(relationID((data.org ?? originalDoc?.org) as never))

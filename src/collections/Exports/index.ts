@@ -68,7 +68,14 @@ export const Exports: CollectionConfig = {
   hooks: {
     beforeChange: [enforceOrgPermission('contacts.read'), checkSource],
     afterChange: [queueExport],
-    afterDelete: [({ doc }) => exportFiles.remove(doc.storageKey)],
+    // The stored file's key, which no user may read, is read before the delete (access already checked).
+    beforeDelete: [
+      async ({ id, req }) => {
+        const doc = await req.payload.findByID({ collection: 'exports', id, depth: 0, req, overrideAccess: true, disableErrors: true })
+        req.context[`exportFile:${id}`] = doc?.storageKey
+      },
+    ],
+    afterDelete: [({ id, req }) => exportFiles.remove(req.context[`exportFile:${id}`] as string | null | undefined)],
   },
   endpoints: exportEndpoints,
   fields: [

@@ -19,10 +19,14 @@ const onlyThroughUpload: CollectionBeforeOperationHook = ({ args, operation, req
   return args
 }
 
-/** A running import is stopped first: its worker holds the file. */
+/**
+ * A running import is stopped first: its worker holds the file. (Access to the delete is already
+ * checked; this reads the stored file's key, which no user may read, for afterDelete.)
+ */
 const keepRunningImports: CollectionBeforeDeleteHook = async ({ id, req }) => {
   const doc = await req.payload.findByID({ collection: 'imports', id, depth: 0, req, overrideAccess: true, disableErrors: true })
   if (doc && ACTIVE_IMPORT_STATUSES.includes(doc.status)) throw new AppError('CONFLICT', 'This import is running: stop it before deleting it.')
+  req.context[`importFile:${id}`] = doc?.storageKey
 }
 
 /**
@@ -51,7 +55,8 @@ export const Imports: CollectionConfig = {
   hooks: {
     beforeOperation: [onlyThroughUpload],
     beforeDelete: [keepRunningImports],
-    afterDelete: [({ doc }) => removeImportFile(doc.storageKey)],
+    // The doc here is as the user reads it, without the key: the one beforeDelete read is used.
+    afterDelete: [({ id, req }) => removeImportFile(req.context[`importFile:${id}`] as string | null | undefined)],
   },
   endpoints: importEndpoints,
   fields: [

@@ -20,7 +20,7 @@ const textCondition = z
   .object({ field: z.enum(TEXT_FIELDS), op: z.enum(TEXT_OPERATORS), value: z.string().trim().max(200, 'At most 200 characters.').optional() })
   .refine((c) => c.op === 'is_empty' || c.op === 'is_not_empty' || Boolean(c.value), { message: 'Give a value to compare with.', path: ['value'] })
 const createdCondition = z.union([
-  z.object({ field: z.literal('createdAt'), op: z.enum(['before', 'after']), date: z.iso.date('Use a date like 2026-12-31.') }),
+  z.object({ field: z.literal('createdAt'), op: z.enum(['before', 'after']), date: z.iso.date('Use a date like 2026-12-31.').refine((date) => date >= '1900-01-01' && date <= '2999-12-31', 'Use a date between 1900 and 2999.') }),
   z.object({ field: z.literal('createdAt'), op: z.enum(['within_days', 'older_than_days']), days }),
 ])
 const engagementCondition = z.union([

@@ -1,5 +1,7 @@
 import type { Payload } from 'payload'
 
+import { requestStatementTimeoutMs } from '@/db/db-limits'
+import { withStatementTimeout } from '@/db/request-context'
 import { inTransaction } from '@/db/transaction'
 import { envNumber } from '@/services/config/server-env'
 
@@ -141,7 +143,10 @@ const summaries = singleFlightCache<MetricsSummary>({ ttlMs: () => envNumber('ME
  * computation, at most METRICS_SUMMARY_CACHE_SECONDS old (`generatedAt` says when).
  */
 export const readMetricsSummary = (args: Parameters<typeof computeMetricsSummary>[0]): Promise<MetricsSummary> =>
-  summaries(JSON.stringify([[...args.orgs].sort((a, b) => a - b), args.org, args.from.toISOString(), args.to.toISOString(), args.bucket, args.channel]), () => computeMetricsSummary(args))
+  summaries(JSON.stringify([[...args.orgs].sort((a, b) => a - b), args.org, args.from.toISOString(), args.to.toISOString(), args.bucket, args.channel]), () =>
+    // Shared by every viewer: not cancelled when the first one's client goes away.
+    withStatementTimeout(requestStatementTimeoutMs(), () => computeMetricsSummary(args)),
+  )
 
 const computeMetricsSummary = async ({
   payload,
