@@ -250,9 +250,17 @@ export interface Organization {
      */
     maxRetries?: number | null;
     /**
-     * Messages per rolling minute, across all workers and jobs of this organisation. Empty: the server default.
+     * Messages per second, spread evenly across all workers and jobs of this organisation (none: only the per-minute limit). Empty: the server default.
+     */
+    perSecondLimit?: number | null;
+    /**
+     * Messages per minute, spread evenly across all workers and jobs of this organisation. Empty: the server default.
      */
     perMinuteLimit?: number | null;
+    /**
+     * Consecutive failures that say the provider is down: the job then pauses itself, alerts, and waits for a person to resume it. Empty: the server default.
+     */
+    pauseAfterFailures?: number | null;
   };
   /**
    * Replies that consist of exactly one of these words suppress the sender at once; replies that only contain one (or a near miss) go to the suppression review queue. Empty: the defaults.
@@ -485,6 +493,10 @@ export interface EmailJob {
     | null;
   attachments?: (number | Media)[] | null;
   status: 'draft' | 'queued' | 'sending' | 'paused' | 'completed' | 'completed_with_errors' | 'failed' | 'cancelled';
+  /**
+   * The job paused itself: its provider kept failing. Fix the cause, then resume it.
+   */
+  pausedReason?: string | null;
   total?: number | null;
   pending?: number | null;
   sent?: number | null;
@@ -636,6 +648,7 @@ export interface AuditLog {
     | 'job.queue'
     | 'job.cancel'
     | 'job.pause'
+    | 'job.auto_pause'
     | 'job.resume'
     | 'job.resend_unknown'
     | 'job.retry_failed'
@@ -1103,6 +1116,7 @@ export interface EmailJobsSelect<T extends boolean = true> {
   selection?: T;
   attachments?: T;
   status?: T;
+  pausedReason?: T;
   total?: T;
   pending?: T;
   sent?: T;
@@ -1207,7 +1221,9 @@ export interface OrganizationsSelect<T extends boolean = true> {
         batchDelaySeconds?: T;
         retryDelaySeconds?: T;
         maxRetries?: T;
+        perSecondLimit?: T;
         perMinuteLimit?: T;
+        pauseAfterFailures?: T;
       };
   optOutKeywords?:
     | T

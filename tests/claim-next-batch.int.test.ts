@@ -1,7 +1,10 @@
 import type { Payload } from 'payload'
 import { beforeAll, describe, expect, it } from 'vitest'
 
-import { claimNextBatch, expireStaleLeases, releaseClaims } from '@/services/sending/claim-next-batch'
+import { randomUUID } from 'node:crypto'
+
+import { applyRecipientOutcomes } from '@/services/sending/apply-recipient-outcomes'
+import { claimNextBatch, expireStaleLeases, handOffRecipients, releaseClaims, renewLeases } from '@/services/sending/claim-next-batch'
 
 import { type ApiClient, findOrgID, getTestPayload, loginAs } from './helpers/app'
 import { unique } from './helpers/fixtures'
@@ -34,47 +37,89 @@ beforeAll(async () => {
   sender = await loginAs('sender@demo.test')
 })
 
+const claim = (jobID: number, limit: number, leaseSeconds = 60, claimToken = randomUUID()) => claimNextBatch({ payload, jobID, limit, leaseSeconds, claimToken })
+const rowsOf = async (jobID: number) =>
+  Object.fromEntries(
+    (await (payload.db as any).pool.query('SELECT id, status::text AS status, attempts::int AS attempts, last_error, claim_token, handed_off_at, lease_expires_at FROM email_recipients WHERE job_id = $1', [jobID])).rows.map(
+      (r: { id: number }) => [r.id, r],
+    ),
+  )
+
 describe('claimNextBatch', () => {
   it('hands every recipient to exactly one of several concurrent claimers', async () => {
     const jobID = await queuedJob(120)
-    const rounds = await Promise.all(Array.from({ length: 4 }, () => claimNextBatch({ payload, jobID, limit: 25, leaseSeconds: 60 })))
-    const more = await Promise.all(Array.from({ length: 4 }, () => claimNextBatch({ payload, jobID, limit: 25, leaseSeconds: 60 })))
+    const rounds = await Promise.all(Array.from({ length: 4 }, () => claim(jobID, 25)))
+    const more = await Promise.all(Array.from({ length: 4 }, () => claim(jobID, 25)))
     const claimed = [...rounds, ...more].flat().map((r) => r.id)
     expect(claimed).toHaveLength(120)
     expect(new Set(claimed).size).toBe(120)
-    expect(await claimNextBatch({ payload, jobID, limit: 25, leaseSeconds: 60 })).toEqual([])
-    const rows = await payload.find({ collection: 'email-recipients', where: { job: { equals: jobID } }, limit: 0, pagination: false, depth: 0 })
-    expect(rows.docs.every((r) => r.status === 'sending' && r.attempts === 1 && r.leaseExpiresAt)).toBe(true)
+    expect(await claim(jobID, 25)).toEqual([])
+    const rows = Object.values(await rowsOf(jobID)) as any[]
+    expect(rows.every((r) => r.status === 'sending' && r.attempts === 1 && r.lease_expires_at && r.claim_token && r.handed_off_at === null)).toBe(true)
   })
 
-  it('turns expired leases into unknown (never resent) and leaves live ones alone', async () => {
-    const jobID = await queuedJob(6)
-    const dying = await claimNextBatch({ payload, jobID, limit: 3, leaseSeconds: 0 })
-    const alive = await claimNextBatch({ payload, jobID, limit: 3, leaseSeconds: 600 })
+  it('an expired claim goes back to pending unless its send had started; started ones become unknown (never resent)', async () => {
+    const jobID = await queuedJob(9)
+    const dying = await claim(jobID, 6, 0)
+    // Of the dead worker's six, three had been handed off (on the wire when it died), three had not.
+    const started = await handOffRecipients({ payload, jobID, claimToken: dying[0]!.claimToken, ids: dying.slice(0, 3).map((r) => r.id) })
+    expect([...started].sort()).toEqual(dying.slice(0, 3).map((r) => r.id).sort())
+    const alive = await claim(jobID, 3, 600)
     await new Promise((r) => setTimeout(r, 20))
     expect(await expireStaleLeases({ payload })).toContain(jobID)
-    const rows = await payload.find({ collection: 'email-recipients', where: { job: { equals: jobID } }, depth: 0, limit: 10 })
-    const status = Object.fromEntries(rows.docs.map((r) => [r.id, r]))
-    for (const r of dying) expect(status[r.id]).toEqual(expect.objectContaining({ status: 'unknown', lastError: expect.stringMatching(/may or may not/) }))
-    for (const r of alive) expect(status[r.id]!.status).toBe('sending')
-    // The job's counters move in the same statement: 3 in flight became unknown.
+    const rows = await rowsOf(jobID)
+    for (const r of dying.slice(0, 3)) expect(rows[r.id]).toEqual(expect.objectContaining({ status: 'unknown', attempts: 1, last_error: expect.stringMatching(/may or may not/) }))
+    for (const r of dying.slice(3)) expect(rows[r.id]).toEqual(expect.objectContaining({ status: 'pending', attempts: 0, claim_token: null, last_error: null }))
+    for (const r of alive) expect(rows[r.id]!.status).toBe('sending')
+    // The job's counters move in the same statement: only the three on the wire became unknown.
     const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0 })
-    expect({ pending: job.pending, unknown: job.unknown }).toEqual({ pending: 3, unknown: 3 })
-    // unknown recipients are not claimable again
-    expect(await claimNextBatch({ payload, jobID, limit: 10, leaseSeconds: 60 })).toEqual([])
+    expect({ pending: job.pending, unknown: job.unknown }).toEqual({ pending: 6, unknown: 3 })
+    // The unstarted ones are claimable again, the unknown ones are not.
+    const again = await claim(jobID, 10)
+    expect(again.map((r) => r.id).sort()).toEqual(dying.slice(3).map((r) => r.id).sort())
+    expect(again.every((r) => r.attempts === 1)).toBe(true)
+  })
+
+  it('a hand-off, a lease renewal and an outcome only ever apply to the claim that holds the row', async () => {
+    const jobID = await queuedJob(4)
+    const first = await claim(jobID, 2, 0)
+    await new Promise((r) => setTimeout(r, 20))
+    await expireStaleLeases({ payload }) // never handed off: back to pending
+    const second = await claim(jobID, 2, 60)
+    expect(second.map((r) => r.id).sort()).toEqual(first.map((r) => r.id).sort())
+    // The first (slow, not dead) worker comes back: its hand-off, renewal and outcome change nothing.
+    expect((await handOffRecipients({ payload, jobID, claimToken: first[0]!.claimToken, ids: first.map((r) => r.id) })).size).toBe(0)
+    expect(await renewLeases({ payload, jobID, claimToken: first[0]!.claimToken, leaseSeconds: 600 })).toBe(0)
+    const client = await (payload.db as any).pool.connect()
+    try {
+      const late = first.map((r) => ({ id: r.id, attempt: r.attempts, status: 'sent' as const, providerMessageID: null }))
+      expect(await applyRecipientOutcomes(client, jobID, first[0]!.claimToken, late)).toBe(0)
+    } finally {
+      client.release()
+    }
+    const rows = await rowsOf(jobID)
+    for (const r of second) expect(rows[r.id]).toEqual(expect.objectContaining({ status: 'sending', claim_token: second[0]!.claimToken, handed_off_at: null }))
+    // The holder's heartbeat moves its leases on.
+    const before = Math.max(...second.map((r) => new Date(rows[r.id]!.lease_expires_at).getTime()))
+    expect(await renewLeases({ payload, jobID, claimToken: second[0]!.claimToken, leaseSeconds: 600 })).toBe(2)
+    const after = await rowsOf(jobID)
+    for (const r of second) expect(new Date(after[r.id]!.lease_expires_at).getTime()).toBeGreaterThan(before + 500_000)
   })
 
   it('hands out nothing unless the job is sending, and released claims come back uncounted', async () => {
     const jobID = await queuedJob(5)
     const pool = (payload.db as any).pool
     await pool.query(`UPDATE email_jobs SET status = 'paused' WHERE id = $1`, [jobID])
-    expect(await claimNextBatch({ payload, jobID, limit: 5, leaseSeconds: 60 })).toEqual([])
+    expect(await claim(jobID, 5)).toEqual([])
     await pool.query(`UPDATE email_jobs SET status = 'sending' WHERE id = $1`, [jobID])
-    const claimed = await claimNextBatch({ payload, jobID, limit: 5, leaseSeconds: 60 })
+    const claimed = await claim(jobID, 5)
     expect(claimed.map((r) => r.attempts)).toEqual([1, 1, 1, 1, 1])
+    // A handed-off claim is never released (it may be on the wire); the unstarted ones are.
+    await handOffRecipients({ payload, jobID, claimToken: claimed[0]!.claimToken, ids: [claimed[2]!.id] })
     await releaseClaims({ payload, recipients: claimed.slice(2) })
-    const again = await claimNextBatch({ payload, jobID, limit: 5, leaseSeconds: 60 })
-    expect(again.map((r) => r.id)).toEqual(claimed.slice(2).map((r) => r.id))
+    const again = await claim(jobID, 5)
+    expect(again.map((r) => r.id)).toEqual(claimed.slice(3).map((r) => r.id))
     expect(again.every((r) => r.attempts === 1)).toBe(true)
+    expect((await rowsOf(jobID))[claimed[2]!.id]).toEqual(expect.objectContaining({ status: 'sending', claim_token: claimed[0]!.claimToken }))
   })
 })

@@ -5,6 +5,7 @@ import { ensureSendTrigger, SEND_TASK } from '@/services/sending/ensure-send-tri
 import { ACTIVE_JOB_STATUSES, readEmailJobStatus } from '@/services/sending/read-email-job-status'
 import { AttachmentOrgError } from '@/services/sending/load-send-context'
 import { runEmailJob } from '@/services/sending/run-email-job'
+import { DEFAULT_LEASE_SECONDS } from '@/services/sending/send-next-batch'
 import { failEmailJob } from '@/services/sending/fail-email-job'
 
 /**
@@ -36,7 +37,7 @@ export const sendEmailJobTask: TaskConfig<{ input: { jobID: number }; output: { 
         jobID: input.jobID,
         deadlineMs: Date.now() + envNumber('EMAIL_RUN_SECONDS', 20, { min: 1 }) * 1000,
         concurrency: envNumber('EMAIL_WORKER_CONCURRENCY', 2, { min: 1 }),
-        leaseSeconds: envNumber('EMAIL_LEASE_SECONDS', 60, { min: 1 }),
+        leaseSeconds: envNumber('EMAIL_LEASE_SECONDS', DEFAULT_LEASE_SECONDS, { min: 1 }),
       })
     } catch (error) {
       // A job that can never be sent as it stands ends failed, with nothing sent, instead of being retried forever.

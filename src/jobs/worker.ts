@@ -1,12 +1,11 @@
 /**
  * `npm run worker`: a worker process for Payload's jobs queue (every queue, and the scheduled tasks).
- * Payload's queue is only a trigger here: two workers may run the same Payload job, and Payload 3
- * itself can then fail on a row the other worker already finished (measured: a worker crashed). So
- * this loop survives such errors instead of dying; correctness lives in our PostgreSQL claims.
+ * Payload's queue is only a trigger here: jobs are claimed atomically (claimPayloadJobs) and run by id,
+ * and this loop survives any job's error instead of dying; correctness lives in our PostgreSQL claims.
  * SIGTERM/SIGINT stop it gracefully: it claims nothing more, the running tasks finish the batch they hold
  * (sends) or commit theirs and hand the lease back (imports), its heartbeat row goes, and it exits, within
  * WORKER_SHUTDOWN_SECONDS (default 30) at most; a second signal exits at once. (`kill -9` is safe too:
- * leases expire, and what was being sent then becomes `unknown`.)
+ * leases expire; what was not yet handed off goes back to pending, what was on the wire becomes `unknown`.)
  * Every WORKER_HEARTBEAT_SECONDS (5) it records that it is alive (GET /api/health/ready reports the age).
  * Settings: WORKER_POLL_SECONDS (default 1), WORKER_JOB_LIMIT (jobs run at once, default 10),
  * WORKER_QUEUES (comma-separated queue names, e.g. `imports,exports` for a worker of its own; default
@@ -18,6 +17,7 @@ import { getPayload } from 'payload'
 import { setProcessKind } from '@/db/db-limits'
 import { envNumber } from '@/services/config/server-env'
 import { beatWorkerHeartbeat, removeWorkerHeartbeat } from '@/services/health/worker-heartbeat'
+import { claimPayloadJobs } from '@/services/jobs/claim-payload-jobs'
 import { isShuttingDown, requestShutdown, sleepUnlessShutdown } from '@/services/jobs/shutdown'
 
 const pollMs = envNumber('WORKER_POLL_SECONDS', 1, { min: 0.2 }) * 1000
@@ -56,18 +56,26 @@ const main = async () => {
   await beat()
   const heartbeat = setInterval(() => void beat(), heartbeatMs)
   payload.logger.info(`Worker running ${queues.length ? `the queues ${queues.join(', ')}` : 'every queue'} (poll ${pollMs} ms, up to ${limit} jobs at once).`)
+  // Jobs are taken by our own atomic claim and run by id, each as soon as a place is free: a long send
+  // run never holds back the sweeper, and no job runs on two workers at once.
+  const running = new Set<Promise<unknown>>()
   while (!isShuttingDown()) {
     try {
-      let ran = 0
-      if (queues.length) {
-        for (const queue of queues) ran += Object.keys((await payload.jobs.run({ queue, limit })).jobStatus ?? {}).length
-      } else ran = Object.keys((await payload.jobs.run({ allQueues: true, limit })).jobStatus ?? {}).length
-      if (ran === 0) await sleepUnlessShutdown(pollMs)
+      const ids = await claimPayloadJobs({ payload, limit: limit - running.size, queues })
+      for (const id of ids) {
+        const run: Promise<unknown> = payload.jobs
+          .runByID({ id })
+          .catch((error: unknown) => payload.logger.error({ err: error, id }, 'A job failed outside its handler; the worker carries on.'))
+          .finally(() => running.delete(run))
+        running.add(run)
+      }
+      if (!ids.length || running.size >= limit) await Promise.race([sleepUnlessShutdown(pollMs), ...running])
     } catch (error) {
       payload.logger.error({ err: error }, 'Running jobs failed; retrying shortly.')
       await sleepUnlessShutdown(pollMs)
     }
   }
+  await Promise.allSettled([...running])
   clearInterval(schedules)
   clearInterval(heartbeat)
   await removeWorkerHeartbeat(payload).catch(() => {})

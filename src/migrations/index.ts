@@ -18,6 +18,7 @@ import * as migration_20261206_023705_audiences from './20261206_023705_audience
 import * as migration_20261206_030638_imports from './20261206_030638_imports';
 import * as migration_20261206_031532_exports from './20261206_031532_exports';
 import * as migration_20261206_050000_worker_heartbeats from './20261206_050000_worker_heartbeats';
+import * as migration_20261206_072238_engine_hand_off from './20261206_072238_engine_hand_off';
 
 export const migrations = [
   {
@@ -119,5 +120,10 @@ export const migrations = [
     up: migration_20261206_050000_worker_heartbeats.up,
     down: migration_20261206_050000_worker_heartbeats.down,
     name: '20261206_050000_worker_heartbeats',
+  },
+  {
+    up: migration_20261206_072238_engine_hand_off.up,
+    down: migration_20261206_072238_engine_hand_off.down,
+    name: '20261206_072238_engine_hand_off'
   },
 ];

@@ -1,11 +1,13 @@
 /**
- * npm run test:chaos — crash safety of sending, with real processes:
+ * npm run test:chaos — crash safety of sending, with real processes and the default batch size and lease:
  * a job of CHAOS_SIZE recipients (default 2,000), two `npm run worker` processes, and
  * `kill -9` of a worker CHAOS_KILLS times (default 4) while it sends, each time restarted. The SMTP sink
  * answers slowly, so kills land mid-batch and mid-message. Afterwards:
  *   - every recipient is sent, failed, excluded or unknown (nothing pending or in flight);
- *   - the sink received no address twice, and every `sent` address exactly once;
- *   - the job's counters are exactly its rows, and the job has completed.
+ *   - the sink received no address twice, and every `sent` address exactly once (duplicates 0);
+ *   - nothing is lost: every address the sink never saw is accounted for as unknown, failed or excluded;
+ *   - unknown is at most the messages on the wire: ≤ kills × the in-flight limit (SMTP connections per worker);
+ *   - the job's counters are exactly its rows, and the job completed by itself within 30 s of the last kill.
  * Needs PostgreSQL (CHAOS_DATABASE_URL, else TEST_DATABASE_URL, else 127.0.0.1:5432): a fresh database
  * is created and dropped. Exits non-zero on any violation.
  */
@@ -21,7 +23,8 @@ import { TEST_ENV } from '../helpers/test-env'
 const SIZE = Number(process.env.CHAOS_SIZE || 2000)
 const KILLS = Number(process.env.CHAOS_KILLS || 4)
 const SINK_DELAY_MS = Number(process.env.CHAOS_SINK_DELAY_MS || 40)
-const LEASE_SECONDS = 8
+const IN_FLIGHT = 2 // SMTP_POOL_CONNECTIONS per worker
+const FINISH_WITHIN_MS = 30_000
 const TIMEOUT_MS = Number(process.env.CHAOS_TIMEOUT_SECONDS || 240) * 1000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -37,11 +40,10 @@ const main = async () => {
     DATABASE_URL: database.url,
     NODE_OPTIONS: '--no-deprecation --conditions=development',
     LOG_LEVEL: 'error',
-    EMAIL_LEASE_SECONDS: String(LEASE_SECONDS),
     EMAIL_RUN_SECONDS: '10',
     WORKER_POLL_SECONDS: '0.5',
     EMAIL_WORKER_CONCURRENCY: '2',
-    SMTP_POOL_CONNECTIONS: '2',
+    SMTP_POOL_CONNECTIONS: String(IN_FLIGHT),
     OUTBOUND_PER_MINUTE_LIMIT: '1000000',
   }
   Object.assign(process.env, workerEnv)
@@ -88,7 +90,7 @@ const main = async () => {
       payload,
       count: SIZE,
       slug: 'chaos',
-      sending: { provider: 'smtp', smtpHost: '127.0.0.1', smtpPort: sink.port, batchSize: 20, batchDelaySeconds: 0, retryDelaySeconds: 1, maxRetries: 2 },
+      sending: { provider: 'smtp', smtpHost: '127.0.0.1', smtpPort: sink.port, batchDelaySeconds: 0, retryDelaySeconds: 1, maxRetries: 2 },
     })
     await queueEmailJob({ payload, req: await createLocalReq({ user: user as never }, payload), jobID })
     log(`queued job ${jobID}: ${SIZE} recipients; sink answers each message after ${SINK_DELAY_MS} ms`)
@@ -96,10 +98,14 @@ const main = async () => {
     startWorker(1)
 
     // Kill while messages are flowing: wait for progress, then kill a worker mid-batch and restart it.
+    let kills = 0
+    let lastKillAt = Date.now()
     for (let kill = 0; kill < KILLS; kill++) {
-      const before = sink.messages.length
-      const deadline = Date.now() + 60_000
-      while (sink.messages.length < before + 40 && Date.now() < deadline) await sleep(100)
+      // Kills spread from 20 % to 90 % of the job, so the time to finish after the last one is mostly
+      // recovery (a lease running out, the sweeper), not messages still to send.
+      const at = Math.floor(SIZE * (KILLS > 1 ? 0.2 + (0.7 * kill) / (KILLS - 1) : 0.5))
+      const deadline = Date.now() + 120_000
+      while (sink.messages.length < at && Date.now() < deadline) await sleep(50)
       if (sink.messages.length >= SIZE) {
         log('the job finished before every kill could happen')
         break
@@ -107,6 +113,8 @@ const main = async () => {
       const victim = kill % 2
       log(`${sink.messages.length} messages received so far`)
       killWorker(victim)
+      kills += 1
+      lastKillAt = Date.now()
       await sleep(500)
       startWorker(victim)
     }
@@ -118,7 +126,8 @@ const main = async () => {
       await sleep(1000)
       job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0 })
     }
-    log(`job ${job.status}: sent ${job.sent}, failed ${job.failed}, unknown ${job.unknown}, excluded ${job.excluded}`)
+    const finishedAfterMs = Date.now() - lastKillAt
+    log(`job ${job.status} ${(finishedAfterMs / 1000).toFixed(1)} s after the last kill: sent ${job.sent}, failed ${job.failed}, unknown ${job.unknown}, excluded ${job.excluded}`)
 
     const pool = (payload.db as unknown as { pool: { query: (sql: string, params: unknown[]) => Promise<{ rows: any[] }> } }).pool
     const { rows } = await pool.query('SELECT email, status::text AS status FROM email_recipients WHERE job_id = $1', [jobID])
@@ -134,14 +143,21 @@ const main = async () => {
     check(twice.length === 0, `no address received twice${twice.length ? ` (${twice.slice(0, 5).map(([a, n]) => `${a}×${n}`).join(', ')})` : ''}`)
     const sent = rows.filter((r) => r.status === 'sent')
     check(sent.every((r) => received.get(r.email) === 1), `every sent address arrived exactly once (${sent.length})`)
-    const lost = rows.filter((r) => r.status === 'unknown' && !received.has(r.email)).length
-    log(`${byStatus.unknown ?? 0} unknown (${lost} of them never reached the sink, the rest did): a person decides, nothing resent`)
+    const unknownUnsent = rows.filter((r) => r.status === 'unknown' && !received.has(r.email)).length
+    log(`${byStatus.unknown ?? 0} unknown (${unknownUnsent} of them never reached the sink, the rest did): a person decides, nothing resent`)
+    const lost = rows.filter((r) => !received.has(r.email) && !['unknown', 'failed', 'excluded'].includes(r.status)).length
+    check(lost === 0, `nothing lost: every address the sink never saw is unknown, failed or excluded (${lost} lost)`)
+    check(
+      (byStatus.unknown ?? 0) <= kills * IN_FLIGHT,
+      `unknown only what was on the wire: ${byStatus.unknown ?? 0} ≤ ${kills} kills × ${IN_FLIGHT} in flight`,
+    )
+    check(finishedAfterMs <= FINISH_WITHIN_MS + 1000, `the job finished by itself within ${FINISH_WITHIN_MS / 1000} s of the last kill (${(finishedAfterMs / 1000).toFixed(1)} s, polled every second)`)
     check(
       job.sent === sent.length && job.unknown === (byStatus.unknown ?? 0) && job.failed === (byStatus.failed ?? 0) && job.pending === 0,
       'the job’s counters are exactly its rows',
     )
     const duplicates = twice.length
-    console.log(`chaos: ${duplicates} duplicates, ${failures} failed checks (${KILLS} kills, ${SIZE} recipients, ${byStatus.unknown ?? 0} unknown)`)
+    console.log(`chaos: ${duplicates} duplicates, ${lost} lost, ${failures} failed checks (${kills} kills, ${SIZE} recipients, ${byStatus.unknown ?? 0} unknown)`)
   } finally {
     for (const index of [0, 1]) killWorker(index)
     await sink.close()

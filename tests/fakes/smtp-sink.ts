@@ -21,7 +21,7 @@ export type SmtpSink = {
  * refuse recipients with any SMTP code to exercise transient (4xx) and permanent (5xx) failures.
  */
 /** With `auth`, only a client that logs in with that user and password may send (over plain SMTP, as a relay on loopback would allow). */
-export const startSmtpSink = async (options: { parse?: boolean; delayMs?: number; auth?: { user: string; pass: string } } = {}): Promise<SmtpSink> => {
+export const startSmtpSink = async (options: { parse?: boolean; delayMs?: number; auth?: { user: string; pass: string }; port?: number } = {}): Promise<SmtpSink> => {
   const messages: SinkMessage[] = []
   const waiters: { count: number; resolve: (m: SinkMessage[]) => void }[] = []
   let rule: RecipientRule | null = null
@@ -80,7 +80,7 @@ export const startSmtpSink = async (options: { parse?: boolean; delayMs?: number
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
   // A client that dies mid-session (the chaos test kills workers) resets its connection: that is the
   // client's problem, not the server's.

@@ -87,6 +87,17 @@ export const EmailJobs: CollectionConfig = {
       access: { create: systemOnly, update: systemOnly },
       admin: { position: 'sidebar', readOnly: true },
     },
+    {
+      name: 'pausedReason',
+      type: 'text',
+      access: { create: systemOnly, update: systemOnly },
+      admin: {
+        readOnly: true,
+        position: 'sidebar',
+        description: 'The job paused itself: its provider kept failing. Fix the cause, then resume it.',
+        condition: (data) => Boolean(data?.pausedReason),
+      },
+    },
     { type: 'row', fields: JOB_COUNTERS.map(counter) },
     {
       name: 'settingsSnapshot',

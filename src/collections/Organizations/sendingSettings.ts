@@ -103,7 +103,16 @@ export const sendingSettings: Field = {
     {
       type: 'collapsible',
       label: 'Limits',
-      fields: [bounded('perMinuteLimit', 'Per-minute limit', 1, 100_000, 'Messages per rolling minute, across all workers and jobs of this organisation.')],
+      fields: [
+        {
+          type: 'row',
+          fields: [
+            bounded('perSecondLimit', 'Per-second limit', 1, 10_000, 'Messages per second, spread evenly across all workers and jobs of this organisation (none: only the per-minute limit).'),
+            bounded('perMinuteLimit', 'Per-minute limit', 1, 600_000, 'Messages per minute, spread evenly across all workers and jobs of this organisation.'),
+            bounded('pauseAfterFailures', 'Pause after failures', 1, 10_000, 'Consecutive failures that say the provider is down: the job then pauses itself, alerts, and waits for a person to resume it.'),
+          ],
+        },
+      ],
     },
   ],
 }
@@ -117,7 +126,9 @@ export const SENDING_AUDITED_FIELDS = [
   'batchDelaySeconds',
   'retryDelaySeconds',
   'maxRetries',
+  'perSecondLimit',
   'perMinuteLimit',
+  'pauseAfterFailures',
   'smtpHost',
   'smtpPort',
   'smtpSecure',

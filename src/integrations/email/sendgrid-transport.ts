@@ -67,7 +67,7 @@ export const describeSendGridError = (error: unknown): EmailSendError => {
     const reason = reasonOf(failure.response.body)
     const because = reason ? `: ${reason}` : ''
     if (status === 401 || status === 403) {
-      return new EmailSendError(`SendGrid refused the API key, so nothing was sent${because} (HTTP ${status}).`, 'permanent', String(status))
+      return new EmailSendError(`SendGrid refused the API key, so nothing was sent${because} (HTTP ${status}).`, 'permanent', String(status), false, true)
     }
     if (status === 429) {
       return new EmailSendError(`SendGrid is limiting how fast this account may send; try again later (HTTP 429).`, 'transient', '429')
@@ -207,6 +207,9 @@ export const createSendGridTransport = (settings: SendGridSettings): EmailTransp
 
   return {
     kind: 'sendgrid',
+    sharesContent: true,
+    // Every open request carries up to 1,000 messages.
+    maxInFlight: SENDGRID_MAX_PERSONALIZATIONS * Math.max(1, settings.concurrency ?? DEFAULT_CONCURRENCY),
     send: async (message) => {
       const [result] = await sendBatch([message])
       if (!result.ok) throw result.error

@@ -59,11 +59,11 @@ const NETWORK: Record<string, string> = {
  */
 export const describeSmtpError = (error: SmtpError): EmailSendError => {
   // nodemailer files every socket failure under ESOCKET, this one included: the class tells it apart.
-  if (error instanceof OutboundRefused) return new EmailSendError(error.message, 'permanent', OutboundRefused.CODE)
+  if (error instanceof OutboundRefused) return new EmailSendError(error.message, 'permanent', OutboundRefused.CODE, false, true)
   const enhanced = enhancedOf(error)
   const code = error.responseCode ? [String(error.responseCode), enhanced].filter(Boolean).join(' ') : null
   const why = meaning(enhanced)
-  if (error.code === 'EAUTH') return new EmailSendError(`${NETWORK.EAUTH} (${code ?? 'EAUTH'}).`, 'permanent', code ?? 'EAUTH')
+  if (error.code === 'EAUTH') return new EmailSendError(`${NETWORK.EAUTH} (${code ?? 'EAUTH'}).`, 'permanent', code ?? 'EAUTH', false, true)
   if (error.responseCode && error.responseCode >= 500) {
     return new EmailSendError(
       `The mail server refused the message permanently${why ? `: ${why}` : ''} (${code}).`,
@@ -208,6 +208,8 @@ export const createSmtpTransport = (settings: SmtpSettings): EmailTransport => {
 
   return {
     kind: 'smtp',
+    // One message per pooled connection is on the wire at a time.
+    maxInFlight: settings.pool?.maxConnections ?? 5,
     send,
     /** Every message is queued on the pool at once; the pool spreads them over its connections. */
     sendBatch: (messages) =>

@@ -1,3 +1,4 @@
+import { type MessageTransport, SendError, type SendOutcome } from '../sending/types'
 import type { OutboundPolicy } from '../outbound/outbound-policy'
 
 /** One outgoing message, provider-neutral. */
@@ -22,30 +23,26 @@ export type OutgoingEmail = {
 
 export type SendResult = { providerMessageID: string | null }
 
-/** Failure classification drives retries: permanent ends at once, transient retries with backoff. */
-export class EmailSendError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'permanent' | 'transient',
-    readonly providerCode: string | null,
-    /** The receiving side refused the address itself (a hard bounce): it should receive nothing more. */
-    readonly addressRejected = false,
-  ) {
-    super(message)
+/** An email failure: the channel-neutral SendError under the name the email code has always used. */
+export class EmailSendError extends SendError {
+  constructor(message: string, kind: 'permanent' | 'transient', providerCode: string | null, addressRejected = false, accountLevel = false) {
+    super(message, kind, providerCode, addressRejected, accountLevel)
     this.name = 'EmailSendError'
   }
 }
 
 /** The outcome of one message of a batch: a batch never throws, each message succeeds or fails on its own. */
-export type BatchResult = { ok: true; providerMessageID: string | null } | { ok: false; error: EmailSendError }
+export type BatchResult = SendOutcome
 
-export type EmailTransport = {
+export type EmailTransport = MessageTransport<OutgoingEmail> & {
   readonly kind: 'smtp' | 'sendgrid'
+  /**
+   * The provider sends one content to many recipients with per-recipient substitutions (SendGrid's
+   * personalizations): the engine packs personalised bodies into substitutions for it.
+   */
+  readonly sharesContent?: boolean
   /** Sends one message; throws an EmailSendError when it fails. */
   send: (message: OutgoingEmail) => Promise<SendResult>
-  /** Sends many messages; resolves with one result per message, in the order given, and never rejects. */
-  sendBatch: (messages: OutgoingEmail[]) => Promise<BatchResult[]>
-  close: () => Promise<void>
 }
 
 export type SmtpSettings = {

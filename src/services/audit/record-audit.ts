@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'job.queue',
   'job.cancel',
   'job.pause',
+  'job.auto_pause',
   'job.resume',
   'job.resend_unknown',
   'job.retry_failed',

@@ -6,21 +6,23 @@ export type RecipientOutcome =
   | { id: number; attempt: number; status: 'failed'; error: string; providerCode: string | null }
   | { id: number; attempt: number; status: 'pending'; error: string; providerCode: string | null; retryInSeconds: number }
   | { id: number; attempt: number; status: 'excluded'; reason: string; suppressionID: number }
+  /** Back to pending as if never claimed (the attempt uncounted, due at once): it was never handed off, or the provider was down. */
+  | { id: number; attempt: number; status: 'released'; error?: string; providerCode?: null | string }
 
 /**
  * Writes the outcomes of one batch and moves the job's counters by exactly the same transitions, in
  * one statement. Only rows still carrying this claim (`sending` or, if the lease ran out meanwhile,
- * `unknown`, with the same attempt number) change, so a late or repeated report can never count twice
+ * `unknown`, with the same claim token and attempt number) change, so a late or repeated report can never count twice
  * or overwrite a newer claim. Returns how many rows changed.
  */
-export const applyRecipientOutcomes = async (client: PoolClient, jobID: number, outcomes: RecipientOutcome[]): Promise<number> => {
+export const applyRecipientOutcomes = async (client: PoolClient, jobID: number, claimToken: string, outcomes: RecipientOutcome[]): Promise<number> => {
   if (!outcomes.length) return 0
   // An outcome lost in a database crash leaves its recipient `sending`, which the sweeper turns into
   // `unknown` (never resent), so outcomes need not wait for the disk; claims do, and stay synchronous.
   await client.query('BEGIN')
   try {
     await client.query('SET LOCAL synchronous_commit = off')
-    const changed = await writeOutcomes(client, jobID, outcomes)
+    const changed = await writeOutcomes(client, jobID, claimToken, outcomes)
     await client.query('COMMIT')
     return changed
   } catch (error) {
@@ -29,21 +31,25 @@ export const applyRecipientOutcomes = async (client: PoolClient, jobID: number, 
   }
 }
 
-const writeOutcomes = async (client: PoolClient, jobID: number, outcomes: RecipientOutcome[]): Promise<number> => {
+const writeOutcomes = async (client: PoolClient, jobID: number, claimToken: string, outcomes: RecipientOutcome[]): Promise<number> => {
   const column = <T>(pick: (o: RecipientOutcome) => T | undefined) => outcomes.map((o) => pick(o) ?? null)
   const result = await client.query<{ changed: number }>(
     `WITH input AS (
-       SELECT * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::int[])
-         AS t(id, attempt, status, error, provider_code, message_id, retry_secs, reason, suppression_id)
+       SELECT t.*, t.status = 'released' AS released, CASE WHEN t.status = 'released' THEN 'pending' ELSE t.status END AS new_status
+         FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::int[])
+           AS t(id, attempt, status, error, provider_code, message_id, retry_secs, reason, suppression_id)
      ), current AS (
        SELECT r.id, r.status::text AS old_status FROM email_recipients r JOIN input i ON i.id = r.id
-        WHERE r.job_id = $1 AND r.status IN ('sending', 'unknown') AND r.attempts = i.attempt
+        WHERE r.job_id = $1 AND r.status IN ('sending', 'unknown') AND r.attempts = i.attempt AND r.claim_token = $11
         FOR NO KEY UPDATE OF r
      ), changed AS (
        UPDATE email_recipients r
-          SET status = i.status::enum_email_recipients_status,
+          SET status = i.new_status::enum_email_recipients_status,
+              attempts = CASE WHEN i.released THEN r.attempts - 1 ELSE r.attempts END,
+              claim_token = NULL,
+              handed_off_at = CASE WHEN i.new_status = 'pending' THEN NULL ELSE r.handed_off_at END,
               last_error = CASE WHEN i.status = 'sent' THEN NULL ELSE coalesce(i.error, r.last_error) END,
-              provider_code = CASE WHEN i.status = 'sent' THEN NULL ELSE i.provider_code END,
+              provider_code = CASE WHEN i.status = 'sent' THEN NULL ELSE coalesce(i.provider_code, r.provider_code) END,
               provider_message_i_d = coalesce(i.message_id, r.provider_message_i_d),
               excluded_reason = coalesce(i.reason, r.excluded_reason),
               suppression_id = coalesce(i.suppression_id, r.suppression_id),
@@ -87,7 +93,23 @@ const writeOutcomes = async (client: PoolClient, jobID: number, outcomes: Recipi
       column((o) => ('retryInSeconds' in o ? Math.ceil(o.retryInSeconds) : undefined)),
       column((o) => ('reason' in o ? o.reason : undefined)),
       column((o) => ('suppressionID' in o ? o.suppressionID : undefined)),
+      claimToken,
     ],
   )
   return result.rows[0]?.changed ?? 0
+}
+
+/**
+ * Gives back the attempts a provider outage took (the circuit breaker tripped): these recipients,
+ * pending again after failing while the provider was down, are due at once when the job resumes and
+ * no nearer to failing than before. Rows someone has claimed since are left alone.
+ */
+export const restoreAttempts = async (client: PoolClient, jobID: number, ids: number[]): Promise<number> => {
+  if (!ids.length) return 0
+  const result = await client.query(
+    `UPDATE email_recipients SET attempts = greatest(0, attempts - 1), next_attempt_at = NULL, updated_at = now()
+      WHERE id = ANY($1::int[]) AND job_id = $2 AND status = 'pending'`,
+    [ids, jobID],
+  )
+  return result.rowCount ?? 0
 }

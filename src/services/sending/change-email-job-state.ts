@@ -64,7 +64,7 @@ export const changeEmailJobState = async ({
     const requeue = action in REQUEUE ? REQUEUE[action as keyof typeof REQUEUE] : null
     const moved = requeue
       ? await client.query(
-          `UPDATE email_recipients SET status = 'pending', next_attempt_at = NULL, last_error = NULL, failed_at = NULL, updated_at = now()
+          `UPDATE email_recipients SET status = 'pending', next_attempt_at = NULL, last_error = NULL, failed_at = NULL, claim_token = NULL, handed_off_at = NULL, updated_at = now()
             WHERE job_id = $1 AND status = $2`,
           [job.id, requeue.from],
         )
@@ -79,14 +79,15 @@ export const changeEmailJobState = async ({
       // The counter column comes from the constant table above, never from input.
       await client.query(
         `UPDATE email_jobs SET status = $2::enum_email_jobs_status, pending = pending + $3, ${requeue.counter} = ${requeue.counter} - $3,
-                completed_at = NULL, updated_at = now() WHERE id = $1`,
+                completed_at = NULL, consecutive_failures = 0, updated_at = now() WHERE id = $1`,
         [job.id, status, requeued],
       )
       return { status, requeued }
     }
     const status = action === 'cancel' ? 'cancelled' : action === 'pause' ? 'paused' : 'sending'
+    // A person's decision clears a pause the job took by itself, and starts its failure count afresh.
     await client.query(
-      `UPDATE email_jobs SET status = $2::enum_email_jobs_status, updated_at = now(),
+      `UPDATE email_jobs SET status = $2::enum_email_jobs_status, updated_at = now(), paused_reason = NULL, consecutive_failures = 0,
               completed_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE completed_at END WHERE id = $1`,
       [job.id, status],
     )

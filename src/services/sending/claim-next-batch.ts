@@ -8,6 +8,8 @@ export type ClaimedRecipient = {
   contactID: number | null
   /** The attempt this claim is (1 for the first try); outcomes are written only against it. */
   attempts: number
+  /** Whose claim this is: hand-offs, lease renewals and outcomes are written only against it. */
+  claimToken: string
   contact: { firstName: null | string; lastName: null | string; phone: null | string } | null
 }
 
@@ -23,7 +25,7 @@ type ClaimRow = {
 
 /**
  * Atomically claims up to `limit` due recipients of a job for one worker: they move to `sending` with a
- * lease. `FOR NO KEY UPDATE SKIP LOCKED` lets any number of workers on any number of machines claim from the
+ * lease and the worker's `claimToken`, not yet handed off (see handOffRecipients). `FOR NO KEY UPDATE SKIP LOCKED` lets any number of workers on any number of machines claim from the
  * same job at once without two ever getting the same row. Nothing is claimed unless the job is
  * `sending`, so a cancel or pause takes effect at the next claim.
  */
@@ -32,11 +34,13 @@ export const claimNextBatch = async ({
   jobID,
   limit,
   leaseSeconds,
+  claimToken,
 }: {
   payload: Payload
   jobID: number
   limit: number
   leaseSeconds: number
+  claimToken: string
 }): Promise<ClaimedRecipient[]> => {
   if (limit <= 0) return []
   const client = await dbPool(payload).connect()
@@ -44,7 +48,7 @@ export const claimNextBatch = async ({
     const result = await client.query<ClaimRow>(
       `WITH claimed AS (
          UPDATE email_recipients r
-            SET status = 'sending', attempts = r.attempts + 1,
+            SET status = 'sending', attempts = r.attempts + 1, claim_token = $4, handed_off_at = NULL,
                 lease_expires_at = now() + make_interval(secs => $3), updated_at = now()
           WHERE r.id IN (SELECT id FROM email_recipients
                           WHERE job_id = $1 AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
@@ -54,13 +58,14 @@ export const claimNextBatch = async ({
        SELECT claimed.*, c.first_name, c.last_name, c.phone
          FROM claimed LEFT JOIN contacts c ON c.id = claimed.contact_id
         ORDER BY claimed.id`,
-      [jobID, limit, leaseSeconds],
+      [jobID, limit, leaseSeconds, claimToken],
     )
     return result.rows.map((row) => ({
       id: row.id,
       email: row.email,
       contactID: row.contact_id,
       attempts: Number(row.attempts),
+      claimToken,
       contact: row.contact_id === null ? null : { firstName: row.first_name, lastName: row.last_name, phone: row.phone },
     }))
   } finally {
@@ -69,19 +74,56 @@ export const claimNextBatch = async ({
 }
 
 /**
- * Hands claimed recipients back untouched (e.g. the rate limit granted fewer sends than were claimed):
- * they become `pending` again and the attempt is not counted.
+ * Hands claimed recipients that were never handed off back untouched (the dispatch stopped before
+ * them): they become `pending` again and the attempt is not counted.
  */
 export const releaseClaims = async ({ payload, recipients }: { payload: Payload; recipients: ClaimedRecipient[] }): Promise<void> => {
   if (!recipients.length) return
   const client = await dbPool(payload).connect()
   try {
     await client.query(
-      `UPDATE email_recipients r SET status = 'pending', attempts = r.attempts - 1, lease_expires_at = NULL, updated_at = now()
+      `UPDATE email_recipients r SET status = 'pending', attempts = r.attempts - 1, lease_expires_at = NULL, claim_token = NULL, updated_at = now()
          FROM unnest($1::int[], $2::int[]) AS t(id, attempt)
-        WHERE r.id = t.id AND r.status = 'sending' AND r.attempts = t.attempt`,
-      [recipients.map((r) => r.id), recipients.map((r) => r.attempts)],
+        WHERE r.id = t.id AND r.status = 'sending' AND r.attempts = t.attempt AND r.claim_token = $3 AND r.handed_off_at IS NULL`,
+      [recipients.map((r) => r.id), recipients.map((r) => r.attempts), recipients[0]!.claimToken],
     )
+  } finally {
+    client.release()
+  }
+}
+
+/**
+ * The point of no return for each message: records, durably and before anything is sent, that these
+ * claimed recipients' sends start now. Only recipients still carrying this claim are marked (a claim
+ * whose lease ran out may be someone else's by now); the ids marked are returned, and only those may
+ * be sent. A crash before this leaves the recipient to go back to `pending`; after it, `unknown`.
+ */
+export const handOffRecipients = async ({ payload, jobID, claimToken, ids }: { payload: Payload; jobID: number; claimToken: string; ids: number[] }): Promise<Set<number>> => {
+  if (!ids.length) return new Set()
+  const client = await dbPool(payload).connect()
+  try {
+    const { rows } = await client.query<{ id: number }>(
+      `UPDATE email_recipients SET handed_off_at = now()
+        WHERE id = ANY($1::int[]) AND job_id = $2 AND status = 'sending' AND claim_token = $3
+        RETURNING id`,
+      [ids, jobID, claimToken],
+    )
+    return new Set(rows.map((row) => row.id))
+  } finally {
+    client.release()
+  }
+}
+
+/** The heartbeat of a live claim: its recipients' leases move `leaseSeconds` ahead. Returns how many it holds. */
+export const renewLeases = async ({ payload, jobID, claimToken, leaseSeconds }: { payload: Payload; jobID: number; claimToken: string; leaseSeconds: number }): Promise<number> => {
+  const client = await dbPool(payload).connect()
+  try {
+    const result = await client.query(
+      `UPDATE email_recipients SET lease_expires_at = now() + make_interval(secs => $3)
+        WHERE job_id = $1 AND status = 'sending' AND claim_token = $2`,
+      [jobID, claimToken, leaseSeconds],
+    )
+    return result.rowCount ?? 0
   } finally {
     client.release()
   }
@@ -91,20 +133,29 @@ export const UNKNOWN_OUTCOME_MESSAGE =
   'The worker stopped while sending this message, so it may or may not have gone out. It was not resent automatically: resend it or leave it.'
 
 /**
- * A recipient still `sending` after its lease expired was possibly sent by a worker that died: it
- * becomes `unknown` for a person to decide, never silently resent. The jobs' counters move in the same
- * statement. Returns the affected job ids.
+ * Recipients still `sending` after their lease expired belong to a worker that died (or stopped
+ * renewing): those it had not handed off go back to `pending` (the attempt uncounted) for anyone to
+ * claim; those it had handed off may or may not have gone out, so they become `unknown` for a person
+ * to decide, never silently resent. The jobs' counters move in the same statement. Returns the ids of
+ * the jobs affected.
  */
 export const expireStaleLeases = async ({ payload }: { payload: Payload }): Promise<number[]> => {
   const client = await dbPool(payload).connect()
   try {
     const result = await client.query<{ job_id: number }>(
-      `WITH expired AS (
-         UPDATE email_recipients
-            SET status = 'unknown', last_error = $1, lease_expires_at = NULL, updated_at = now()
-          WHERE id IN (SELECT id FROM email_recipients WHERE status = 'sending' AND lease_expires_at < now() FOR NO KEY UPDATE SKIP LOCKED)
-          RETURNING job_id
-       ), per_job AS (SELECT job_id, count(*)::int AS n FROM expired GROUP BY job_id)
+      `WITH stale AS (
+         SELECT id, handed_off_at IS NOT NULL AS started FROM email_recipients
+          WHERE status = 'sending' AND lease_expires_at < now() FOR NO KEY UPDATE SKIP LOCKED
+       ), expired AS (
+         UPDATE email_recipients r
+            SET status = CASE WHEN s.started THEN 'unknown' ELSE 'pending' END::enum_email_recipients_status,
+                last_error = CASE WHEN s.started THEN $1 ELSE r.last_error END,
+                attempts = CASE WHEN s.started THEN r.attempts ELSE r.attempts - 1 END,
+                claim_token = CASE WHEN s.started THEN r.claim_token ELSE NULL END,
+                lease_expires_at = NULL, updated_at = now()
+           FROM stale s WHERE r.id = s.id
+          RETURNING r.job_id, s.started
+       ), per_job AS (SELECT job_id, (count(*) FILTER (WHERE started))::int AS n FROM expired GROUP BY job_id)
        UPDATE email_jobs j SET pending = j.pending - p.n, unknown = j.unknown + p.n, updated_at = now()
          FROM per_job p WHERE j.id = p.job_id
        RETURNING j.id AS job_id`,

@@ -11,7 +11,11 @@ export type SendingSettings = {
   batchDelaySeconds: number
   retryDelaySeconds: number
   maxRetries: number
+  /** Messages per second of this account, paced evenly (null: only the per-minute rate applies). */
+  perSecondLimit: null | number
   perMinuteLimit: number
+  /** Consecutive provider failures (transient, or the account refused) after which a job pauses itself. */
+  pauseAfterFailures: number
   smtp: { host: string | null; port: number; secure: boolean; user: string | null; hasPassword: boolean }
   sendgrid: { hasApiKey: boolean }
 }
@@ -23,6 +27,8 @@ type OrgSending = {
   fromName?: null | string
   maxRetries?: null | number
   perMinuteLimit?: null | number
+  perSecondLimit?: null | number
+  pauseAfterFailures?: null | number
   provider?: null | string
   replyTo?: null | string
   retryDelaySeconds?: null | number
@@ -48,7 +54,9 @@ export const resolveSendingSettings = (org: { name?: null | string; sending?: nu
     batchDelaySeconds: pick(s.batchDelaySeconds, envNumber('EMAIL_BATCH_DELAY_SECONDS', 1, { env })),
     retryDelaySeconds: pick(s.retryDelaySeconds, envNumber('EMAIL_RETRY_DELAY_SECONDS', 60, { min: 1, env })),
     maxRetries: pick(s.maxRetries, Math.floor(envNumber('EMAIL_MAX_RETRIES', 3, { env }))),
+    perSecondLimit: pick(s.perSecondLimit, env.OUTBOUND_PER_SECOND_LIMIT ? envNumber('OUTBOUND_PER_SECOND_LIMIT', 1, { min: 0.001, env }) : null),
     perMinuteLimit: pick(s.perMinuteLimit, Math.floor(envNumber('OUTBOUND_PER_MINUTE_LIMIT', 600, { min: 1, env }))),
+    pauseAfterFailures: pick(s.pauseAfterFailures, Math.floor(envNumber('SEND_PAUSE_AFTER_FAILURES', 20, { min: 1, env }))),
     smtp: {
       host: pick(s.smtpHost, env.SMTP_HOST || null),
       port: pick(s.smtpPort, envNumber('SMTP_PORT', 587, { env })),

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto'
+
 import type { Payload } from 'payload'
 
 import type { EmailTransport } from '@/integrations/email'
 
 import { isShuttingDown, sleepUnlessShutdown } from '../jobs/shutdown'
-import { getOrgTransport } from './get-org-transport'
+import { renewLeases } from './claim-next-batch'
 import { loadSendContext } from './load-send-context'
 import { type BatchReport, DEFAULT_LEASE_SECONDS, sendNextBatch } from './send-next-batch'
 
@@ -19,9 +21,12 @@ export type RunReport = {
 /**
  * Sends a job's due recipients until the job ends, stops being `sending`, or `deadlineMs` passes:
  * `concurrency` loops each claim and send their own batches, pausing the org's batch delay between
- * batches and waiting out the rate limit or a retry's backoff when it frees up before the deadline.
- * Idempotent and safe to run anywhere at once; returns when there may be more to do. A worker that is
- * stopping ends the loops after the batches they hold (claiming no more), so nothing is left `sending`.
+ * batches and waiting out a retry's backoff when it comes due before the deadline. The run's claims
+ * carry one token, and a heartbeat renews their lease every third of `leaseSeconds`, so a batch that
+ * waits for its paced start times never expires while this process lives, and a dead process's claims
+ * are reclaimed soon after its last beat. Idempotent and safe to run anywhere at once; returns when
+ * there may be more to do. A worker that is stopping starts nothing more: the messages on the wire
+ * finish, the rest go back to pending, so nothing is left `sending`.
  */
 export const runEmailJob = async ({
   payload,
@@ -40,12 +45,20 @@ export const runEmailJob = async ({
 }): Promise<RunReport> => {
   const context = await loadSendContext(payload, jobID)
   const report: RunReport = { sent: 0, failed: 0, batches: 0, stop: 'deadline', again: new Date() }
+  const claimToken = randomUUID()
   let done = false
 
+  const heartbeat = setInterval(
+    () =>
+      void renewLeases({ payload, jobID, claimToken, leaseSeconds }).catch((error: unknown) =>
+        payload.logger.warn({ err: error, jobID }, 'Could not renew the lease of the messages this worker holds'),
+      ),
+    Math.max(250, (leaseSeconds * 1000) / 3),
+  )
   const wakeups: number[] = []
   const loop = async () => {
     while (!done && Date.now() < deadlineMs && !isShuttingDown()) {
-      const step: BatchReport = await sendNextBatch({ payload, context, transport: transport ?? (() => getOrgTransport(context)), leaseSeconds })
+      const step: BatchReport = await sendNextBatch({ payload, context, transport, leaseSeconds, claimToken })
       if (step.kind === 'sent') {
         report.batches += 1
         report.sent += step.sent
@@ -59,7 +72,7 @@ export const runEmailJob = async ({
         report.stop = step.kind
         return
       }
-      const wakeAt = step.kind === 'rate_limited' ? Date.now() + step.retryAfterMs : (step.nextDueAt?.getTime() ?? Date.now() + 1000)
+      const wakeAt = step.nextDueAt?.getTime() ?? Date.now() + 1000
       if (wakeAt >= deadlineMs) {
         // Nothing for this loop before the deadline; the others may still be sending.
         wakeups.push(wakeAt)
@@ -68,7 +81,11 @@ export const runEmailJob = async ({
       await sleepUnlessShutdown(Math.max(50, wakeAt - Date.now()))
     }
   }
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, loop))
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, loop))
+  } finally {
+    clearInterval(heartbeat)
+  }
   if (done) report.again = null
   else if (wakeups.length === Math.max(1, concurrency)) {
     report.stop = 'waiting'

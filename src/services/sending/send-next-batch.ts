@@ -1,41 +1,47 @@
+import { randomUUID } from 'node:crypto'
+
 import type { Payload } from 'payload'
 
 import { dbPool } from '@/db/pool'
-import { type BatchResult, EmailSendError, type EmailTransport, type OutgoingEmail } from '@/integrations/email'
+import { SendError, type MessageTransport, type SendOutcome } from '@/integrations/sending/types'
 
-import { type RecipientOutcome, applyRecipientOutcomes } from './apply-recipient-outcomes'
-import { buildRecipientMessage } from './build-recipient-message'
-import { type ClaimedRecipient, claimNextBatch, releaseClaims } from './claim-next-batch'
-import { findActiveSuppressions } from './find-active-suppressions'
-import { type FinishedJob, finalizeEmailJob } from './finalize-email-job'
-import type { SendContext } from './load-send-context'
-import { packMessageContent } from './pack-message-content'
-import { readEmailJobStatus } from './read-email-job-status'
-import { reserveSendSlots } from './reserve-send-slots'
 import { type SuppressionCandidate, suppressAddresses } from '../suppressions/suppress-addresses'
+import { sleepUnlessShutdown, isShuttingDown } from '../jobs/shutdown'
+import { type RecipientOutcome, applyRecipientOutcomes, restoreAttempts } from './apply-recipient-outcomes'
+import { type ChannelDriver, type EngineContext, rateKeyOf } from './channel-driver'
+import { emailChannel } from './channels/email-channel'
+import { type ClaimedRecipient, claimNextBatch, handOffRecipients, releaseClaims } from './claim-next-batch'
+import { type DispatchResult, dispatchMessages, isProviderFailure } from './dispatch-messages'
+import { type FinishedJob, finalizeEmailJob } from './finalize-email-job'
+import { inFlightLimiterFor } from './in-flight-limiter'
+import { GROUP_LOOKAHEAD_MS, paceIntervalMs, paceSends } from './pace-sends'
+import { recordProviderStreak } from './record-provider-streak'
 
 export type BatchReport =
-  | { kind: 'sent'; claimed: number; sent: number; failed: number; retrying: number; excluded: number }
-  /** The org's per-minute limit is used up; the next slot frees in `retryAfterMs`. */
-  | { kind: 'rate_limited'; retryAfterMs: number }
+  | { kind: 'sent'; claimed: number; sent: number; failed: number; retrying: number; excluded: number; released: number }
   /** Nothing is due now; `nextDueAt` is when a retry (or an in-flight lease) comes due. */
   | { kind: 'idle'; nextDueAt: Date | null }
   | { kind: 'finished'; job: FinishedJob | null }
   /** The job is not sending (paused, cancelled, finished); `status` says which. */
   | { kind: 'inactive'; status: string }
 
-export const DEFAULT_LEASE_SECONDS = 60
+/** A dead worker's claims are reclaimed this long after its last heartbeat (plus one sweep). */
+export const DEFAULT_LEASE_SECONDS = 10
+/** A paced worker claims only what it can start within this horizon, leaving the rest to other workers. */
+const PACED_CLAIM_HORIZON_MS = 5000
 const MAX_BACKOFF_SECONDS = 24 * 3600
+/** Without a setting in the job's snapshot (jobs queued before the breaker existed). */
+const DEFAULT_PAUSE_AFTER_FAILURES = 20
 
 /** Exponential backoff: the retry delay, doubled for each attempt already made, capped at a day. */
 export const retryDelayFor = (attempt: number, retryDelaySeconds: number): number =>
   Math.min(MAX_BACKOFF_SECONDS, retryDelaySeconds * 2 ** Math.max(0, attempt - 1))
 
-const outcomeFor = (recipient: ClaimedRecipient, result: BatchResult, context: SendContext): RecipientOutcome => {
+const outcomeFor = (recipient: ClaimedRecipient, result: SendOutcome, context: EngineContext): RecipientOutcome => {
   if (result.ok) return { id: recipient.id, attempt: recipient.attempts, status: 'sent', providerMessageID: result.providerMessageID }
   const { error } = result
   const maxAttempts = 1 + context.settings.maxRetries
-  if (error.kind === 'transient' && recipient.attempts < maxAttempts) {
+  if ((error.kind === 'transient' || error.accountLevel) && recipient.attempts < maxAttempts) {
     return {
       id: recipient.id,
       attempt: recipient.attempts,
@@ -45,135 +51,241 @@ const outcomeFor = (recipient: ClaimedRecipient, result: BatchResult, context: S
       retryInSeconds: retryDelayFor(recipient.attempts, context.settings.retryDelaySeconds),
     }
   }
-  const gaveUp = error.kind === 'transient' ? ` Gave up after ${recipient.attempts} attempts.` : ''
+  const gaveUp = error.kind === 'transient' || error.accountLevel ? ` Gave up after ${recipient.attempts} attempts.` : ''
   return { id: recipient.id, attempt: recipient.attempts, status: 'failed', error: `${error.message}${gaveUp}`, providerCode: error.providerCode }
 }
 
-/**
- * One step of a job for one worker: claim a batch (atomic, leased), take rate-limit slots for it,
- * drop addresses suppressed since queueing, send through the org's provider, and write every outcome
- * with the counters. When nothing is left the job is finalised. Safe to run on any number of workers
- * at once: each recipient is claimed by exactly one.
- */
-export const sendNextBatch = async ({
-  payload,
-  context,
-  transport,
-  leaseSeconds = DEFAULT_LEASE_SECONDS,
-  secret,
-}: {
-  payload: Payload
-  context: SendContext
-  transport: EmailTransport | (() => EmailTransport)
-  leaseSeconds?: number
-  secret?: string
-}): Promise<BatchReport> => {
-  const { jobID, settings } = context
-  const pool = dbPool(payload)
-  {
-    // The first step moves a queued job to sending (later steps match no row: nothing is written per
-    // batch). The status is read in a second statement: within one statement a concurrent promotion
-    // would still show the old 'queued'.
-    const client = await pool.connect()
-    try {
-      await client.query(`UPDATE email_jobs SET status = 'sending', updated_at = now() WHERE id = $1 AND status = 'queued'`, [jobID])
-    } finally {
-      client.release()
-    }
-    const status = await readEmailJobStatus(payload, jobID)
-    if (status !== 'sending') return { kind: 'inactive', status }
-  }
-
-  const claimed = await claimNextBatch({ payload, jobID, limit: settings.batchSize, leaseSeconds })
-  if (!claimed.length) {
-    const job = await finalizeEmailJob({ payload, jobID })
-    if (job) return { kind: 'finished', job }
-    const client = await pool.connect()
-    try {
-      const { rows } = await client.query<{ status: string; due: Date | null; active: number }>(
-        `SELECT j.status::text AS status,
-                -- A due retry, or (while another loop's batch is in flight) a second from now, when its outcomes may add retries.
-                (SELECT min(CASE WHEN r.status = 'pending' THEN coalesce(r.next_attempt_at, now()) ELSE now() + interval '1 second' END)
-                   FROM email_recipients r WHERE r.job_id = j.id AND r.status IN ('pending', 'sending')) AS due,
-                (SELECT count(*)::int FROM email_recipients r WHERE r.job_id = j.id AND r.status IN ('pending', 'sending')) AS active
-           FROM email_jobs j WHERE j.id = $1`,
-        [jobID],
-      )
-      const row = rows[0]
-      if (!row || row.status !== 'sending') return { kind: 'inactive', status: row?.status ?? 'missing' }
-      if (row.active === 0) return { kind: 'finished', job: await finalizeEmailJob({ payload, jobID }) }
-      return { kind: 'idle', nextDueAt: row.due }
-    } finally {
-      client.release()
-    }
-  }
-
-  const { granted, retryAfterMs } = await reserveSendSlots({
-    payload,
-    key: `org:${context.org.id}:email`,
-    limit: settings.perMinuteLimit,
-    wanted: claimed.length,
-  })
-  const batch = claimed.slice(0, granted)
-  await releaseClaims({ payload, recipients: claimed.slice(granted) })
-  if (!batch.length) return { kind: 'rate_limited', retryAfterMs: Math.max(retryAfterMs, 250) }
-
-  const outcomes: RecipientOutcome[] = []
-  const client = await pool.connect()
+/** Moves a queued job to sending (later calls match no row) and says whether it is sending now. */
+const activateJob = async (payload: Payload, jobID: number): Promise<{ status: string; streak: number }> => {
+  const client = await dbPool(payload).connect()
   try {
-    // An unsubscribe or bounce that arrived after queueing is honoured for every later message.
-    const suppressed = await findActiveSuppressions(client, context.org.id, batch.map((r) => r.email))
-    const toSend = batch.filter((recipient) => {
-      const suppression = suppressed.get(recipient.email)
-      if (suppression) {
-        outcomes.push({ id: recipient.id, attempt: recipient.attempts, status: 'excluded', reason: suppression.reason, suppressionID: suppression.id })
-      }
-      return !suppression
-    })
-    let results: BatchResult[]
-    try {
-      const activeTransport = typeof transport === 'function' ? transport() : transport
-      const messages: OutgoingEmail[] = toSend.map((recipient) => {
-        const message = buildRecipientMessage({
-          template: context.template,
-          org: context.org,
-          settings,
-          recipient: { id: recipient.id, email: recipient.email, contact: recipient.contact },
-          attachments: context.attachments,
-          secret,
-        })
-        return activeTransport.kind === 'sendgrid' ? packMessageContent(message) : message
-      })
-      results = messages.length ? await activeTransport.sendBatch(messages) : []
-    } catch (error) {
-      // A configuration or rendering problem fails this batch's attempt as a whole (retried like any transient error).
-      const failure =
-        error instanceof EmailSendError ? error : new EmailSendError(`The message could not be prepared: ${(error as Error).message}`, 'transient', null)
-      results = toSend.map(() => ({ ok: false as const, error: failure }))
-    }
-    const bounced: SuppressionCandidate[] = []
-    toSend.forEach((recipient, index) => {
-      const result = results[index]!
-      outcomes.push(outcomeFor(recipient, result, context))
-      // A hard bounce (the receiving server refused the address itself) suppresses the address, as a
-      // SendGrid bounce event does: later jobs of this org exclude it.
-      if (!result.ok && result.error.addressRejected) {
-        bounced.push({
-          org: context.org.id,
-          channel: 'email',
-          address: recipient.email,
-          reason: 'bounce',
-          status: 'active',
-          source: 'smtp',
-          note: `${result.error.message} (job ${jobID})`.slice(0, 1000),
-        })
-      }
-    })
-    await applyRecipientOutcomes(client, jobID, outcomes)
-    if (bounced.length) await suppressAddresses(client, bounced, { id: null, label: 'SMTP bounce' })
+    await client.query(`UPDATE email_jobs SET status = 'sending', updated_at = now() WHERE id = $1 AND status = 'queued'`, [jobID])
+    // Read in a second statement: within one statement a concurrent promotion would still show the old 'queued'.
+    const { rows } = await client.query<{ status: string; streak: number }>(
+      'SELECT status::text AS status, consecutive_failures AS streak FROM email_jobs WHERE id = $1',
+      [jobID],
+    )
+    return rows[0] ?? { status: 'missing', streak: 0 }
   } finally {
     client.release()
   }
+}
+
+/** Nothing claimable: the job is finished, or when its next retry (or another loop's batch) comes due. */
+const idleOrFinished = async (payload: Payload, jobID: number): Promise<BatchReport> => {
+  const job = await finalizeEmailJob({ payload, jobID })
+  if (job) return { kind: 'finished', job }
+  const client = await dbPool(payload).connect()
+  try {
+    const { rows } = await client.query<{ status: string; due: Date | null; active: number }>(
+      `SELECT j.status::text AS status,
+              -- A due retry, or (while another loop's batch is in flight) a second from now, when its outcomes may add retries.
+              (SELECT min(CASE WHEN r.status = 'pending' THEN coalesce(r.next_attempt_at, now()) ELSE now() + interval '1 second' END)
+                 FROM email_recipients r WHERE r.job_id = j.id AND r.status IN ('pending', 'sending')) AS due,
+              (SELECT count(*)::int FROM email_recipients r WHERE r.job_id = j.id AND r.status IN ('pending', 'sending')) AS active
+         FROM email_jobs j WHERE j.id = $1`,
+      [jobID],
+    )
+    const row = rows[0]
+    if (!row || row.status !== 'sending') return { kind: 'inactive', status: row?.status ?? 'missing' }
+    if (row.active === 0) return { kind: 'finished', job: await finalizeEmailJob({ payload, jobID }) }
+    return { kind: 'idle', nextDueAt: row.due }
+  } finally {
+    client.release()
+  }
+}
+
+/**
+ * One step of a job for one worker, for any channel: claim a batch (atomic, leased, not yet handed
+ * off), drop addresses suppressed since queueing, take paced start times for the rest, and dispatch
+ * them: each group of messages is recorded as handed off just before it is sent, and its outcomes are
+ * written (with the counters) as soon as it is answered, before its places on the wire are freed; so
+ * never more messages than the transport has on the wire are handed off and unrecorded. What was not
+ * started (a pause, a shutdown, the circuit breaker) goes back to pending uncounted. A run of provider failures
+ * pauses the job (see recordProviderStreak). When nothing is left the job is finalised. Safe to run on
+ * any number of workers at once: each recipient is claimed by exactly one.
+ */
+export const sendNextBatch = async <M, C extends EngineContext>({
+  payload,
+  context,
+  driver = emailChannel as unknown as ChannelDriver<M, C>,
+  transport,
+  leaseSeconds = DEFAULT_LEASE_SECONDS,
+  claimToken = randomUUID(),
+  secret,
+}: {
+  payload: Payload
+  context: C
+  driver?: ChannelDriver<M, C>
+  /** The transport to use instead of the driver's (tests, benchmarks). */
+  transport?: MessageTransport<M> | (() => MessageTransport<M>)
+  leaseSeconds?: number
+  /** The claim's owner: a run passes its own, so its heartbeat renews every batch it holds. */
+  claimToken?: string
+  secret?: string
+}): Promise<BatchReport> => {
+  const { jobID, settings } = context
+  const active = await activateJob(payload, jobID)
+  if (active.status !== 'sending') return { kind: 'inactive', status: active.status }
+
+  const intervalMs = paceIntervalMs({ perSecond: settings.perSecondLimit ?? null, perMinute: settings.perMinuteLimit })
+  const limit = intervalMs > 0 ? Math.min(settings.batchSize, Math.max(1, Math.ceil(PACED_CLAIM_HORIZON_MS / intervalMs))) : settings.batchSize
+  const claimed = await claimNextBatch({ payload, jobID, limit, leaseSeconds, claimToken })
+  if (!claimed.length) return idleOrFinished(payload, jobID)
+
+  const outcomes: RecipientOutcome[] = []
+  const pool = dbPool(payload)
+  const threshold = settings.pauseAfterFailures ?? DEFAULT_PAUSE_AFTER_FAILURES
+  /** Writes outcomes (and any refused addresses' suppressions) with the counters, in one checkout. */
+  const write = async (written: RecipientOutcome[], rejected: SuppressionCandidate[] = []) => {
+    if (!written.length) return
+    const client = await pool.connect()
+    try {
+      await applyRecipientOutcomes(client, jobID, claimToken, written)
+      if (rejected.length) await suppressAddresses(client, rejected, { id: null, label: driver.rejectedBy })
+    } finally {
+      client.release()
+    }
+    outcomes.push(...written)
+  }
+
+  let toSend: ClaimedRecipient[]
+  {
+    // An unsubscribe or bounce that arrived after queueing is honoured for every later message.
+    const excluded: RecipientOutcome[] = []
+    const client = await pool.connect()
+    try {
+      const suppressed = await driver.findSuppressed(client, context, claimed.map((r) => r.email))
+      toSend = claimed.filter((recipient) => {
+        const suppression = suppressed.get(recipient.email)
+        if (suppression) excluded.push({ id: recipient.id, attempt: recipient.attempts, status: 'excluded', reason: suppression.reason, suppressionID: suppression.id })
+        return !suppression
+      })
+    } finally {
+      client.release()
+    }
+    await write(excluded)
+  }
+
+  // Answers in the order they came, and the job's run of provider failures as this batch moves it.
+  const answers: { recipient: ClaimedRecipient; answer: SendOutcome }[] = []
+  let streak = active.streak
+  const released = new Set<number>()
+  /** One group's answers: each becomes its outcome, written before the group's places on the wire are freed. */
+  const outcomesOf = (group: ClaimedRecipient[], results: SendOutcome[]) => {
+    const written: RecipientOutcome[] = []
+    const rejected: SuppressionCandidate[] = []
+    group.forEach((recipient, k) => {
+      const answer = results[k]!
+      answers.push({ recipient, answer })
+      streak = answer.ok ? 0 : isProviderFailure(answer.error) ? streak + 1 : 0
+      if (!answer.ok && isProviderFailure(answer.error) && streak >= threshold) {
+        // The provider is down: this failure says nothing about the recipient, whose attempt is given back.
+        written.push({ id: recipient.id, attempt: recipient.attempts, status: 'released', error: `${answer.error.message} The job paused itself.`, providerCode: answer.error.providerCode })
+        released.add(recipient.id)
+        return
+      }
+      written.push(outcomeFor(recipient, answer, context))
+      if (!answer.ok) {
+        const candidate = driver.rejectedAddress?.(context, recipient, answer.error)
+        if (candidate) rejected.push(candidate)
+      }
+    })
+    return { written, rejected }
+  }
+
+  let results: DispatchResult[] = toSend.map(() => ({ ok: false as const, state: 'not_started' as const }))
+  let failure: unknown = null
+  if (toSend.length) {
+    let activeTransport: MessageTransport<M> | null = null
+    let messages: M[] = []
+    try {
+      activeTransport = typeof transport === 'function' ? transport() : (transport ?? driver.transport(context))
+      messages = driver.buildMessages(context, toSend, activeTransport, secret)
+    } catch (error) {
+      // A configuration or rendering problem fails this batch's attempt as a whole (retried like any
+      // transient error); nothing was handed off. It counts towards the breaker like a refused account.
+      const failed =
+        error instanceof SendError ? error : new SendError(`The message could not be prepared: ${(error as Error).message}`, 'transient', null, false, true)
+      activeTransport = null
+      const { written, rejected } = outcomesOf(toSend, toSend.map(() => ({ ok: false as const, error: failed })))
+      await write(written, rejected)
+      results = toSend.map(() => ({ ok: false as const, error: failed }))
+    }
+    if (activeTransport && messages.length) {
+      const sender = activeTransport
+      const pace = await paceSends({ payload, key: rateKeyOf(driver.channel, context), intervalMs, count: toSend.length })
+      try {
+        results = await dispatchMessages({
+          count: toSend.length,
+          limiter: inFlightLimiterFor(sender),
+          startAt: (index) => pace.firstAt + index * pace.intervalMs,
+          handOff: async (indexes) => {
+            const ids = await handOffRecipients({ payload, jobID, claimToken, ids: indexes.map((i) => toSend[i]!.id) })
+            return new Set(indexes.filter((i) => ids.has(toSend[i]!.id)))
+          },
+          send: async (indexes) => {
+            const sent = await sender.sendBatch(indexes.map((i) => messages[i]!))
+            const { written, rejected } = outcomesOf(indexes.map((i) => toSend[i]!), sent)
+            // If this write fails the rows stay handed off: their lease runs out and they become unknown,
+            // which is the truth (sent, but not recorded). Nothing more is started.
+            await write(written, rejected).catch((error: unknown) => {
+              failure ??= error
+            })
+            return sent
+          },
+          // Start nothing more from this batch when the worker stops, a write failed, or the provider looks down.
+          shouldStop: () => isShuttingDown() || failure !== null || streak >= threshold,
+          sleep: sleepUnlessShutdown,
+          groupLookaheadMs: GROUP_LOOKAHEAD_MS,
+        })
+      } catch (error) {
+        // A hand-off could not be recorded: what was not handed off goes back below.
+        failure ??= error
+      }
+    }
+  }
+
+  // The circuit breaker: the batch moves the job's run of consecutive provider failures on.
+  const successes = answers.filter((a) => a.answer.ok).length
+  let trailing = 0
+  for (const { answer } of answers) trailing = answer.ok ? 0 : isProviderFailure(answer.error) ? trailing + 1 : 0
+  if (answers.length && (successes > 0 || trailing > 0)) {
+    const last = answers.at(-1)!.answer
+    const breaker = await recordProviderStreak({
+      payload,
+      jobID,
+      successes,
+      trailingFailures: trailing,
+      threshold,
+      reason: last.ok ? 'The provider failed every message.' : last.error.message,
+    })
+    if (breaker.tripped || breaker.streak >= threshold) {
+      // The failures that led up to the pause were written as ordinary retries: give their attempts back too.
+      const client = await pool.connect()
+      try {
+        const retried = answers.slice(answers.length - trailing).map((a) => a.recipient.id).filter((id) => !released.has(id))
+        await restoreAttempts(client, jobID, retried)
+      } finally {
+        client.release()
+      }
+    }
+  }
+
+  const notStarted = toSend.filter((_, index) => {
+    const result = results[index]
+    return result && 'state' in result && result.state === 'not_started'
+  })
+  await releaseClaims({ payload, recipients: notStarted })
+  if (failure) throw failure
   const count = (status: RecipientOutcome['status']) => outcomes.filter((o) => o.status === status).length
-  return { kind: 'sent', claimed: batch.length, sent: count('sent'), failed: count('failed'), retrying: count('pending'), excluded: count('excluded') }
+  return {
+    kind: 'sent',
+    claimed: claimed.length,
+    sent: count('sent'),
+    failed: count('failed'),
+    retrying: count('pending'),
+    excluded: count('excluded'),
+    released: count('released') + notStarted.length,
+  }
 }

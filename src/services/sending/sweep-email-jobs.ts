@@ -6,11 +6,12 @@ import { envNumber } from '@/services/config/server-env'
 import { expireStaleLeases } from './claim-next-batch'
 import { ensureSendTrigger, SEND_TASK } from './ensure-send-trigger'
 import { finalizeEmailJob } from './finalize-email-job'
+import { DEFAULT_LEASE_SECONDS } from './send-next-batch'
 
 export type SweepReport = { expired: number; freedTriggers: number; finalized: number; triggered: number }
 
 /** A Payload job still `processing` this long after its last update belongs to a dead worker: longer than any run and its lease. */
-const stuckTriggerSeconds = () => envNumber('EMAIL_RUN_SECONDS', 20, { min: 1 }) + envNumber('EMAIL_LEASE_SECONDS', 60, { min: 1 }) + 60
+const stuckTriggerSeconds = () => envNumber('EMAIL_RUN_SECONDS', 20, { min: 1 }) + envNumber('EMAIL_LEASE_SECONDS', DEFAULT_LEASE_SECONDS, { min: 1 }) + 60
 /**
  * An active job with due work, no progress for this long and no waiting trigger gets a fresh one.
  * Progress (every batch touches the job row) is the liveness signal: a trigger that says `processing`
@@ -19,8 +20,8 @@ const stuckTriggerSeconds = () => envNumber('EMAIL_RUN_SECONDS', 20, { min: 1 })
 export const STALLED_JOB_SECONDS = 15
 
 /**
- * The recovery pass every worker runs on a schedule: in-flight recipients of dead workers become
- * `unknown`; Payload job rows a dead worker left `processing` are freed; jobs whose last messages were
+ * The recovery pass every worker runs on a schedule: recipients claimed by dead workers go back to
+ * `pending` if they were never handed off, or become `unknown` if they were; Payload job rows a dead worker left `processing` are freed; jobs whose last messages were
  * settled that way are finalised; and every active job with due work but no progress gets a trigger,
  * so a job whose worker died resumes within a minute once any worker runs.
  */
