@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 import { randomUUID } from 'node:crypto'
 
-import { applyRecipientOutcomes } from '@/services/sending/apply-recipient-outcomes'
+import { applyRecipientOutcomes, recordOutcomesAndHandOff } from '@/services/sending/apply-recipient-outcomes'
 import { claimNextBatch, expireStaleLeases, handOffRecipients, releaseClaims, renewLeases } from '@/services/sending/claim-next-batch'
 
 import { type ApiClient, findOrgID, getTestPayload, loginAs } from './helpers/app'
@@ -78,6 +78,38 @@ describe('claimNextBatch', () => {
     const again = await claim(jobID, 10)
     expect(again.map((r) => r.id).sort()).toEqual(dying.slice(3).map((r) => r.id).sort())
     expect(again.every((r) => r.attempts === 1)).toBe(true)
+  })
+
+  it('outcomes a dead worker had logged but not yet applied count: answered messages are sent, not unknown', async () => {
+    const jobID = await queuedJob(3)
+    const dying = await claim(jobID, 3, 0)
+    const token = dying[0]!.claimToken
+    await handOffRecipients({ payload, jobID, claimToken: token, ids: dying.map((r) => r.id) })
+    const client = await (payload.db as any).pool.connect()
+    try {
+      // Two were answered (one sent, one refused for good) and logged; the worker died before its batch's flush.
+      await recordOutcomesAndHandOff(client, {
+        jobID,
+        claimToken: token,
+        handOff: [],
+        outcomes: [
+          { id: dying[0]!.id, attempt: 1, status: 'sent', providerMessageID: 'm-1' },
+          { id: dying[1]!.id, attempt: 1, status: 'failed', error: 'Refused (550).', providerCode: '550' },
+        ],
+      })
+    } finally {
+      client.release()
+    }
+    await new Promise((r) => setTimeout(r, 20))
+    await expireStaleLeases({ payload })
+    const rows = await rowsOf(jobID)
+    expect(rows[dying[0]!.id]).toEqual(expect.objectContaining({ status: 'sent' }))
+    expect(rows[dying[1]!.id]).toEqual(expect.objectContaining({ status: 'failed', last_error: 'Refused (550).' }))
+    expect(rows[dying[2]!.id]).toEqual(expect.objectContaining({ status: 'unknown' }))
+    const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0 })
+    expect({ pending: job.pending, sent: job.sent, failed: job.failed, unknown: job.unknown }).toEqual({ pending: 0, sent: 1, failed: 1, unknown: 1 })
+    const { rows: left } = await (payload.db as any).pool.query('SELECT count(*)::int AS n FROM send_outcome_log WHERE job_id = $1', [jobID])
+    expect(left[0].n).toBe(0)
   })
 
   it('a hand-off, a lease renewal and an outcome only ever apply to the claim that holds the row', async () => {

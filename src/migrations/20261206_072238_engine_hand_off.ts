@@ -4,7 +4,8 @@ import { MigrateUpArgs, MigrateDownArgs, sql } from '@payloadcms/db-postgres'
  * Generated for the collection fields (a job's pause reason, an org's per-second limit and failure
  * threshold), plus hand-written engine columns no API exposes: a recipient's claim token and the
  * time its send started (the hand-off), a job's run of consecutive provider failures, the partial
- * index the lease sweeper reads, and the GCRA pacing schedule that replaces the per-minute ledger.
+ * index the lease sweeper reads, the GCRA pacing schedule that replaces the per-minute ledger, and
+ * the narrow log a send loop writes each answered message's outcome to before the batch applies them.
  */
 
 export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
@@ -18,12 +19,27 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   ALTER TABLE "email_jobs" ADD COLUMN "consecutive_failures" integer DEFAULT 0 NOT NULL;
   CREATE INDEX "email_recipients_sending_lease_idx" ON "email_recipients" USING btree ("lease_expires_at") WHERE "status" = 'sending';
   CREATE TABLE "send_pacing" ("key" varchar PRIMARY KEY NOT NULL, "next_at" timestamp with time zone NOT NULL);
+  CREATE TABLE "send_outcome_log" (
+    "recipient_id" integer PRIMARY KEY NOT NULL,
+    "job_id" integer NOT NULL,
+    "claim_token" varchar NOT NULL,
+    "attempt" integer NOT NULL,
+    "status" varchar NOT NULL,
+    "error" varchar,
+    "provider_code" varchar,
+    "message_id" varchar,
+    "retry_secs" integer,
+    "reason" varchar,
+    "suppression_id" integer,
+    "logged_at" timestamp with time zone DEFAULT now() NOT NULL
+  );
   DROP TABLE IF EXISTS "send_rate_slots";`)
 }
 
 export async function down({ db, payload, req }: MigrateDownArgs): Promise<void> {
   await db.execute(sql`
    DROP TABLE IF EXISTS "send_pacing";
+  DROP TABLE IF EXISTS "send_outcome_log";
   CREATE TABLE IF NOT EXISTS "send_rate_slots" ("key" varchar NOT NULL, "taken_at" timestamp(3) with time zone DEFAULT now() NOT NULL, "slots" integer DEFAULT 1 NOT NULL);
   CREATE INDEX IF NOT EXISTS "send_rate_slots_key_taken_at_idx" ON "send_rate_slots" USING btree ("key", "taken_at");
   DROP INDEX IF EXISTS "email_recipients_sending_lease_idx";

@@ -208,6 +208,7 @@ export const createSendGridTransport = (settings: SendGridSettings): EmailTransp
   return {
     kind: 'sendgrid',
     sharesContent: true,
+    packsMessages: true,
     // Every open request carries up to 1,000 messages.
     maxInFlight: SENDGRID_MAX_PERSONALIZATIONS * Math.max(1, settings.concurrency ?? DEFAULT_CONCURRENCY),
     send: async (message) => {

@@ -36,6 +36,11 @@ export type MessageTransport<M> = {
    * most this many messages with an unknown outcome.
    */
   readonly maxInFlight: number
+  /**
+   * Many messages travel in one request (SendGrid's personalizations): the engine hands them over
+   * together. Otherwise each message goes on its own (one SMTP transaction, one SMS request).
+   */
+  readonly packsMessages?: boolean
   /** Sends many messages; resolves with one result per message, in the order given, and never rejects. */
   sendBatch: (messages: M[]) => Promise<SendOutcome[]>
   close: () => Promise<void>

@@ -2,6 +2,8 @@ import type { Payload } from 'payload'
 
 import { dbPool } from '@/db/pool'
 
+import { findStaleOutcomeLogs, flushOutcomeLog, markHandedOff } from './apply-recipient-outcomes'
+
 export type ClaimedRecipient = {
   id: number
   email: string
@@ -102,25 +104,22 @@ export const handOffRecipients = async ({ payload, jobID, claimToken, ids }: { p
   if (!ids.length) return new Set()
   const client = await dbPool(payload).connect()
   try {
-    const { rows } = await client.query<{ id: number }>(
-      `UPDATE email_recipients SET handed_off_at = now()
-        WHERE id = ANY($1::int[]) AND job_id = $2 AND status = 'sending' AND claim_token = $3
-        RETURNING id`,
-      [ids, jobID, claimToken],
-    )
-    return new Set(rows.map((row) => row.id))
+    return await markHandedOff(client, jobID, claimToken, ids)
   } finally {
     client.release()
   }
 }
 
-/** The heartbeat of a live claim: its recipients' leases move `leaseSeconds` ahead. Returns how many it holds. */
+/** The heartbeat of a live claim: its recipients' leases move `leaseSeconds` ahead. Returns how many it renewed. */
 export const renewLeases = async ({ payload, jobID, claimToken, leaseSeconds }: { payload: Payload; jobID: number; claimToken: string; leaseSeconds: number }): Promise<number> => {
   const client = await dbPool(payload).connect()
   try {
     const result = await client.query(
+      // SKIP LOCKED: a row a send loop is writing right now (its hand-off or outcome) is renewed at the
+      // next beat; waiting for it would lock rows in another order than the loops and could deadlock.
       `UPDATE email_recipients SET lease_expires_at = now() + make_interval(secs => $3)
-        WHERE job_id = $1 AND status = 'sending' AND claim_token = $2`,
+        WHERE id IN (SELECT id FROM email_recipients WHERE job_id = $1 AND status = 'sending' AND claim_token = $2
+                      FOR NO KEY UPDATE SKIP LOCKED)`,
       [jobID, claimToken, leaseSeconds],
     )
     return result.rowCount ?? 0
@@ -134,7 +133,7 @@ export const UNKNOWN_OUTCOME_MESSAGE =
 
 /**
  * Recipients still `sending` after their lease expired belong to a worker that died (or stopped
- * renewing): those it had not handed off go back to `pending` (the attempt uncounted) for anyone to
+ * renewing). The outcomes it had logged are applied first; then those it had not handed off go back to `pending` (the attempt uncounted) for anyone to
  * claim; those it had handed off may or may not have gone out, so they become `unknown` for a person
  * to decide, never silently resent. The jobs' counters move in the same statement. Returns the ids of
  * the jobs affected.
@@ -142,6 +141,8 @@ export const UNKNOWN_OUTCOME_MESSAGE =
 export const expireStaleLeases = async ({ payload }: { payload: Payload }): Promise<number[]> => {
   const client = await dbPool(payload).connect()
   try {
+    // First what the dead worker had logged: those recipients were answered, so they are not unknown.
+    for (const { jobID, claimToken } of await findStaleOutcomeLogs(client)) await flushOutcomeLog(client, jobID, claimToken)
     const result = await client.query<{ job_id: number }>(
       `WITH stale AS (
          SELECT id, handed_off_at IS NOT NULL AS started FROM email_recipients

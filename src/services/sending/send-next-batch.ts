@@ -7,7 +7,7 @@ import { SendError, type MessageTransport, type SendOutcome } from '@/integratio
 
 import { type SuppressionCandidate, suppressAddresses } from '../suppressions/suppress-addresses'
 import { sleepUnlessShutdown, isShuttingDown } from '../jobs/shutdown'
-import { type RecipientOutcome, applyRecipientOutcomes, restoreAttempts } from './apply-recipient-outcomes'
+import { type RecipientOutcome, applyRecipientOutcomes, flushOutcomeLog, recordOutcomesAndHandOff, restoreAttempts } from './apply-recipient-outcomes'
 import { type ChannelDriver, type EngineContext, rateKeyOf } from './channel-driver'
 import { emailChannel } from './channels/email-channel'
 import { type ClaimedRecipient, claimNextBatch, handOffRecipients, releaseClaims } from './claim-next-batch'
@@ -136,17 +136,23 @@ export const sendNextBatch = async <M, C extends EngineContext>({
   const outcomes: RecipientOutcome[] = []
   const pool = dbPool(payload)
   const threshold = settings.pauseAfterFailures ?? DEFAULT_PAUSE_AFTER_FAILURES
-  /** Writes outcomes (and any refused addresses' suppressions) with the counters, in one checkout. */
-  const write = async (written: RecipientOutcome[], rejected: SuppressionCandidate[] = []) => {
-    if (!written.length) return
+  /**
+   * Writes outcomes (and any refused addresses' suppressions). `via: 'log'` puts them in the outcome
+   * log and hands off `handOff` in the same statement (a send loop's per-message step; returns the ids
+   * handed off); otherwise they go straight to the recipients with the counters.
+   */
+  const write = async (written: RecipientOutcome[], rejected: SuppressionCandidate[], via: 'log' | 'rows', handOff: number[] = []): Promise<Set<number>> => {
+    if (!written.length && !handOff.length) return new Set()
     const client = await pool.connect()
     try {
-      await applyRecipientOutcomes(client, jobID, claimToken, written)
+      const handedOff =
+        via === 'log' ? await recordOutcomesAndHandOff(client, { jobID, claimToken, outcomes: written, handOff }) : (await applyRecipientOutcomes(client, jobID, claimToken, written), new Set<number>())
+      outcomes.push(...written)
       if (rejected.length) await suppressAddresses(client, rejected, { id: null, label: driver.rejectedBy })
+      return handedOff
     } finally {
       client.release()
     }
-    outcomes.push(...written)
   }
 
   let toSend: ClaimedRecipient[]
@@ -164,7 +170,7 @@ export const sendNextBatch = async <M, C extends EngineContext>({
     } finally {
       client.release()
     }
-    await write(excluded)
+    await write(excluded, [], 'rows')
   }
 
   // Answers in the order they came, and the job's run of provider failures as this batch moves it.
@@ -209,7 +215,7 @@ export const sendNextBatch = async <M, C extends EngineContext>({
         error instanceof SendError ? error : new SendError(`The message could not be prepared: ${(error as Error).message}`, 'transient', null, false, true)
       activeTransport = null
       const { written, rejected } = outcomesOf(toSend, toSend.map(() => ({ ok: false as const, error: failed })))
-      await write(written, rejected)
+      await write(written, rejected, 'rows')
       results = toSend.map(() => ({ ok: false as const, error: failed }))
     }
     if (activeTransport && messages.length) {
@@ -224,25 +230,36 @@ export const sendNextBatch = async <M, C extends EngineContext>({
             const ids = await handOffRecipients({ payload, jobID, claimToken, ids: indexes.map((i) => toSend[i]!.id) })
             return new Set(indexes.filter((i) => ids.has(toSend[i]!.id)))
           },
-          send: async (indexes) => {
-            const sent = await sender.sendBatch(indexes.map((i) => messages[i]!))
+          send: (indexes) => sender.sendBatch(indexes.map((i) => messages[i]!)),
+          record: async (indexes, sent, successors) => {
             const { written, rejected } = outcomesOf(indexes.map((i) => toSend[i]!), sent)
-            // If this write fails the rows stay handed off: their lease runs out and they become unknown,
-            // which is the truth (sent, but not recorded). Nothing more is started.
-            await write(written, rejected).catch((error: unknown) => {
-              failure ??= error
-            })
-            return sent
+            const ids = await write(written, rejected, 'log', successors.map((i) => toSend[i]!.id))
+            return new Set(successors.filter((i) => ids.has(toSend[i]!.id)))
           },
           // Start nothing more from this batch when the worker stops, a write failed, or the provider looks down.
-          shouldStop: () => isShuttingDown() || failure !== null || streak >= threshold,
+          shouldStop: () => isShuttingDown() || streak >= threshold,
           sleep: sleepUnlessShutdown,
           groupLookaheadMs: GROUP_LOOKAHEAD_MS,
+          chainSize: sender.packsMessages ? Number.POSITIVE_INFINITY : 1,
         })
       } catch (error) {
-        // A hand-off could not be recorded: what was not handed off goes back below.
+        // A hand-off or outcome could not be recorded: what was not handed off goes back below; what was
+        // stays handed off, and its lease running out makes it unknown.
         failure ??= error
       }
+    }
+  }
+
+  // The batch's logged outcomes go onto its recipients, with the counters, in one set-based statement.
+  // (If this worker dies first, the sweeper flushes them once the leases run out.)
+  {
+    const client = await pool.connect()
+    try {
+      await flushOutcomeLog(client, jobID, claimToken)
+    } catch (error) {
+      failure ??= error
+    } finally {
+      client.release()
     }
   }
 
