@@ -14,7 +14,7 @@ import { type PrometheusFamily, type PrometheusHistogramSeries, type PrometheusS
 /** A running email job or a Payload job counts as stuck after this long without progress. */
 export const STUCK_AFTER_MINUTES = 15
 /**
- * The sweeper (every 15 s) turns expired leases into `unknown`; a lease expired for longer than this
+ * The sweeper (every 5 s) settles expired leases (pending or `unknown`); a lease expired for longer than this
  * means no sweeper runs, so its job is stuck.
  */
 export const EXPIRED_LEASE_GRACE_SECONDS = 60
