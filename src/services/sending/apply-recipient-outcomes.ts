@@ -71,7 +71,7 @@ export const applyRecipientOutcomes = async (client: PoolClient, jobID: number, 
 }
 
 /**
- * The per-message step of a send loop, one prepared statement: the answered chain's outcomes go to a
+ * The per-message step of a send loop, one statement: the answered chain's outcomes go to a
  * narrow log (`send_outcome_log`, one row per recipient, a primary key and nothing else to maintain),
  * and the recipients that take its places on the wire are handed off (only those still carrying this
  * claim; their ids are returned). It commits synchronously: a hand-off must be durable before its
@@ -83,8 +83,9 @@ export const recordOutcomesAndHandOff = async (
   { jobID, claimToken, outcomes, handOff }: { jobID: number; claimToken: string; outcomes: RecipientOutcome[]; handOff: number[] },
 ): Promise<Set<number>> => {
   if (!outcomes.length && !handOff.length) return new Set()
+  // Not a named prepared statement: the embedded database serves every pooled connection from one
+  // session, where a second connection preparing the same name fails.
   const { rows } = await client.query<{ handed: number[] | null }>({
-    name: 'outpost-log-outcomes-v1',
     text: `WITH logged AS (
          INSERT INTO send_outcome_log AS l (recipient_id, job_id, claim_token, attempt, status, error, provider_code, message_id, retry_secs, reason, suppression_id)
          SELECT t.id, $1, t.claim_token, t.attempt, t.status, t.error, t.provider_code, t.message_id, t.retry_secs, t.reason, t.suppression_id FROM (${PARAM_SOURCE}) t
