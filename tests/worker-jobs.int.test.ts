@@ -40,13 +40,28 @@ describe('claimPayloadJobs', () => {
     // One not yet due, one in another queue: neither is handed out.
     await pool.query(`UPDATE payload_jobs SET wait_until = now() + interval '1 hour' WHERE id = $1`, [rows[0].id])
     const claims = await Promise.all(Array.from({ length: 8 }, () => claimPayloadJobs({ payload, limit: 10, queues: [queue] })))
-    const ids = claims.flat()
+    const ids = claims.flat().map((job) => job.id)
     expect(ids).toHaveLength(39)
     expect(new Set(ids).size).toBe(39)
     expect(ids).not.toContain(rows[0].id)
     expect(await claimPayloadJobs({ payload, limit: 10, queues: [queue] })).toEqual([])
     const { rows: flags } = await pool.query(`SELECT count(*) FILTER (WHERE processing)::int AS taken FROM payload_jobs WHERE queue = $1`, [queue])
     expect(flags[0].taken).toBe(39)
+    await pool.query(`DELETE FROM payload_jobs WHERE queue = $1`, [queue])
+  })
+
+  it('leaves a job with the same task and input as one the worker runs now for another worker', async () => {
+    const pool = (payload.db as any).pool
+    const queue = `claim-same-${Date.now()}`
+    await pool.query(
+      `INSERT INTO payload_jobs (task_slug, queue, input, processing, created_at, updated_at)
+       VALUES ('sendEmailJob', $1, '{"jobID": 7}', false, now(), now()), ('sendEmailJob', $1, '{"jobID": 8}', false, now(), now())`,
+      [queue],
+    )
+    const mine = await claimPayloadJobs({ payload, limit: 10, queues: [queue], running: [{ taskSlug: 'sendEmailJob', input: { jobID: 7 } }] })
+    expect(mine.map((job) => job.input)).toEqual([{ jobID: 8 }])
+    const another = await claimPayloadJobs({ payload, limit: 10, queues: [queue] })
+    expect(another.map((job) => job.input)).toEqual([{ jobID: 7 }])
     await pool.query(`DELETE FROM payload_jobs WHERE queue = $1`, [queue])
   })
 })

@@ -58,24 +58,24 @@ const main = async () => {
   payload.logger.info(`Worker running ${queues.length ? `the queues ${queues.join(', ')}` : 'every queue'} (poll ${pollMs} ms, up to ${limit} jobs at once).`)
   // Jobs are taken by our own atomic claim and run by id, each as soon as a place is free: a long send
   // run never holds back the sweeper, and no job runs on two workers at once.
-  const running = new Set<Promise<unknown>>()
+  const running = new Map<number, { taskSlug: string; input: unknown; run: Promise<unknown> }>()
   while (!isShuttingDown()) {
     try {
-      const ids = await claimPayloadJobs({ payload, limit: limit - running.size, queues })
-      for (const id of ids) {
+      const claimed = await claimPayloadJobs({ payload, limit: limit - running.size, queues, running: [...running.values()] })
+      for (const job of claimed) {
         const run: Promise<unknown> = payload.jobs
-          .runByID({ id })
-          .catch((error: unknown) => payload.logger.error({ err: error, id }, 'A job failed outside its handler; the worker carries on.'))
-          .finally(() => running.delete(run))
-        running.add(run)
+          .runByID({ id: job.id })
+          .catch((error: unknown) => payload.logger.error({ err: error, id: job.id }, 'A job failed outside its handler; the worker carries on.'))
+          .finally(() => running.delete(job.id))
+        running.set(job.id, { ...job, run })
       }
-      if (!ids.length || running.size >= limit) await Promise.race([sleepUnlessShutdown(pollMs), ...running])
+      if (!claimed.length || running.size >= limit) await Promise.race([sleepUnlessShutdown(pollMs), ...[...running.values()].map((job) => job.run)])
     } catch (error) {
       payload.logger.error({ err: error }, 'Running jobs failed; retrying shortly.')
       await sleepUnlessShutdown(pollMs)
     }
   }
-  await Promise.allSettled([...running])
+  await Promise.allSettled([...running.values()].map((job) => job.run))
   clearInterval(schedules)
   clearInterval(heartbeat)
   await removeWorkerHeartbeat(payload).catch(() => {})
