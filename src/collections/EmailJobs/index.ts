@@ -89,7 +89,8 @@ export const EmailJobs: CollectionConfig = {
     },
     {
       name: 'pausedReason',
-      type: 'text',
+      type: 'textarea',
+      label: 'Why it paused',
       access: { create: systemOnly, update: systemOnly },
       admin: {
         readOnly: true,
