@@ -98,11 +98,12 @@ const idleOrFinished = async (payload: Payload, jobID: number): Promise<BatchRep
 /**
  * One step of a job for one worker, for any channel: claim a batch (atomic, leased, not yet handed
  * off), drop addresses suppressed since queueing, take paced start times for the rest, and dispatch
- * them: each group of messages is recorded as handed off just before it is sent, and its outcomes are
- * written (with the counters) as soon as it is answered, before its places on the wire are freed; so
- * never more messages than the transport has on the wire are handed off and unrecorded. What was not
- * started (a pause, a shutdown, the circuit breaker) goes back to pending uncounted. A run of provider failures
- * pauses the job (see recordProviderStreak). When nothing is left the job is finalised. Safe to run on
+ * them: each message (or SendGrid request) is recorded as handed off just before it is sent, and its
+ * outcome is logged, in the statement that hands off the next, as soon as it is answered; so never more
+ * messages than the transport has on the wire are handed off and unrecorded. The logged outcomes go
+ * onto the recipients and the counters at the end of the batch. What was not started (a pause, a
+ * shutdown, the circuit breaker) goes back to pending uncounted. A run of provider failures pauses the
+ * job (see recordProviderStreak). When nothing is left the job is finalised. Safe to run on
  * any number of workers at once: each recipient is claimed by exactly one.
  */
 export const sendNextBatch = async <M, C extends EngineContext>({
