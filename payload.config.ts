@@ -31,6 +31,7 @@ import { healthEndpoints } from './src/endpoints/health'
 import { metricsPrometheusEndpoints } from './src/endpoints/metrics-prometheus'
 import { metricsSummaryEndpoint } from './src/endpoints/metrics-summary'
 import { sendgridWebhookEndpoints } from './src/endpoints/sendgrid-webhook'
+import { twilioInboundEndpoint } from './src/endpoints/twilio-inbound'
 import { unsubscribeEndpoints } from './src/endpoints/unsubscribe'
 import { answerInputErrors } from './src/hooks/answerInputErrors'
 import { hardenBuiltIns } from './src/plugins/hardenBuiltIns'
@@ -69,7 +70,7 @@ export default buildConfig({
   },
   collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
-  endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
+  endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, twilioInboundEndpoint, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },

@@ -263,6 +263,40 @@ export interface Organization {
     pauseAfterFailures?: number | null;
   };
   /**
+   * Only org admins change these; every change is audited. Without a Twilio account, messages go to the SMS outbox for you to read.
+   */
+  sms?: {
+    provider?: ('outbox' | 'twilio') | null;
+    twilioAccountSid?: string | null;
+    /**
+     * The number people receive from and reply to, in E.164 (+447400123456).
+     */
+    fromNumber?: string | null;
+    /**
+     * Instead of a sender number: the service picks one.
+     */
+    messagingServiceSid?: string | null;
+    twilioAuthTokenIsSet?: boolean | null;
+    /**
+     * Write-only: stored encrypted and never shown again. Leave empty to keep the stored value.
+     */
+    twilioAuthToken?: string | null;
+    twilioAuthTokenClear?: boolean | null;
+    twilioAuthTokenEncrypted?: string | null;
+    /**
+     * Two letters (GB, US, FR): phone numbers written without a country code are read as this country’s.
+     */
+    defaultCountry?: string | null;
+    /**
+     * Every SMS template must contain it.
+     */
+    optOutLine?: string | null;
+    /**
+     * Sent to someone who texts HELP or INFO. Empty: “<organisation>: reply STOP to opt out, START to opt back in.”
+     */
+    helpText?: string | null;
+  };
+  /**
    * Replies that consist of exactly one of these words suppress the sender at once; replies that only contain one (or a near miss) go to the suppression review queue. Empty: the defaults.
    */
   optOutKeywords?: {
@@ -1224,6 +1258,21 @@ export interface OrganizationsSelect<T extends boolean = true> {
         perSecondLimit?: T;
         perMinuteLimit?: T;
         pauseAfterFailures?: T;
+      };
+  sms?:
+    | T
+    | {
+        provider?: T;
+        twilioAccountSid?: T;
+        fromNumber?: T;
+        messagingServiceSid?: T;
+        twilioAuthTokenIsSet?: T;
+        twilioAuthToken?: T;
+        twilioAuthTokenClear?: T;
+        twilioAuthTokenEncrypted?: T;
+        defaultCountry?: T;
+        optOutLine?: T;
+        helpText?: T;
       };
   optOutKeywords?:
     | T

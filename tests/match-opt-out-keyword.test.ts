@@ -68,7 +68,8 @@ const rows: Row[] = [
   { name: 'remove me', channel: 'sms', text: 'Remove me from your list', kind: 'fuzzy', keyword: 'remove me' },
   { name: 'take me off', channel: 'sms', text: 'take me off this list pls', kind: 'fuzzy', keyword: 'take me off' },
   { name: 'hyphenated opt-out', channel: 'sms', text: 'Opt-out', kind: 'fuzzy', keyword: 'opt out' },
-  { name: 'optout as one word', channel: 'sms', text: 'optout', kind: 'fuzzy', keyword: 'optout' },
+  { name: 'optout as one word (a default SMS keyword)', channel: 'sms', text: 'optout', kind: 'exact', keyword: 'OPTOUT' },
+  { name: 'revoke (a default SMS keyword)', channel: 'sms', text: 'Revoke', kind: 'exact', keyword: 'REVOKE' },
   { name: 'smart apostrophe', channel: 'sms', text: 'Don\u2019t text this number again', kind: 'fuzzy', keyword: "don't text" },
   { name: 'no apostrophe', channel: 'sms', text: 'dont contact me', kind: 'fuzzy', keyword: "don't contact" },
   { name: 'do not call', channel: 'sms', text: 'DO NOT CALL', kind: 'fuzzy', keyword: 'do not call' },
@@ -184,7 +185,7 @@ const rows: Row[] = [
 
 describe('matchOptOutKeyword', () => {
   it('defaults to the standard keywords per channel', () => {
-    expect(DEFAULT_OPT_OUT_KEYWORDS.sms).toEqual(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'])
+    expect(DEFAULT_OPT_OUT_KEYWORDS.sms).toEqual(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'])
     expect(DEFAULT_OPT_OUT_KEYWORDS.email).toEqual(['unsubscribe'])
   })
 

@@ -19,6 +19,7 @@ import * as migration_20261206_030638_imports from './20261206_030638_imports';
 import * as migration_20261206_031532_exports from './20261206_031532_exports';
 import * as migration_20261206_050000_worker_heartbeats from './20261206_050000_worker_heartbeats';
 import * as migration_20261206_072238_engine_hand_off from './20261206_072238_engine_hand_off';
+import * as migration_20261206_090411_sms_settings from './20261206_090411_sms_settings';
 
 export const migrations = [
   {
@@ -124,6 +125,11 @@ export const migrations = [
   {
     up: migration_20261206_072238_engine_hand_off.up,
     down: migration_20261206_072238_engine_hand_off.down,
-    name: '20261206_072238_engine_hand_off'
+    name: '20261206_072238_engine_hand_off',
+  },
+  {
+    up: migration_20261206_090411_sms_settings.up,
+    down: migration_20261206_090411_sms_settings.down,
+    name: '20261206_090411_sms_settings'
   },
 ];

@@ -4,6 +4,7 @@ import { takeSecretChanges } from '@/fields/secret'
 import { diffFields, recordAudit } from '@/services/audit/record-audit'
 
 import { SENDING_AUDITED_FIELDS } from './sendingSettings'
+import { SMS_AUDITED_FIELDS } from './smsSettings'
 import { ensureDefaultTemplate } from '@/services/templates/ensure-default-template'
 
 const SETTINGS_FIELDS = ['name', 'slug', 'postalAddress', 'requireFourEyes'] as const
@@ -12,12 +13,16 @@ export const auditSettingsChange: CollectionAfterChangeHook = async ({ doc, oper
   if (operation !== 'update') return doc
   const sending: Record<string, { from: unknown; to: unknown }> = diffFields(previousDoc?.sending ?? {}, doc.sending ?? {}, SENDING_AUDITED_FIELDS)
   // A replaced credential shows as such (never its value), also when one was stored before.
+  const sms: Record<string, { from: unknown; to: unknown }> = diffFields(previousDoc?.sms ?? {}, doc.sms ?? {}, SMS_AUDITED_FIELDS)
   for (const [field, change] of takeSecretChanges(req)) {
-    sending[`${field}IsSet`] = { from: previousDoc?.sending?.[`${field}IsSet`] ? 'stored' : 'none', to: change === 'replaced' ? 'replaced' : 'removed' }
+    const group = field === 'twilioAuthToken' ? sms : sending
+    const before = field === 'twilioAuthToken' ? previousDoc?.sms : previousDoc?.sending
+    group[`${field}IsSet`] = { from: before?.[`${field}IsSet`] ? 'stored' : 'none', to: change === 'replaced' ? 'replaced' : 'removed' }
   }
   const changes = {
     ...diffFields(previousDoc, doc, SETTINGS_FIELDS),
     ...Object.fromEntries(Object.entries(sending).map(([field, change]) => [`sending.${field}`, change])),
+    ...Object.fromEntries(Object.entries(sms).map(([field, change]) => [`sms.${field}`, change])),
   }
   if (Object.keys(changes).length === 0) return doc
   await recordAudit(req, {

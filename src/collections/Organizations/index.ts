@@ -9,6 +9,7 @@ import { refuseOrgDeleteWithData } from '@/services/organizations/refuse-org-del
 import { testEmailEndpoint } from './endpoints'
 import { auditSettingsChange, seedDefaultTemplateForNewOrg } from './hooks'
 import { sendingSettings } from './sendingSettings'
+import { smsSettings } from './smsSettings'
 
 /** The tenants. The multi-tenant plugin limits every non-super user to the orgs they belong to. */
 export const Organizations: CollectionConfig = {
@@ -58,6 +59,7 @@ export const Organizations: CollectionConfig = {
           ],
         },
         { label: 'Sending', fields: [sendingSettings] },
+        { label: 'SMS', fields: [smsSettings] },
         {
           label: 'Unsubscribe and opt-out',
           description:

@@ -32,7 +32,7 @@
 type Channel = 'email' | 'sms'
 
 export const DEFAULT_OPT_OUT_KEYWORDS: Record<Channel, readonly string[]> = {
-  sms: Object.freeze(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']),
+  sms: Object.freeze(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']),
   email: Object.freeze(['unsubscribe']),
 }
 
