@@ -100,7 +100,7 @@ const main = async () => {
   ])
   const payload = await getPayload({ config })
   // The workers run as in production, already up when a job is queued.
-  const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorkerProcess({ DATABASE_URL: database.url, WORKER_POLL_SECONDS: '0.2' })))
+  const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorkerProcess({ DATABASE_URL: database.url })))
   const lines: string[] = []
   const say = (line: string) => {
     console.log(line)

@@ -96,6 +96,7 @@ describe('POST /api/callbacks/twilio/inbound', () => {
     ['optout', 'opted_out'],
     ['ＳＴＯＰ', 'opted_out'],
     ['stop please', 'review'],
+    ['stop\u0000 please', 'review'],
     ['STOP ALL', 'review'],
     ['Please stop texting me', 'review'],
     ['stpo', 'review'],

@@ -54,7 +54,8 @@ export const resolveSendingSettings = (org: { name?: null | string; sending?: nu
     batchDelaySeconds: pick(s.batchDelaySeconds, envNumber('EMAIL_BATCH_DELAY_SECONDS', 1, { env })),
     retryDelaySeconds: pick(s.retryDelaySeconds, envNumber('EMAIL_RETRY_DELAY_SECONDS', 60, { min: 1, env })),
     maxRetries: pick(s.maxRetries, Math.floor(envNumber('EMAIL_MAX_RETRIES', 3, { env }))),
-    perSecondLimit: pick(s.perSecondLimit, env.OUTBOUND_PER_SECOND_LIMIT ? envNumber('OUTBOUND_PER_SECOND_LIMIT', 1, { min: 0.001, env }) : null),
+    // Unset, 0 or unreadable: no per-second rate (never a silent fallback that would throttle every org).
+    perSecondLimit: pick(s.perSecondLimit, envNumber('OUTBOUND_PER_SECOND_LIMIT', 0, { env }) || null),
     perMinuteLimit: pick(s.perMinuteLimit, Math.floor(envNumber('OUTBOUND_PER_MINUTE_LIMIT', 600, { min: 1, env }))),
     pauseAfterFailures: pick(s.pauseAfterFailures, Math.floor(envNumber('SEND_PAUSE_AFTER_FAILURES', 20, { min: 1, env }))),
     smtp: {

@@ -1,8 +1,5 @@
-import { createLocalReq, type Payload } from 'payload'
+import type { Payload } from 'payload'
 
-import { dbPool } from '@/db/pool'
-
-import { recordAudit } from '../audit/record-audit'
 import { normalizeAddress } from '../contacts/normalize-address'
 import { applyOptOutReply } from '../suppressions/apply-opt-out-reply'
 import type { SmsOrg } from './find-sms-org'
@@ -56,26 +53,20 @@ export const applyInboundSms = async ({
   if (START_WORDS.has(word)) {
     const address = normalizeAddress('sms', from)
     if (!address) return { action: 'message', reply: null }
-    const { rows } = await dbPool(payload).query<{ id: number }>(
-      `UPDATE suppressions SET status = 'lifted', note = $3, updated_at = now()
-        WHERE org_id = $1 AND channel = 'sms' AND address = $2 AND status = 'active' AND reason IN ('keyword', 'unsubscribe')
-        RETURNING id`,
-      [org.id, address, `Replied ${word.toUpperCase()}.`],
-    )
-    if (rows.length) {
-      const req = await createLocalReq({}, payload)
-      for (const row of rows) {
-        await recordAudit(req, {
-          action: 'suppression.lift',
-          org: org.id,
-          target: { collection: 'suppressions', id: row.id },
-          summary: `Lifted ${address} (keyword, sms): replied ${word.toUpperCase()}`,
-        })
-      }
+    // A system action through the collection, so its hook audits each lift (suppression.lift).
+    const { docs } = await payload.find({
+      collection: 'suppressions',
+      where: { and: [{ org: { equals: org.id } }, { channel: { equals: 'sms' } }, { address: { equals: address } }, { status: { equals: 'active' } }, { reason: { in: ['keyword', 'unsubscribe'] } }] },
+      depth: 0,
+      limit: 10,
+      pagination: false,
+    })
+    for (const doc of docs) {
+      await payload.update({ collection: 'suppressions', id: doc.id, data: { status: 'lifted', note: `Replied ${word.toUpperCase()}.` }, depth: 0 })
     }
     return {
-      action: rows.length ? 'opted_in' : 'not_opted_out',
-      reply: handledByTwilio || !rows.length ? null : `${org.name}: you are subscribed again. Reply STOP to opt out.`,
+      action: docs.length ? 'opted_in' : 'not_opted_out',
+      reply: handledByTwilio || !docs.length ? null : `${org.name}: you are subscribed again. Reply STOP to opt out.`,
     }
   }
   const result = await applyOptOutReply({ payload, org: org.id, channel: 'sms', from, text: body, source: 'sms reply' })

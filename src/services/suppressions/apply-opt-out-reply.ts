@@ -36,7 +36,8 @@ export const applyOptOutReply = async ({
   }
   const organization = await payload.findByID({ collection: 'organizations', id: org, depth: 0, disableErrors: true })
   if (!organization) throw new AppError('NOT_FOUND', 'No such organisation.')
-  const match = matchOptOutKeyword({ text, channel, keywords: organization.optOutKeywords?.[channel] })
+  // A reply may hold NUL characters, which PostgreSQL cannot store (a review note quotes the reply).
+  const match = matchOptOutKeyword({ text: text.replace(/\u0000/g, ''), channel, keywords: organization.optOutKeywords?.[channel] })
   if (match.kind === 'none') return { match, suppression: null, alreadySuppressed: false }
   const status = match.kind === 'exact' ? 'active' : 'pending_review'
   const note = match.kind === 'exact' ? `Replied "${match.keyword}".` : match.reason
