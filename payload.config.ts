@@ -20,6 +20,7 @@ import { Imports } from './src/collections/Imports'
 import { Segments } from './src/collections/Segments'
 import { Suppressions } from './src/collections/Suppressions'
 import { Users } from './src/collections/Users'
+import { SmsOutbox } from './src/collections/SmsOutbox'
 import { WebhookEvents } from './src/collections/WebhookEvents'
 import { databaseAdapter } from './src/db/adapter'
 import { jobs } from './src/jobs'
@@ -32,6 +33,7 @@ import { metricsPrometheusEndpoints } from './src/endpoints/metrics-prometheus'
 import { metricsSummaryEndpoint } from './src/endpoints/metrics-summary'
 import { sendgridWebhookEndpoints } from './src/endpoints/sendgrid-webhook'
 import { twilioInboundEndpoint } from './src/endpoints/twilio-inbound'
+import { twilioStatusEndpoint } from './src/endpoints/twilio-status'
 import { unsubscribeEndpoints } from './src/endpoints/unsubscribe'
 import { answerInputErrors } from './src/hooks/answerInputErrors'
 import { hardenBuiltIns } from './src/plugins/hardenBuiltIns'
@@ -68,9 +70,9 @@ export default buildConfig({
       },
     },
   },
-  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, Organizations, Users, AuditLogs, WebhookEvents],
+  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, SmsOutbox, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
-  endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, twilioInboundEndpoint, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
+  endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, twilioInboundEndpoint, twilioStatusEndpoint, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },

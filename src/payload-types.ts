@@ -76,6 +76,7 @@ export interface Config {
     'email-recipients': EmailRecipient;
     media: Media;
     suppressions: Suppression;
+    'sms-outbox': SmsOutbox;
     organizations: Organization;
     users: User;
     'audit-logs': AuditLog;
@@ -97,6 +98,7 @@ export interface Config {
     'email-recipients': EmailRecipientsSelect<false> | EmailRecipientsSelect<true>;
     media: MediaSelect<false> | MediaSelect<true>;
     suppressions: SuppressionsSelect<false> | SuppressionsSelect<true>;
+    'sms-outbox': SmsOutboxSelect<false> | SmsOutboxSelect<true>;
     organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
@@ -292,6 +294,14 @@ export interface Organization {
      */
     optOutLine?: string | null;
     /**
+     * SMS per second from this account, spread evenly across all workers (Twilio: 1 per long code, more for short codes and Messaging Services). Empty: 1 with Twilio, none for the outbox, or SMS_PER_SECOND_LIMIT. Empty: the server default.
+     */
+    perSecondLimit?: number | null;
+    /**
+     * SMS per minute, spread evenly. Empty: SMS_PER_MINUTE_LIMIT or 600. Empty: the server default.
+     */
+    perMinuteLimit?: number | null;
+    /**
      * Sent to someone who texts HELP or INFO. Empty: “<organisation>: reply STOP to opt out, START to opt back in.”
      */
     helpText?: string | null;
@@ -419,6 +429,10 @@ export interface User {
   id: number;
   name?: string | null;
   /**
+   * Yours, in E.164 (+447400123456): “Send test SMS” in an organisation’s SMS settings texts it.
+   */
+  phone?: string | null;
+  /**
    * Sees and manages every organisation.
    */
   isSuperAdmin?: boolean | null;
@@ -494,6 +508,10 @@ export interface EmailJob {
    */
   template: number | EmailTemplate;
   /**
+   * The template’s channel: an SMS template makes an SMS job.
+   */
+  channel?: ('email' | 'sms') | null;
+  /**
    * Who receives the job: anyone chosen below, minus anyone left out. Resolved once, when the job is queued.
    */
   audience?: {
@@ -566,11 +584,19 @@ export interface EmailTemplate {
   id: number;
   org?: (number | null) | Organization;
   name: string;
-  subject: string;
   /**
-   * Placeholders: {{first_name}}, {{last_name}}, {{full_name}}, {{email}}, {{phone}}, {{org_name}}, {{org_postal_address}}, {{unsubscribe_link}}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}.
+   * An SMS template is a text body; jobs send on their template’s channel.
    */
-  html: string;
+  channel?: ('email' | 'sms') | null;
+  subject?: string | null;
+  /**
+   * Placeholders: {{first_name}}, {{last_name}}, {{full_name}}, {{email}}, {{phone}}, {{org_name}}, {{org_postal_address}}, {{unsubscribe_link}}, {{opt_out_line}}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}. {{opt_out_line}} (your organisation's "Reply STOP to opt out") is required.
+   */
+  smsBody?: string | null;
+  /**
+   * Placeholders: {{first_name}}, {{last_name}}, {{full_name}}, {{email}}, {{phone}}, {{org_name}}, {{org_postal_address}}, {{unsubscribe_link}}, {{opt_out_line}}. Conditionals: {{#if first_name}}…{{else}}…{{/if}}.
+   */
+  html?: string | null;
   /**
    * Optional. Left empty, it is generated from the HTML body.
    */
@@ -621,7 +647,14 @@ export interface EmailRecipient {
   org: number | Organization;
   job: number | EmailJob;
   contact?: (number | null) | Contact;
+  /**
+   * The email address, or for an SMS job the number in E.164 (+447400123456).
+   */
   email: string;
+  /**
+   * The job’s channel, kept on each row for the metrics.
+   */
+  channel?: ('email' | 'sms') | null;
   status: 'pending' | 'sending' | 'sent' | 'delivered' | 'failed' | 'excluded' | 'unknown';
   excludedReason?: string | null;
   suppression?: (number | null) | Suppression;
@@ -658,6 +691,29 @@ export interface Suppression {
    */
   source?: string | null;
   note?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Text messages kept here instead of being sent: your organisation has no SMS provider (choose Twilio in its SMS settings to send for real).
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-outbox".
+ */
+export interface SmsOutbox {
+  id: number;
+  org: number | Organization;
+  to: string;
+  from?: string | null;
+  body: string;
+  segments?: number | null;
+  encoding?: string | null;
+  job?: (number | null) | EmailJob;
+  recipient?: (number | null) | EmailRecipient;
+  /**
+   * The id a provider would have given it (SM…), as stored on the recipient.
+   */
+  messageSid?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -717,14 +773,14 @@ export interface AuditLog {
   createdAt: string;
 }
 /**
- * Delivery events posted by the email provider, each stored once.
+ * Delivery events posted by the email and SMS providers, each stored once.
  *
  * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "webhook-events".
  */
 export interface WebhookEvent {
   id: number;
-  provider: 'sendgrid';
+  provider: 'sendgrid' | 'twilio';
   channel: 'email' | 'sms';
   eventID: string;
   type:
@@ -944,6 +1000,10 @@ export interface PayloadLockedDocument {
         value: number | Suppression;
       } | null)
     | ({
+        relationTo: 'sms-outbox';
+        value: number | SmsOutbox;
+      } | null)
+    | ({
         relationTo: 'organizations';
         value: number | Organization;
       } | null)
@@ -1111,7 +1171,9 @@ export interface ExportsSelect<T extends boolean = true> {
 export interface EmailTemplatesSelect<T extends boolean = true> {
   org?: T;
   name?: T;
+  channel?: T;
   subject?: T;
+  smsBody?: T;
   html?: T;
   text?: T;
   footer?: T;
@@ -1136,6 +1198,7 @@ export interface EmailJobsSelect<T extends boolean = true> {
   org?: T;
   name?: T;
   template?: T;
+  channel?: T;
   audience?:
     | T
     | {
@@ -1174,6 +1237,7 @@ export interface EmailRecipientsSelect<T extends boolean = true> {
   job?: T;
   contact?: T;
   email?: T;
+  channel?: T;
   status?: T;
   excludedReason?: T;
   suppression?: T;
@@ -1220,6 +1284,23 @@ export interface SuppressionsSelect<T extends boolean = true> {
   status?: T;
   source?: T;
   note?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "sms-outbox_select".
+ */
+export interface SmsOutboxSelect<T extends boolean = true> {
+  org?: T;
+  to?: T;
+  from?: T;
+  body?: T;
+  segments?: T;
+  encoding?: T;
+  job?: T;
+  recipient?: T;
+  messageSid?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1272,6 +1353,8 @@ export interface OrganizationsSelect<T extends boolean = true> {
         twilioAuthTokenEncrypted?: T;
         defaultCountry?: T;
         optOutLine?: T;
+        perSecondLimit?: T;
+        perMinuteLimit?: T;
         helpText?: T;
       };
   optOutKeywords?:
@@ -1289,6 +1372,7 @@ export interface OrganizationsSelect<T extends boolean = true> {
  */
 export interface UsersSelect<T extends boolean = true> {
   name?: T;
+  phone?: T;
   isSuperAdmin?: T;
   orgs?:
     | T

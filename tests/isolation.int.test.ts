@@ -156,6 +156,17 @@ const VICTIMS: Record<string, Victim> = {
     gqlPatch: 'address: "pwned@example.com"',
     create: async () => ({ org: demo, provider: 'sendgrid', eventID: unique('ev'), type: 'delivered', occurredAt: new Date().toISOString(), receivedAt: new Date().toISOString(), payload: {} }),
   },
+  'sms-outbox': {
+    make: async () =>
+      (await payload.create({
+        collection: 'sms-outbox',
+        data: { org: demo, to: '+14155550111', from: '+14155550100', body: 'Hello from Demo. Reply STOP to opt out', segments: 1, encoding: 'GSM-7', messageSid: `SM${unique('x').replace(/[^a-f0-9]/g, '').padEnd(32, '0').slice(0, 32)}` },
+        ...system,
+      })) as unknown as Doc,
+    patch: { body: 'Pwned' },
+    gqlPatch: 'body: "Pwned"',
+    create: async () => ({ org: demo, to: '+14155550112', body: 'Sneaky' }),
+  },
   'payload-locked-documents': {
     // Demo's admin is editing a Demo contact.
     make: async () => {

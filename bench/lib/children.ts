@@ -6,7 +6,7 @@ import path from 'node:path'
 export type FakeServer = { port?: number; url?: string; count: () => Promise<number>; stats: () => Promise<{ count: number; duplicates: number; addresses: number }>; stop: () => void }
 
 /** Starts bench/lib/fake-server.ts in a child process (see there). */
-export const startFakeServer = (kind: 'smtp' | 'sendgrid', env: Record<string, string> = {}): Promise<FakeServer> =>
+export const startFakeServer = (kind: 'sendgrid' | 'smtp' | 'twilio', env: Record<string, string> = {}): Promise<FakeServer> =>
   new Promise((resolve, reject) => {
     const child = fork(path.join(import.meta.dirname, 'fake-server.ts'), [kind], {
       execArgv: ['--import', 'tsx'],

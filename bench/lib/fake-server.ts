@@ -1,15 +1,20 @@
 /**
  * Runs one loopback fake in its own process, so a benchmark's client and server do not share a CPU
- * queue: `tsx bench/lib/fake-server.ts smtp|sendgrid`. Talks over IPC: sends `{ ready, port|url }`,
+ * queue: `tsx bench/lib/fake-server.ts smtp|sendgrid|twilio`. Talks over IPC: sends `{ ready, port|url }`,
  * answers `'count'` with `{ count }` (messages or personalizations accepted).
  */
 import { startSendGridFake } from '../../tests/fakes/sendgrid-fake'
 import { startSmtpSink } from '../../tests/fakes/smtp-sink'
+import { startTwilioFake } from '../../tests/fakes/twilio-fake'
 
 const kind = process.argv[2]
 
 const main = async () => {
-  if (kind === 'sendgrid') {
+  if (kind === 'twilio') {
+    const fake = await startTwilioFake({ accountSid: process.env.TWILIO_ACCOUNT_SID, authToken: process.env.TWILIO_AUTH_TOKEN, record: false })
+    process.on('message', (m) => m === 'count' && process.send!({ count: fake.accepted() }))
+    process.send!({ ready: true, url: fake.url })
+  } else if (kind === 'sendgrid') {
     const fake = await startSendGridFake({ apiKey: process.env.SENDGRID_API_KEY || 'SG.bench', record: false })
     process.on('message', (m) => m === 'count' && process.send!({ count: fake.accepted() }))
     process.send!({ ready: true, url: fake.url })

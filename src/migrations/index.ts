@@ -20,6 +20,7 @@ import * as migration_20261206_031532_exports from './20261206_031532_exports';
 import * as migration_20261206_050000_worker_heartbeats from './20261206_050000_worker_heartbeats';
 import * as migration_20261206_072238_engine_hand_off from './20261206_072238_engine_hand_off';
 import * as migration_20261206_090411_sms_settings from './20261206_090411_sms_settings';
+import * as migration_20261206_103034_sms_jobs from './20261206_103034_sms_jobs';
 
 export const migrations = [
   {
@@ -130,6 +131,11 @@ export const migrations = [
   {
     up: migration_20261206_090411_sms_settings.up,
     down: migration_20261206_090411_sms_settings.down,
-    name: '20261206_090411_sms_settings'
+    name: '20261206_090411_sms_settings',
+  },
+  {
+    up: migration_20261206_103034_sms_jobs.up,
+    down: migration_20261206_103034_sms_jobs.down,
+    name: '20261206_103034_sms_jobs'
   },
 ];

@@ -16,8 +16,10 @@ export type TwilioFake = {
   authToken: string
   /** Every request, as received (method, path, headers, raw body). */
   requests: FakeRequest[]
-  /** Messages created (201), in order. */
+  /** Messages created (201), in order (none kept when `record` is false). */
   messages: TwilioMessage[]
+  /** How many messages were created, kept or not. */
+  accepted: () => number
   /** Refuse some requests the way Twilio does; null accepts everything. */
   setRule: (rule: TwilioRule | null) => void
   close: () => Promise<void>
@@ -34,8 +36,10 @@ export const signTwilioWebhook = (authToken: string, url: string, params: Record
 export const startTwilioFake = async ({
   accountSid = `AC${randomBytes(16).toString('hex')}`,
   authToken = randomBytes(16).toString('hex'),
-}: { accountSid?: string; authToken?: string } = {}): Promise<TwilioFake> => {
+  record = true,
+}: { accountSid?: string; authToken?: string; /** Keep requests and messages (false: only count them, for benchmarks). */ record?: boolean } = {}): Promise<TwilioFake> => {
   const messages: TwilioMessage[] = []
+  let accepted = 0
   let rule: TwilioRule | null = null
   const error = (status: number, code: number, message: string) => ({
     status,
@@ -53,7 +57,8 @@ export const startTwilioFake = async ({
       const refused = rule?.(form)
       if (refused) return error(refused.status, refused.code, refused.message)
       const sid = `SM${randomBytes(16).toString('hex')}`
-      messages.push({
+      accepted += 1
+      if (record) messages.push({
         sid,
         to: form.get('To')!,
         from: form.get('From'),
@@ -78,13 +83,14 @@ export const startTwilioFake = async ({
         },
       }
     },
-  })
+  }, { keepRequests: record })
   return {
     url: fake.url,
     accountSid,
     authToken,
     requests: fake.requests,
     messages,
+    accepted: () => accepted,
     setRule: (next) => {
       rule = next
     },

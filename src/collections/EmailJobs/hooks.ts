@@ -1,6 +1,23 @@
-import type { CollectionBeforeChangeHook, CollectionBeforeDeleteHook } from 'payload'
+import type { CollectionBeforeChangeHook, CollectionBeforeDeleteHook, FieldHook } from 'payload'
 
+import { relationID } from '@/access/orgAccess'
 import { AppError } from '@/services/errors/app-error'
+
+/** A job sends on its template's channel: set from the template (read as the user) whenever it is saved. */
+export const channelFromTemplate: FieldHook = async ({ siblingData, originalDoc, req, value }) => {
+  const id = relationID((siblingData?.template ?? originalDoc?.template) as never)
+  if (id === undefined) return value ?? 'email'
+  const template = await req.payload.findByID({
+    collection: 'email-templates',
+    id,
+    depth: 0,
+    req,
+    disableErrors: true,
+    select: { channel: true },
+    ...(req.user ? { user: req.user, overrideAccess: false } : {}),
+  })
+  return template?.channel ?? value ?? 'email'
+}
 
 const EDITABLE_FIELDS = ['name', 'template', 'audience', 'attachments'] as const
 

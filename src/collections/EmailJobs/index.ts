@@ -5,7 +5,7 @@ import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 
 import { applyPendingSelection, audienceFields, captureSelectionInput, takeSelectionChange } from './audience'
 import { audienceCountEndpoint, jobEngagementEndpoint, jobSelectionEndpoint, jobStateEndpoints, queueEmailJobEndpoint } from './endpoints'
-import { keepQueuedJobsFrozen, keepSentJobs } from './hooks'
+import { channelFromTemplate, keepQueuedJobsFrozen, keepSentJobs } from './hooks'
 
 export const JOB_STATUSES = ['draft', 'queued', 'sending', 'paused', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const
 export const JOB_COUNTERS = ['total', 'pending', 'sent', 'delivered', 'failed', 'excluded', 'unknown'] as const
@@ -23,10 +23,10 @@ const counter = (name: string): Field => ({
 
 export const EmailJobs: CollectionConfig = {
   slug: 'email-jobs',
-  labels: { singular: 'Email job', plural: 'Email jobs' },
+  labels: { singular: 'Job', plural: 'Jobs' },
   admin: {
     useAsTitle: 'name',
-    defaultColumns: ['name', 'status', 'template', 'total', 'sent', 'failed', 'updatedAt'],
+    defaultColumns: ['name', 'channel', 'status', 'template', 'total', 'sent', 'failed', 'updatedAt'],
     group: 'Outreach',
   },
   access: {
@@ -70,8 +70,30 @@ export const EmailJobs: CollectionConfig = {
         return template.status === 'approved' ? true : `Only approved templates can be chosen; "${template.name}" is ${template.status}.`
       },
     },
+    {
+      name: 'channel',
+      type: 'select',
+      defaultValue: 'email',
+      options: [
+        { label: 'Email', value: 'email' },
+        { label: 'SMS', value: 'sms' },
+      ],
+      index: true,
+      access: { create: systemOnly, update: systemOnly },
+      hooks: { beforeChange: [channelFromTemplate] },
+      admin: { readOnly: true, position: 'sidebar', description: 'The template’s channel: an SMS template makes an SMS job.' },
+    },
     ...audienceFields,
-    { name: 'attachments', type: 'upload', relationTo: 'media', hasMany: true, maxRows: 10 },
+    {
+      name: 'attachments',
+      type: 'upload',
+      relationTo: 'media',
+      hasMany: true,
+      maxRows: 10,
+      admin: { condition: (data) => data?.channel !== 'sms' },
+      validate: (value: unknown, { siblingData }: { siblingData: Record<string, unknown> }) =>
+        siblingData?.channel === 'sms' && Array.isArray(value) && value.length ? 'An SMS carries no attachments: remove them, or choose an email template.' : true,
+    },
     {
       name: 'actions',
       type: 'ui',

@@ -10,7 +10,7 @@ export const RECIPIENT_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'f
  */
 export const EmailRecipients: CollectionConfig = {
   slug: 'email-recipients',
-  labels: { singular: 'Email recipient', plural: 'Email recipients' },
+  labels: { singular: 'Recipient', plural: 'Recipients' },
   admin: {
     components: { beforeListTable: ['@/components/ListCountNote#ListCountNote'] },
     useAsTitle: 'email',
@@ -27,7 +27,15 @@ export const EmailRecipients: CollectionConfig = {
     { name: 'org', type: 'relationship', relationTo: 'organizations', required: true },
     { name: 'job', type: 'relationship', relationTo: 'email-jobs', required: true },
     { name: 'contact', type: 'relationship', relationTo: 'contacts' },
-    { name: 'email', type: 'text', required: true },
+    {
+      name: 'email',
+      type: 'text',
+      required: true,
+      label: 'Address',
+      // Kept as `email` for the API's sake: an SMS job's recipients hold the E.164 number here.
+      admin: { description: 'The email address, or for an SMS job the number in E.164 (+447400123456).' },
+    },
+    { name: 'channel', type: 'select', defaultValue: 'email', options: ['email', 'sms'], admin: { description: 'The job’s channel, kept on each row for the metrics.' } },
     { name: 'status', type: 'select', required: true, defaultValue: 'pending', options: [...RECIPIENT_STATUSES] },
     { name: 'excludedReason', type: 'text' },
     { name: 'suppression', type: 'relationship', relationTo: 'suppressions' },

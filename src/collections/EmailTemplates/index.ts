@@ -14,6 +14,10 @@ import { keepOneDefault } from './hooks/keepOneDefault'
 
 const systemOnly: FieldAccess = () => false
 const UNSUBSCRIBE = /\{\{\s*unsubscribe_link\s*\}\}/
+const OPT_OUT_LINE = /\{\{\s*opt_out_line\s*\}\}/
+const isSms = (data: unknown) => (data as { channel?: unknown } | undefined)?.channel === 'sms'
+/** An email's parts are asked for only of email templates, an SMS body only of SMS ones. */
+const emailOnly = { condition: (data: Record<string, unknown>) => !isSms(data) }
 
 const sourceErrors = (value: unknown): string | true => {
   if (typeof value !== 'string' || !value) return true
@@ -68,7 +72,7 @@ export const EmailTemplates: CollectionConfig = {
   labels: { singular: 'Email template', plural: 'Email templates' },
   admin: {
     useAsTitle: 'name',
-    defaultColumns: ['name', 'status', 'isDefault', 'subject', 'updatedAt'],
+    defaultColumns: ['name', 'channel', 'status', 'isDefault', 'subject', 'updatedAt'],
     listSearchableFields: ['name', 'subject'],
     group: 'Outreach',
     description: 'Editors approve every template before it can be sent. Any change to an approved template sends it back to draft.',
@@ -95,10 +99,41 @@ export const EmailTemplates: CollectionConfig = {
       custom: { ...LOUD_ACCESS, deniedMessage: 'Your role cannot rename templates.' },
       hooks: { beforeDuplicate: [({ value }) => (value ? `${String(value).slice(0, 142)} (copy)` : value)] },
     },
-    sourceField('subject', 'Subject', { type: 'textarea', required: true, maxLength: 500, admin: { rows: 1 } } as Partial<TextareaField>),
+    {
+      name: 'channel',
+      type: 'select',
+      defaultValue: 'email',
+      index: true,
+      ...editorsOnly,
+      custom: { ...LOUD_ACCESS, deniedMessage: 'Your role cannot change what a template is for.' },
+      options: [
+        { label: 'Email', value: 'email' },
+        { label: 'SMS', value: 'sms' },
+      ],
+      admin: { position: 'sidebar', description: 'An SMS template is a text body; jobs send on their template’s channel.' },
+    },
+    sourceField('subject', 'Subject', { type: 'textarea', required: true, maxLength: 500, admin: { rows: 1, ...emailOnly } } as Partial<TextareaField>),
+    sourceField('smsBody', 'SMS text', {
+      required: true,
+      maxLength: 1600,
+      admin: {
+        rows: 5,
+        condition: (data) => isSms(data),
+        description: `${variableHelp} {{opt_out_line}} (your organisation's "Reply STOP to opt out") is required.`,
+        components: { Field: '@/components/SmsBodyField#SmsBodyField' },
+      },
+      validate: (value, options) => {
+        if (!value?.trim()) return 'The SMS text is required.'
+        const base = textarea(value, options)
+        if (base !== true) return base
+        const syntax = sourceErrors(value)
+        if (syntax !== true) return syntax
+        return OPT_OUT_LINE.test(value) ? true : 'The SMS text must contain {{opt_out_line}} (your organisation’s “Reply STOP to opt out” line) so every recipient can opt out.'
+      },
+    }),
     sourceField('html', 'HTML body', {
       required: true,
-      admin: { rows: 14, description: variableHelp },
+      admin: { rows: 14, description: variableHelp, ...emailOnly },
       validate: (value, options) => {
         if (!value?.trim()) return 'The body is required.'
         const base = textarea(value, options)
@@ -113,10 +148,11 @@ export const EmailTemplates: CollectionConfig = {
       },
     }),
     sourceField('text', 'Plain-text body', {
-      admin: { rows: 6, description: 'Optional. Left empty, it is generated from the HTML body.' },
+      admin: { rows: 6, description: 'Optional. Left empty, it is generated from the HTML body.', ...emailOnly },
     }),
     sourceField('footer', 'Footer', {
       admin: {
+        ...emailOnly,
         rows: 4,
         description: 'Ends every email. The organisation’s postal address is added when the footer does not place {{org_postal_address}}.',
       },

@@ -6,7 +6,7 @@ import { DEFAULT_OPT_OUT_KEYWORDS } from '@/services/suppressions/match-opt-out-
 
 import { refuseOrgDeleteWithData } from '@/services/organizations/refuse-org-delete-with-data'
 
-import { testEmailEndpoint } from './endpoints'
+import { testEmailEndpoint, testSmsEndpoint } from './endpoints'
 import { auditSettingsChange, seedDefaultTemplateForNewOrg } from './hooks'
 import { sendingSettings } from './sendingSettings'
 import { smsSettings } from './smsSettings'
@@ -33,7 +33,7 @@ export const Organizations: CollectionConfig = {
       if (org) await refuseOrgDeleteWithData(req.payload, id, org.name)
     }],
   },
-  endpoints: [testEmailEndpoint],
+  endpoints: [testEmailEndpoint, testSmsEndpoint],
   fields: [
     {
       type: 'tabs',

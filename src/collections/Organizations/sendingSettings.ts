@@ -3,7 +3,7 @@ import type { Field, NumberField } from 'payload'
 import { secretFields } from '@/fields/secret'
 import { isValidEmail } from '@/services/contacts/normalize-email'
 
-const bounded = (name: string, label: string, min: number, max: number, description: string): NumberField => ({
+export const bounded = (name: string, label: string, min: number, max: number, description: string): NumberField => ({
   name,
   label,
   type: 'number',

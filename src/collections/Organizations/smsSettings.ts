@@ -4,6 +4,8 @@ import type { Field } from 'payload'
 import { secretFields } from '@/fields/secret'
 import { parsePhoneNumber } from '@/services/contacts/parse-phone-number'
 
+import { bounded } from './sendingSettings'
+
 const sid = (prefix: string, what: string) => (value: null | string | undefined) =>
   !value || new RegExp(`^${prefix}[0-9a-fA-F]{32}$`).test(value.trim()) ? true : `${what} is "${prefix}" followed by 32 hexadecimal characters, as Twilio’s console shows it.`
 
@@ -65,6 +67,18 @@ export const smsSettings: Field = {
       ],
     },
     {
+      type: 'row',
+      fields: [
+        bounded('perSecondLimit', 'SMS per second', 1, 1000, 'SMS per second from this account, spread evenly across all workers (Twilio: 1 per long code, more for short codes and Messaging Services). Empty: 1 with Twilio, none for the outbox, or SMS_PER_SECOND_LIMIT.'),
+        bounded('perMinuteLimit', 'SMS per minute', 1, 60_000, 'SMS per minute, spread evenly. Empty: SMS_PER_MINUTE_LIMIT or 600.'),
+      ],
+    },
+    {
+      name: 'testSms',
+      type: 'ui',
+      admin: { components: { Field: '@/components/SettingsTestSms#SettingsTestSms' } },
+    },
+    {
       name: 'helpText',
       type: 'textarea',
       label: 'Reply to HELP',
@@ -74,4 +88,4 @@ export const smsSettings: Field = {
   ],
 }
 
-export const SMS_AUDITED_FIELDS = ['provider', 'twilioAccountSid', 'fromNumber', 'messagingServiceSid', 'defaultCountry', 'optOutLine', 'helpText', 'twilioAuthTokenIsSet'] as const
+export const SMS_AUDITED_FIELDS = ['provider', 'twilioAccountSid', 'fromNumber', 'messagingServiceSid', 'defaultCountry', 'optOutLine', 'helpText', 'perSecondLimit', 'perMinuteLimit', 'twilioAuthTokenIsSet'] as const

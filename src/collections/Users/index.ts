@@ -1,6 +1,7 @@
 import type { Access, CollectionConfig, Where } from 'payload'
 
 import { isSuperAdmin, orgIDsAllowing, superAdminField } from '@/access/orgAccess'
+import { parsePhoneNumber } from '@/services/contacts/parse-phone-number'
 
 import { auditRoleChanges, auditUnlock, guardMembershipChanges, guardSuperAdminFlag, guardUserDelete } from './hooks/guardMembershipChanges'
 
@@ -57,6 +58,19 @@ export const Users: CollectionConfig = {
   },
   fields: [
     { name: 'name', type: 'text', maxLength: 120 },
+    {
+      name: 'phone',
+      type: 'text',
+      label: 'Mobile number',
+      maxLength: 20,
+      admin: { description: 'Yours, in E.164 (+447400123456): “Send test SMS” in an organisation’s SMS settings texts it.' },
+      validate: (value: null | string | undefined) => {
+        if (!value) return true
+        const parsed = parsePhoneNumber(value)
+        if (!parsed.ok) return `"${value}" is not a phone number we can use: ${parsed.reason}.`
+        return parsed.e164 === value.trim() ? true : `Write the number in E.164, as ${parsed.e164}.`
+      },
+    },
     {
       name: 'isSuperAdmin',
       type: 'checkbox',

@@ -17,7 +17,7 @@ export const WebhookEvents: CollectionConfig = {
     defaultColumns: ['occurredAt', 'type', 'address', 'outcome', 'recipient', 'receivedAt'],
     listSearchableFields: ['address', 'eventID', 'messageID'],
     group: 'Outreach',
-    description: 'Delivery events posted by the email provider, each stored once.',
+    description: 'Delivery events posted by the email and SMS providers, each stored once.',
   },
   defaultSort: '-receivedAt',
   disableDuplicate: true,
@@ -27,7 +27,7 @@ export const WebhookEvents: CollectionConfig = {
     { fields: ['org', 'occurredAt'] },
   ],
   fields: [
-    { name: 'provider', type: 'select', required: true, defaultValue: 'sendgrid', options: ['sendgrid'] },
+    { name: 'provider', type: 'select', required: true, defaultValue: 'sendgrid', options: ['sendgrid', 'twilio'] },
     { name: 'channel', type: 'select', required: true, defaultValue: 'email', options: ['email', 'sms'] },
     { name: 'eventID', type: 'text', required: true, label: 'Provider event id' },
     { name: 'type', type: 'select', required: true, options: [...WEBHOOK_EVENT_TYPES], index: true },

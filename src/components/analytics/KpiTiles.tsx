@@ -13,24 +13,30 @@ const BOUNCE_ALERT = 0.05
 const complaintTone = (rate: null | number): Tone =>
   rate === null ? 'neutral' : rate * 100 >= GMAIL_LIMIT_PERCENT ? 'error' : rate * 100 >= GMAIL_TARGET_PERCENT ? 'warning' : 'success'
 
+/** What SMS has no measure of: complaints, opens and clicks (an email's). */
+const EMAIL_ONLY = new Set(['complaints', 'unique-opens', 'unique-clicks'])
+
 export const KpiTiles = ({ summary }: { summary: ChannelSummary }) => {
   const { totals, rates } = summary
-  const tiles: Tile[] = [
+  const sms = summary.channel === 'sms'
+  const all: Tile[] = [
     { key: 'sent', label: 'Sent', value: totals.sent, tone: 'neutral' },
     { key: 'delivered', label: 'Delivered', value: totals.delivered, rate: { value: rates.delivery, label: 'of sent' }, tone: 'success' },
     { key: 'failed', label: 'Failed', value: totals.failed, tone: totals.failed > 0 ? 'error' : 'neutral' },
     {
       key: 'bounces',
-      label: 'Bounces',
+      // For SMS, the carrier's "undelivered" (Twilio's undelivered and failed statuses).
+      label: sms ? 'Undelivered' : 'Bounces',
       value: totals.bounces,
       rate: { value: rates.bounce, label: 'of sent' },
       tone: rates.bounce !== null && rates.bounce >= BOUNCE_ALERT ? 'error' : 'neutral',
     },
     { key: 'complaints', label: 'Complaints', value: totals.complaints, rate: { value: rates.complaint, label: 'of delivered' }, tone: complaintTone(rates.complaint) },
-    { key: 'unsubscribed', label: 'Unsubscribed', value: totals.unsubscribed, tone: 'neutral' },
+    { key: 'unsubscribed', label: sms ? 'Opted out' : 'Unsubscribed', value: totals.unsubscribed, tone: 'neutral' },
     { key: 'unique-opens', label: 'Unique opens', value: totals.uniqueOpens, rate: { value: rates.open, label: 'of delivered' }, tone: 'neutral' },
     { key: 'unique-clicks', label: 'Unique clicks', value: totals.uniqueClicks, rate: { value: rates.click, label: 'of delivered' }, tone: 'neutral' },
   ]
+  const tiles = sms ? all.filter((t) => !EMAIL_ONLY.has(t.key)) : all
   return (
     <dl aria-label="Key figures" className="analytics__kpis">
       {tiles.map((t) => (

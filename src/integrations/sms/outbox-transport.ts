@@ -9,6 +9,8 @@ import { type OutgoingSms, SmsSendError, type SmsTransport } from './types'
 export const createOutboxTransport = ({ store }: { store: (messages: OutgoingSms[]) => Promise<string[]> }): SmsTransport => ({
   kind: 'outbox',
   maxInFlight: 50,
+  // One store call keeps many messages (one INSERT): the engine hands them over together.
+  packsMessages: true,
   sendBatch: async (messages): Promise<SendOutcome[]> => {
     try {
       const ids = await store(messages)

@@ -5,7 +5,7 @@
  * - excluded: excluded recipient rows (suppressed, invalid), by `created_at`;
  * - sent / delivered: recipient rows by `sent_at` / `delivered_at`;
  * - failed: rows that are failed now, by `failed_at` (a retried row stops counting);
- * - unsubscribed: the org's own `unsubscribe` suppressions (any status), by `created_at`, per channel;
+ * - unsubscribed: the org's own `unsubscribe` and `keyword` (a STOP reply) suppressions (any status), by `created_at`, per channel;
  * - complaints / bounces / opens / clicks: `spamreport` / `bounce` / `open` / `click` webhook events,
  *   by the provider's `occurred_at`;
  * - uniqueOpens / uniqueClicks: recipients whose first open / click ever falls in the bucket, so they

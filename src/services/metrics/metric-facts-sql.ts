@@ -24,7 +24,7 @@ const part = (spec: { from: string; at: string; channel: string; job: string; or
 
 /** Rows (org_id, channel, hour, job_id, …METRIC_COLUMNS), one per org, channel, hour and job. */
 export const metricFactsSql = (orgs: string, w: Window): string => {
-  const recipients = { from: 'email_recipients r', channel: `'email'::varchar`, job: 'r.job_id', org: 'r.org_id' }
+  const recipients = { from: 'email_recipients r', channel: `coalesce(r.channel::varchar, 'email')`, job: 'r.job_id', org: 'r.org_id' }
   const events = { from: 'webhook_events e', at: 'e.occurred_at', channel: 'e.channel::varchar', job: 'e.job_id', org: 'e.org_id' }
   const parts = [
     part({ ...recipients, at: 'r.created_at', counts: { queued: `count(*) FILTER (WHERE r.status <> 'excluded')`, excluded: `count(*) FILTER (WHERE r.status = 'excluded')` } }, orgs, w),
@@ -32,7 +32,7 @@ export const metricFactsSql = (orgs: string, w: Window): string => {
     part({ ...recipients, at: 'r.delivered_at', counts: { delivered: 'count(*)' } }, orgs, w),
     part({ ...recipients, at: 'r.failed_at', where: `r.status = 'failed'`, counts: { failed: 'count(*)' } }, orgs, w),
     part(
-      { from: 'suppressions s', at: 's.created_at', channel: 's.channel::varchar', job: 'NULL::int', org: 's.org_id', where: `s.reason = 'unsubscribe'`, counts: { unsubscribed: 'count(*)' } },
+      { from: 'suppressions s', at: 's.created_at', channel: 's.channel::varchar', job: 'NULL::int', org: 's.org_id', where: `s.reason IN ('unsubscribe', 'keyword')`, counts: { unsubscribed: 'count(*)' } },
       orgs,
       w,
     ),
@@ -72,7 +72,7 @@ export const metricFactsSql = (orgs: string, w: Window): string => {
 
 /** Rows (org_id, channel, hour, code, count): failed recipients by provider code (`unknown` when none). */
 export const failureReasonFactsSql = (orgs: string, w: Window): string =>
-  `SELECT r.org_id, 'email'::varchar AS channel, date_trunc('hour', r.failed_at) AS hour, coalesce(nullif(r.provider_code, ''), 'unknown') AS code, count(*)::int AS count
+  `SELECT r.org_id, coalesce(r.channel::varchar, 'email') AS channel, date_trunc('hour', r.failed_at) AS hour, coalesce(nullif(r.provider_code, ''), 'unknown') AS code, count(*)::int AS count
      FROM email_recipients r
     WHERE r.failed_at >= ${w.from} AND r.failed_at < ${w.to} AND r.org_id = ANY(${orgs}) AND r.status = 'failed'
     GROUP BY 1, 2, 3, 4`

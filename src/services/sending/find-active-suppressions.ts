@@ -8,16 +8,21 @@ export type ActiveSuppression = { id: number; address: string; reason: string }
  * as the SQL parameter `orgParam` (e.g. `$2`), for queueing (all of a job's addresses at once) and
  * for the re-check before each batch.
  */
-export const activeEmailSuppressionsSql = (orgParam: string) =>
+export const activeEmailSuppressionsSql = (orgParam: string, channel: 'email' | 'sms' = 'email') =>
   `(SELECT DISTINCT ON (address) id, address, reason::text AS reason FROM suppressions
-     WHERE status = 'active' AND channel = 'email' AND (org_id = ${orgParam} OR org_id IS NULL)
+     WHERE status = 'active' AND channel = '${channel === 'sms' ? 'sms' : 'email'}' AND (org_id = ${orgParam} OR org_id IS NULL)
      ORDER BY address, (org_id IS NULL), created_at)`
 
 /** The active suppressions among `addresses`, by address. */
-export const findActiveSuppressions = async (client: PoolClient, org: number, addresses: string[]): Promise<Map<string, ActiveSuppression>> => {
+export const findActiveSuppressions = async (
+  client: PoolClient,
+  org: number,
+  addresses: string[],
+  channel: 'email' | 'sms' = 'email',
+): Promise<Map<string, ActiveSuppression>> => {
   if (!addresses.length) return new Map()
   const { rows } = await client.query<ActiveSuppression>(
-    `SELECT s.id, s.address, s.reason FROM ${activeEmailSuppressionsSql('$1')} s WHERE s.address = ANY($2::text[])`,
+    `SELECT s.id, s.address, s.reason FROM ${activeEmailSuppressionsSql('$1', channel)} s WHERE s.address = ANY($2::text[])`,
     [org, addresses],
   )
   return new Map(rows.map((row) => [row.address, row]))

@@ -38,7 +38,8 @@ export const loadSendContext = async (payload: Payload, jobID: number): Promise<
   let template: TemplateContent | undefined = snapshot.template
   if (!template) {
     // Jobs queued before content was snapshotted: the template as it is now.
-    template = await payload.findByID({ collection: 'email-templates', id: relationID(job.template)!, depth: 0 })
+    const current = await payload.findByID({ collection: 'email-templates', id: relationID(job.template)!, depth: 0 })
+    template = { subject: current.subject ?? '', html: current.html ?? '', text: current.text, footer: current.footer }
   }
   const mediaIDs = (job.attachments ?? []).map((m) => relationID(m as Media | number)!).filter((id) => id !== undefined)
   const attachments = await Promise.all(

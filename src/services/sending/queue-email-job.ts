@@ -12,6 +12,9 @@ import { loadJobAudience } from '../audiences/load-job-audience'
 import { activeEmailSuppressionsSql } from './find-active-suppressions'
 import type { JobSnapshot } from './load-send-context'
 import { resolveSendingSettings } from './resolve-sending-settings'
+import { insertSmsRecipients } from '../sms/insert-sms-recipients'
+import type { SmsJobSnapshot } from '../sms/load-sms-context'
+import { resolveSmsSettings } from '../sms/resolve-sms-settings'
 
 type User = NonNullable<Parameters<Payload['find']>[0]['user']>
 
@@ -38,10 +41,12 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
   if (template.status !== 'approved') {
     throw new AppError('INVALID_INPUT', `Only approved templates can be sent; "${template.name}" is ${template.status}.`)
   }
+  const channel = template.channel === 'sms' ? 'sms' : 'email'
   const audience = await loadJobAudience({ payload, user, job })
   if (isEmptyAudience(audience)) throw new AppError('INVALID_INPUT', 'Choose who receives the job (contacts, tags, segments or everyone) before queueing.')
   // Attachments are read as the user and must be this organisation's: a job never sends another org's file.
   const attachmentIDs = [...new Set((job.attachments ?? []).map((media) => relationID(media as never)).filter((id) => id !== undefined))]
+  if (attachmentIDs.length && channel === 'sms') throw new AppError('INVALID_INPUT', 'An SMS carries no attachments: remove them from the job before queueing.')
   if (attachmentIDs.length) {
     const { docs } = await payload.find({ collection: 'media', where: { id: { in: attachmentIDs } }, depth: 0, limit: attachmentIDs.length, user, overrideAccess: false })
     const foreign = attachmentIDs.find((id) => !docs.some((media) => String(media.id) === String(id) && relationID(media.org) === org))
@@ -50,16 +55,26 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
   // Reads the org's stored settings (secrets stay encrypted and out of the snapshot).
   const orgDoc = await payload.findByID({ collection: 'organizations', id: org, depth: 0, showHiddenFields: true })
   // The approved content is part of the snapshot: a later edit of the template never changes what this job sends.
-  const snapshot: JobSnapshot = {
-    ...resolveSendingSettings(orgDoc),
-    template: { id: template.id, name: template.name, subject: template.subject, html: template.html, text: template.text, footer: template.footer },
+  let snapshot: JobSnapshot | SmsJobSnapshot
+  if (channel === 'sms') {
+    const sms = resolveSmsSettings(orgDoc)
+    if (sms.provider === 'twilio') {
+      const missing = [!sms.accountSid && 'an account SID', !sms.hasAuthToken && 'an auth token', !sms.fromNumber && !sms.messagingServiceSid && 'a sender number or Messaging Service'].filter(Boolean)
+      if (missing.length) throw new AppError('INVALID_INPUT', `This organisation sends SMS through Twilio, but its SMS settings lack ${missing.join(' and ')}: complete them before queueing.`)
+    }
+    snapshot = { channel: 'sms', ...sms, template: { id: template.id, name: template.name, smsBody: template.smsBody ?? '' } }
+  } else {
+    snapshot = {
+      ...resolveSendingSettings(orgDoc),
+      template: { id: template.id, name: template.name, subject: template.subject ?? '', html: template.html ?? '', text: template.text, footer: template.footer },
+    }
   }
 
   const counts = await inTransaction(payload, async (client) => {
     const claimed = await client.query(
-      `UPDATE email_jobs SET status = 'queued', queued_by_id = $2, queued_at = now(), settings_snapshot = $3, updated_at = now()
+      `UPDATE email_jobs SET status = 'queued', queued_by_id = $2, queued_at = now(), settings_snapshot = $3, channel = $4, updated_at = now()
         WHERE id = $1 AND status = 'draft' RETURNING id`,
-      [job.id, user.id, JSON.stringify(snapshot)],
+      [job.id, user.id, JSON.stringify(snapshot), channel],
     )
     if (claimed.rowCount === 0) throw new AppError('CONFLICT', 'This job was queued by someone else a moment ago.')
     // The audience, resolved here once: these rows are the frozen result. An org's addresses are unique
@@ -68,20 +83,25 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
     await client.query(`SET LOCAL work_mem = '64MB'`)
     // One statement writes the whole audience (a million rows take most of a minute): its own limit.
     await client.query(`SET LOCAL statement_timeout = ${queueStatementTimeoutMs()}`)
-    const inserted = await client.query(
-      `INSERT INTO email_recipients (org_id, job_id, contact_id, email, status, attempts, created_at, updated_at)
-       SELECT c.org_id, $1, c.id, lower(c.email), 'pending', 0, now(), now()
-         FROM contacts c
-        WHERE c.org_id = $2 AND ${who.sql}
-       ON CONFLICT (job_id, email) DO NOTHING`,
-      [job.id, org, ...who.params],
-    )
-    if (inserted.rowCount === 0) throw new AppError('INVALID_INPUT', 'The audience matches no contact now: nobody would receive this job. Change who it goes to.')
+    const inserted =
+      channel === 'sms'
+        ? await insertSmsRecipients(client, { jobID: job.id, org: Number(org), who, defaultCountry: (snapshot as SmsJobSnapshot).defaultCountry })
+        : ((
+            await client.query(
+              `INSERT INTO email_recipients (org_id, job_id, contact_id, email, status, attempts, created_at, updated_at)
+               SELECT c.org_id, $1, c.id, lower(c.email), 'pending', 0, now(), now()
+                 FROM contacts c
+                WHERE c.org_id = $2 AND ${who.sql}
+               ON CONFLICT (job_id, email) DO NOTHING`,
+              [job.id, org, ...who.params],
+            )
+          ).rowCount ?? 0)
+    if (inserted === 0) throw new AppError('INVALID_INPUT', 'The audience matches no contact now: nobody would receive this job. Change who it goes to.')
     await client.query(
       `UPDATE email_recipients er
           SET status = 'excluded', excluded_reason = s.reason, suppression_id = s.id, updated_at = now()
-         FROM ${activeEmailSuppressionsSql('$2')} s
-        WHERE er.job_id = $1 AND er.email = s.address`,
+         FROM ${activeEmailSuppressionsSql('$2', channel)} s
+        WHERE er.job_id = $1 AND er.email = s.address AND er.status = 'pending'`,
       [job.id, org],
     )
     const totals = await client.query(
@@ -99,7 +119,7 @@ export const queueEmailJob = async ({ payload, req, jobID }: { payload: Payload;
     action: 'job.queue',
     org,
     target: { collection: 'email-jobs', id: job.id },
-    summary: `Queued "${job.name}": ${counts.total} recipients, ${counts.excluded} excluded`,
+    summary: `Queued ${channel === 'sms' ? 'SMS ' : ''}"${job.name}": ${counts.total} recipients, ${counts.excluded} excluded`,
   })
   await ensureSendTrigger({ payload, jobID: job.id })
   return { jobID: job.id, ...counts }

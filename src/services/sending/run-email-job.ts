@@ -3,8 +3,13 @@ import { randomUUID } from 'node:crypto'
 import type { Payload } from 'payload'
 
 import type { EmailTransport } from '@/integrations/email'
+import type { SmsTransport } from '@/integrations/sms'
 
 import { isShuttingDown, sleepUnlessShutdown } from '../jobs/shutdown'
+import { loadSmsContext } from '../sms/load-sms-context'
+import type { ChannelDriver, EngineContext } from './channel-driver'
+import { emailChannel } from './channels/email-channel'
+import { smsChannel } from './channels/sms-channel'
 import { renewLeases } from './claim-next-batch'
 import { loadSendContext } from './load-send-context'
 import { type BatchReport, DEFAULT_LEASE_SECONDS, sendNextBatch } from './send-next-batch'
@@ -41,9 +46,14 @@ export const runEmailJob = async ({
   deadlineMs: number
   concurrency?: number
   leaseSeconds?: number
-  transport?: EmailTransport
+  /** The transport to use instead of the channel's (tests, benchmarks). */
+  transport?: EmailTransport | SmsTransport
 }): Promise<RunReport> => {
-  const context = await loadSendContext(payload, jobID)
+  // The job's channel picks its driver; everything below is the one engine.
+  const job = await payload.findByID({ collection: 'email-jobs', id: jobID, depth: 0 })
+  const [context, driver] = (
+    job.channel === 'sms' ? [await loadSmsContext(payload, job), smsChannel] : [await loadSendContext(payload, jobID), emailChannel]
+  ) as unknown as [EngineContext, ChannelDriver<unknown, EngineContext>]
   const report: RunReport = { sent: 0, failed: 0, batches: 0, stop: 'deadline', again: new Date() }
   const claimToken = randomUUID()
   let done = false
@@ -58,7 +68,7 @@ export const runEmailJob = async ({
   const wakeups: number[] = []
   const loop = async () => {
     while (!done && Date.now() < deadlineMs && !isShuttingDown()) {
-      const step: BatchReport = await sendNextBatch({ payload, context, transport, leaseSeconds, claimToken })
+      const step: BatchReport = await sendNextBatch({ payload, context, driver, transport: transport as never, leaseSeconds, claimToken })
       if (step.kind === 'sent') {
         report.batches += 1
         report.sent += step.sent

@@ -12,7 +12,7 @@ const WINDOW_MS = 10 * 60 * 1000
 const recent = new Map<string, number[]>()
 
 /** At most a few settings tests per user and org in ten minutes (per server process). */
-const takeSlot = (key: string, now = Date.now()) => {
+export const takeSettingsTestSlot = (key: string, now = Date.now()) => {
   const times = (recent.get(key) ?? []).filter((t) => now - t < WINDOW_MS)
   if (times.length >= MAX_PER_WINDOW) throw new AppError('RATE_LIMITED', `At most ${MAX_PER_WINDOW} settings tests per 10 minutes: try again shortly.`)
   times.push(now)
@@ -33,7 +33,7 @@ export const sendSettingsTest = async ({ req, orgID }: { req: PayloadRequest; or
   if (!hasOrgPermission(user, orgID, 'org.settings')) throw new AppError('FORBIDDEN', 'Only an org admin tests the sending settings.')
   const email = (user as { email?: string }).email
   if (!email) throw new AppError('INVALID_INPUT', 'Your account has no email address to send the test to.')
-  takeSlot(`${user.id}:${orgID}`)
+  takeSettingsTestSlot(`${user.id}:${orgID}`)
   const { identity, transport } = await loadOrgSender(req.payload, orgID)
   const via = identity.provider === 'sendgrid' ? 'SendGrid' : `SMTP (${identity.smtp.host}:${identity.smtp.port})`
   const lines = [

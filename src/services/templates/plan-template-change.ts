@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error'
 export const TEMPLATE_STATUSES = ['draft', 'pending', 'approved', 'rejected'] as const
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number]
 
-export const CONTENT_FIELDS = ['subject', 'html', 'text', 'footer'] as const
+export const CONTENT_FIELDS = ['channel', 'subject', 'html', 'text', 'footer', 'smsBody'] as const
 
 type ID = number | string
 type Ref = ID | { id: ID } | null | undefined
@@ -11,11 +11,13 @@ type Ref = ID | { id: ID } | null | undefined
 export type TemplateWorkflowState = {
   approvedAt?: null | string
   approvedBy?: Ref
+  channel?: null | string
   footer?: null | string
   html?: null | string
   rejectedAt?: null | string
   rejectedBy?: Ref
   rejectionReason?: null | string
+  smsBody?: null | string
   status?: null | TemplateStatus
   subject?: null | string
   submittedAt?: null | string

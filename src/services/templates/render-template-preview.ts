@@ -49,8 +49,8 @@ export const renderTemplatePreview = async ({ payload, user, templateID, contact
   }
 
   const source: TemplateContent = {
-    subject: content?.subject ?? template.subject,
-    html: content?.html ?? template.html,
+    subject: content?.subject ?? template.subject ?? '',
+    html: content?.html ?? template.html ?? '',
     text: content?.text ?? template.text,
     footer: content?.footer ?? template.footer,
   }

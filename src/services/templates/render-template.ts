@@ -140,3 +140,10 @@ export const renderTemplate = (content: TemplateContent, variables: TemplateVari
     text: substituteKeys(parts.text, parts.substitutions),
   }
 }
+
+/**
+ * One recipient's SMS: the template's text body with their values (nothing is HTML-escaped: an SMS is
+ * plain text), line ends normalised, outer blank space trimmed.
+ */
+export const renderSmsText = (source: string, variables: TemplateVariables): string =>
+  compile(source, false)(variables).replace(/\r\n?/g, '\n').trim()

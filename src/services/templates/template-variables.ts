@@ -8,6 +8,7 @@ export const TEMPLATE_VARIABLES = {
   org_name: "Your organisation's name",
   org_postal_address: "Your organisation's postal address",
   unsubscribe_link: 'One-click unsubscribe URL for this recipient (required in body or footer)',
+  opt_out_line: "Your organisation's SMS opt-out line, e.g. Reply STOP to opt out (required in SMS templates)",
 } as const
 
 export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES
@@ -16,7 +17,10 @@ export type TemplateVariables = Record<TemplateVariable, string>
 export const isTemplateVariable = (name: string): name is TemplateVariable => Object.hasOwn(TEMPLATE_VARIABLES, name)
 
 type ContactLike = { email?: null | string; firstName?: null | string; lastName?: null | string; phone?: null | string }
-type OrgLike = { name?: null | string; postalAddress?: null | string }
+type OrgLike = { name?: null | string; postalAddress?: null | string; sms?: null | { optOutLine?: null | string } }
+
+/** What an SMS says when the org has not written its own opt-out line. */
+export const DEFAULT_OPT_OUT_LINE = 'Reply STOP to opt out'
 
 export const buildTemplateVariables = ({
   contact,
@@ -38,6 +42,7 @@ export const buildTemplateVariables = ({
     org_name: org.name ?? '',
     org_postal_address: org.postalAddress?.trim() ?? '',
     unsubscribe_link: unsubscribeUrl,
+    opt_out_line: org.sms?.optOutLine?.trim() || DEFAULT_OPT_OUT_LINE,
   }
 }
 

@@ -10,6 +10,7 @@ import { SegmentBuilder as SegmentBuilder_5d7f6bf3e8ae2227045ecb0f20f8d100 } fro
 import { ImportPanel as ImportPanel_385c6cc39c60c20e20483d74a32c0512 } from '@/components/imports/ImportPanel'
 import { NoSaveButton as NoSaveButton_2e76627240611fb5644f865a3b0c65f5 } from '@/components/imports/NoSaveButton'
 import { ExportPanel as ExportPanel_feb7845503c5df368d2330a9b1141634 } from '@/components/exports/ExportPanel'
+import { SmsBodyField as SmsBodyField_653b549e46627450acc304577687cf71 } from '@/components/SmsBodyField'
 import { TemplateWorkflow as TemplateWorkflow_9672196668c120f98d559353cd792b45 } from '@/components/TemplateWorkflow'
 import { TemplatePreview as TemplatePreview_8b991a385e299f1784953745a2a94b47 } from '@/components/TemplatePreview'
 import { TemplateEngagement as TemplateEngagement_02c3f83c2c2e7744a8295e4792f3a140 } from '@/components/engagement/TemplateEngagement'
@@ -23,6 +24,7 @@ import { JsonView as JsonView_1a87ff5e21c49cff7bcbb32027b40f10 } from '@/compone
 import { SuppressionReview as SuppressionReview_af6704db58f35b9c352159ba498af28a } from '@/components/suppressions/SuppressionReview'
 import { SuppressionsListBar as SuppressionsListBar_e95a24adae4e9f9a176af1733123185a } from '@/components/suppressions/SuppressionsListBar'
 import { SettingsTestEmail as SettingsTestEmail_11ca7025e63e2c41e03f6f8e90bb6ad7 } from '@/components/SettingsTestEmail'
+import { SettingsTestSms as SettingsTestSms_7042cbaa4cc2c53a0cf8333eaa8fabfe } from '@/components/SettingsTestSms'
 import { WatchTenantCollection as WatchTenantCollection_1d0591e3cf4f332c83a86da13a0de59a } from '@payloadcms/plugin-multi-tenant/client'
 import { Icon as Icon_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/brand/Logo'
 import { Logo as Logo_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/brand/Logo'
@@ -46,6 +48,7 @@ export const importMap = {
   "@/components/imports/ImportPanel#ImportPanel": ImportPanel_385c6cc39c60c20e20483d74a32c0512,
   "@/components/imports/NoSaveButton#NoSaveButton": NoSaveButton_2e76627240611fb5644f865a3b0c65f5,
   "@/components/exports/ExportPanel#ExportPanel": ExportPanel_feb7845503c5df368d2330a9b1141634,
+  "@/components/SmsBodyField#SmsBodyField": SmsBodyField_653b549e46627450acc304577687cf71,
   "@/components/TemplateWorkflow#TemplateWorkflow": TemplateWorkflow_9672196668c120f98d559353cd792b45,
   "@/components/TemplatePreview#TemplatePreview": TemplatePreview_8b991a385e299f1784953745a2a94b47,
   "@/components/engagement/TemplateEngagement#TemplateEngagement": TemplateEngagement_02c3f83c2c2e7744a8295e4792f3a140,
@@ -59,6 +62,7 @@ export const importMap = {
   "@/components/suppressions/SuppressionReview#SuppressionReview": SuppressionReview_af6704db58f35b9c352159ba498af28a,
   "@/components/suppressions/SuppressionsListBar#SuppressionsListBar": SuppressionsListBar_e95a24adae4e9f9a176af1733123185a,
   "@/components/SettingsTestEmail#SettingsTestEmail": SettingsTestEmail_11ca7025e63e2c41e03f6f8e90bb6ad7,
+  "@/components/SettingsTestSms#SettingsTestSms": SettingsTestSms_7042cbaa4cc2c53a0cf8333eaa8fabfe,
   "@payloadcms/plugin-multi-tenant/client#WatchTenantCollection": WatchTenantCollection_1d0591e3cf4f332c83a86da13a0de59a,
   "@/components/brand/Logo#Icon": Icon_fdf4cffa73f323c9a668fb9f37e710b9,
   "@/components/brand/Logo#Logo": Logo_fdf4cffa73f323c9a668fb9f37e710b9,

@@ -33,7 +33,6 @@ export const emailChannel: ChannelDriver<OutgoingEmail, SendContext> = {
       ? {
           org: context.org.id,
           channel: 'email',
-  rejectedBy: 'SMTP bounce',
           address: recipient.email,
           reason: 'bounce',
           status: 'active',

@@ -1,0 +1,45 @@
+'use client'
+import { TextareaField, useField } from '@payloadcms/ui'
+import type { TextareaFieldClientComponent } from 'payload'
+import React from 'react'
+
+import { countSmsSegments } from '@/services/templates/count-sms-segments'
+
+/** Values a typical message takes, so the count is close to what recipients get. */
+const SAMPLE: Record<string, string> = {
+  first_name: 'Ada',
+  last_name: 'Lovelace',
+  full_name: 'Ada Lovelace',
+  email: 'ada.lovelace@example.com',
+  phone: '+442079460000',
+  org_name: 'Your organisation',
+  org_postal_address: '',
+  unsubscribe_link: 'https://example.com/u/xxxxxxxxxxxxxxxxxxxxxxxx',
+  opt_out_line: 'Reply STOP to opt out',
+}
+
+const withSampleValues = (source: string): string =>
+  source.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => SAMPLE[name] ?? whole).trim()
+
+/**
+ * The SMS text box with a live count under it: characters as the network counts them, the encoding
+ * (GSM-7, or UCS-2 once one character is outside the GSM alphabet) and the segments it will be billed
+ * as (160/153 or 70/67 per segment), counted with a sample contact's values.
+ */
+export const SmsBodyField: TextareaFieldClientComponent = (props) => {
+  const { value } = useField<string>({ path: props.path })
+  const count = countSmsSegments(withSampleValues(typeof value === 'string' ? value : ''))
+  const warn = count.encoding === 'UCS-2' || count.segments > 1
+  return (
+    <div className="sms-body-field">
+      <TextareaField {...props} />
+      <p aria-live="polite" data-testid="sms-segment-count" style={{ marginTop: '-0.75rem', marginBottom: '1.5rem', color: warn ? 'var(--theme-warning-650)' : 'var(--theme-elevation-650)' }}>
+        {count.units} characters · {count.encoding} · {count.segments} {count.segments === 1 ? 'segment' : 'segments'} ({count.remaining} left in this segment
+        {count.segments > 1 ? `; ${count.perSegment} per segment when split` : ''})
+        {count.encoding === 'UCS-2' ? ' — a character outside the GSM alphabet (an emoji, a curly quote) makes every segment hold 70, not 160.' : ''}
+        <br />
+        <small>Counted with a sample contact’s values: longer names add characters.</small>
+      </p>
+    </div>
+  )
+}
