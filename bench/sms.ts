@@ -12,6 +12,7 @@
  */
 import type { Payload } from 'payload'
 
+import { prepareBulkSmsJob } from '../tests/helpers/bulk-send-job'
 import { createTestDatabase } from '../tests/helpers/test-database'
 import { TEST_ENV } from '../tests/helpers/test-env'
 import { startWorkerProcess } from '../tests/helpers/worker-process'
@@ -24,29 +25,8 @@ const IN_FLIGHT = Number(process.env.BENCH_CONCURRENCY || 4)
 const ACCOUNT = `AC${'be'.repeat(16)}`
 const TOKEN = 'bench-twilio-auth-token'
 const FROM = '+14155550100'
-const TEXT = 'Hi {{first_name}}, your table at {{org_name}} is ready from 7pm tonight. {{opt_out_line}}'
 
 const rate = (count: number, seconds: number) => Math.round(count / seconds)
-
-/** The org, N contacts with distinct US mobiles, an approved SMS template and a draft job to them all (bulk SQL). */
-const prepare = async (payload: Payload) => {
-  const org = await payload.create({
-    collection: 'organizations',
-    data: { name: 'SMS bench', slug: 'sms-bench', postalAddress: '1 Bench Street', sms: { provider: 'twilio', twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN, fromNumber: FROM }, sending: { batchDelaySeconds: 0 } } as never,
-  })
-  const user = await payload.create({ collection: 'users', data: { email: 'sender@sms-bench.test', password: 'bench-password', orgs: [{ org: org.id, roles: ['sender'] }] } })
-  const template = await payload.create({ collection: 'email-templates', data: { org: org.id, name: 'Table ready', channel: 'sms', smsBody: TEXT, status: 'approved' } as never })
-  const pool = (payload.db as unknown as { pool: { query: (sql: string, params: unknown[]) => Promise<unknown> } }).pool
-  await pool.query(
-    `INSERT INTO contacts (org_id, email, first_name, last_name, phone, updated_at, created_at)
-     SELECT $1, 'texter-' || g || '@example.com', 'Texter' || g, 'Bench', '+1415' || (2000000 + g), now(), now() FROM generate_series(1, $2) g`,
-    [org.id, N],
-  )
-  const job = await payload.create({ collection: 'email-jobs', data: { org: org.id, name: 'SMS bench job', template: template.id, status: 'draft' } })
-  await pool.query(`INSERT INTO job_audience_contacts (job_id, contact_id) SELECT $1, id FROM contacts WHERE org_id = $2`, [job.id, org.id])
-  await pool.query(`UPDATE email_jobs SET audience_selection_count = $2 WHERE id = $1`, [job.id, N])
-  return { org, jobID: job.id, user: { ...user, collection: 'users' as const } }
-}
 
 const waitUntilDone = async (payload: Payload, jobID: number, since: number): Promise<number> => {
   for (;;) {
@@ -100,7 +80,7 @@ const main = async () => {
   const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorkerProcess({ DATABASE_URL: database.url })))
   try {
     console.log(`${WORKERS} workers × ${IN_FLIGHT} requests in flight; ${N} recipients; ${database.kind} PostgreSQL; Twilio fake in a child process`)
-    const fixture = await prepare(payload)
+    const fixture = await prepareBulkSmsJob({ payload, count: N, slug: 'sms-bench', sms: { provider: 'twilio', twilioAccountSid: ACCOUNT, twilioAuthToken: TOKEN, fromNumber: FROM } })
     const before = await twilio.count()
     const t0 = performance.now()
     const queued = await queueEmailJob({ payload, req: await createLocalReq({ user: fixture.user as never }, payload), jobID: fixture.jobID })
@@ -115,7 +95,7 @@ const main = async () => {
     const bodies = Array.from({ length: N }, (_, i) =>
       new URLSearchParams({
         To: `+1415${2000001 + i}`,
-        Body: `Hi Texter${i + 1}, your table at SMS bench is ready from 7pm tonight. Reply STOP to opt out`,
+        Body: `Hi Texter${i + 1}, your table at sms-bench is ready from 7pm tonight. Reply STOP to opt out`,
         From: FROM,
         StatusCallback: 'https://outpost.example.org/api/callbacks/twilio/status',
       }).toString(),

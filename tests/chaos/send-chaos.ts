@@ -8,6 +8,8 @@
  *   - nothing is lost: every address the sink never saw is accounted for as unknown, failed or excluded;
  *   - unknown is at most the messages on the wire: ≤ kills × the in-flight limit (SMTP connections per worker);
  *   - the job's counters are exactly its rows, and the job completed by itself within 30 s of the last kill.
+ * CHAOS_CHANNEL=sms runs the same over SMS: a loopback Twilio fake answering each message slowly, the
+ * in-flight limit being TWILIO_CONCURRENCY requests per worker, "received" being the messages it created.
  * Needs PostgreSQL (CHAOS_DATABASE_URL, else TEST_DATABASE_URL, else 127.0.0.1:5432): a fresh database
  * is created and dropped. Exits non-zero on any violation.
  */
@@ -16,14 +18,16 @@ import path from 'node:path'
 
 import { releasePayloadPool, runMain } from '../../bench/lib/run-main'
 import { startSmtpSink } from '../fakes/smtp-sink'
-import { prepareBulkSendJob } from '../helpers/bulk-send-job'
+import { startTwilioFake } from '../fakes/twilio-fake'
+import { prepareBulkSendJob, prepareBulkSmsJob } from '../helpers/bulk-send-job'
 import { createTestDatabase } from '../helpers/test-database'
 import { TEST_ENV } from '../helpers/test-env'
 
 const SIZE = Number(process.env.CHAOS_SIZE || 2000)
 const KILLS = Number(process.env.CHAOS_KILLS || 4)
 const SINK_DELAY_MS = Number(process.env.CHAOS_SINK_DELAY_MS || 40)
-const IN_FLIGHT = 2 // SMTP_POOL_CONNECTIONS per worker
+const CHANNEL = process.env.CHAOS_CHANNEL === 'sms' ? 'sms' : 'email'
+const IN_FLIGHT = 2 // SMTP_POOL_CONNECTIONS (or TWILIO_CONCURRENCY) per worker
 const FINISH_WITHIN_MS = 30_000
 const TIMEOUT_MS = Number(process.env.CHAOS_TIMEOUT_SECONDS || 240) * 1000
 
@@ -44,10 +48,25 @@ const main = async () => {
     WORKER_POLL_SECONDS: '0.5',
     EMAIL_WORKER_CONCURRENCY: '2',
     SMTP_POOL_CONNECTIONS: String(IN_FLIGHT),
+    TWILIO_CONCURRENCY: String(IN_FLIGHT),
     OUTBOUND_PER_MINUTE_LIMIT: '1000000',
+    SMS_PER_SECOND_LIMIT: '0',
+    SMS_PER_MINUTE_LIMIT: '1000000',
   }
+  const twilio = CHANNEL === 'sms' ? await startTwilioFake({ delayMs: SINK_DELAY_MS }) : null
+  if (twilio) Object.assign(workerEnv, { TWILIO_API_BASE_URL: twilio.url })
   Object.assign(process.env, workerEnv)
-  const sink = await startSmtpSink({ parse: false, delayMs: SINK_DELAY_MS })
+  const smtp = twilio ? null : await startSmtpSink({ parse: false, delayMs: SINK_DELAY_MS })
+  /** What the provider received: one address per message. */
+  const sink = {
+    get messages(): { to: string[] }[] {
+      return twilio ? twilio.messages.map((m) => ({ to: [m.to] })) : smtp!.messages
+    },
+    close: async () => {
+      await twilio?.close()
+      await smtp?.close()
+    },
+  }
   const [{ getPayload, createLocalReq }, { default: config }, { queueEmailJob }] = await Promise.all([
     import('payload'),
     import('../../payload.config'),
@@ -86,14 +105,21 @@ const main = async () => {
   }
 
   try {
-    const { jobID, user } = await prepareBulkSendJob({
-      payload,
-      count: SIZE,
-      slug: 'chaos',
-      sending: { provider: 'smtp', smtpHost: '127.0.0.1', smtpPort: sink.port, batchDelaySeconds: 0, retryDelaySeconds: 1, maxRetries: 2 },
-    })
+    const { jobID, user } = twilio
+      ? await prepareBulkSmsJob({
+          payload,
+          count: SIZE,
+          slug: 'chaos-sms',
+          sms: { provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: '+14155550100' },
+        })
+      : await prepareBulkSendJob({
+          payload,
+          count: SIZE,
+          slug: 'chaos',
+          sending: { provider: 'smtp', smtpHost: '127.0.0.1', smtpPort: smtp!.port, batchDelaySeconds: 0, retryDelaySeconds: 1, maxRetries: 2 },
+        })
     await queueEmailJob({ payload, req: await createLocalReq({ user: user as never }, payload), jobID })
-    log(`queued job ${jobID}: ${SIZE} recipients; sink answers each message after ${SINK_DELAY_MS} ms`)
+    log(`queued ${CHANNEL} job ${jobID}: ${SIZE} recipients; the ${twilio ? 'Twilio fake' : 'SMTP sink'} answers each message after ${SINK_DELAY_MS} ms`)
     startWorker(0)
     startWorker(1)
 
@@ -157,7 +183,7 @@ const main = async () => {
       'the job’s counters are exactly its rows',
     )
     const duplicates = twice.length
-    console.log(`chaos: ${duplicates} duplicates, ${lost} lost, ${failures} failed checks (${kills} kills, ${SIZE} recipients, ${byStatus.unknown ?? 0} unknown)`)
+    console.log(`chaos${CHANNEL === 'sms' ? '-sms' : ''}: ${duplicates} duplicates, ${lost} lost, ${failures} failed checks (${kills} kills, ${SIZE} recipients, ${byStatus.unknown ?? 0} unknown)`)
   } finally {
     for (const index of [0, 1]) killWorker(index)
     await sink.close()

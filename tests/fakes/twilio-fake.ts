@@ -37,7 +37,15 @@ export const startTwilioFake = async ({
   accountSid = `AC${randomBytes(16).toString('hex')}`,
   authToken = randomBytes(16).toString('hex'),
   record = true,
-}: { accountSid?: string; authToken?: string; /** Keep requests and messages (false: only count them, for benchmarks). */ record?: boolean } = {}): Promise<TwilioFake> => {
+  delayMs = 0,
+}: {
+  accountSid?: string
+  authToken?: string
+  /** Keep requests and messages (false: only count them, for benchmarks). */
+  record?: boolean
+  /** Answer each created message after this long (a slow provider, so crashes land mid-request). */
+  delayMs?: number
+} = {}): Promise<TwilioFake> => {
   const messages: TwilioMessage[] = []
   let accepted = 0
   let rule: TwilioRule | null = null
@@ -46,7 +54,7 @@ export const startTwilioFake = async ({
     body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
   })
   const fake = await startHttpFake({
-    [`POST /2010-04-01/Accounts/${accountSid}/Messages.json`]: (request) => {
+    [`POST /2010-04-01/Accounts/${accountSid}/Messages.json`]: async (request) => {
       const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`
       if (request.headers.authorization !== expected) return error(401, 20003, 'Authentication Error - invalid username')
       if (!String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')) return error(400, 21600, 'Bad content type')
@@ -58,6 +66,7 @@ export const startTwilioFake = async ({
       if (refused) return error(refused.status, refused.code, refused.message)
       const sid = `SM${randomBytes(16).toString('hex')}`
       accepted += 1
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
       if (record) messages.push({
         sid,
         to: form.get('To')!,

@@ -53,3 +53,28 @@ export const prepareBulkSendJob = async ({
     client.release()
   }
 }
+
+export const BULK_SMS_TEXT = 'Hi {{first_name}}, your table at {{org_name}} is ready from 7pm tonight. {{opt_out_line}}'
+
+/**
+ * The SMS counterpart (bulk SQL): an org sending SMS through `sms` (its SMS settings), `count` contacts
+ * with distinct US mobiles (+1415 2000001…), an approved SMS template and a draft job to all of them.
+ */
+export const prepareBulkSmsJob = async ({ payload, count, sms, slug = 'bulk-sms' }: { payload: Payload; count: number; sms: Record<string, unknown>; slug?: string }) => {
+  const org = await payload.create({
+    collection: 'organizations',
+    data: { name: slug, slug, postalAddress: '1 Bench Street', sms, sending: { batchDelaySeconds: 0 } } as never,
+  })
+  const user = await payload.create({ collection: 'users', data: { email: `sender@${slug}.test`, password: 'bulk-password', orgs: [{ org: org.id, roles: ['sender'] }] } })
+  const template = await payload.create({ collection: 'email-templates', data: { org: org.id, name: 'Table ready', channel: 'sms', smsBody: BULK_SMS_TEXT, status: 'approved' } as never })
+  const pool = (payload.db as unknown as { pool: { query: (sql: string, params: unknown[]) => Promise<unknown> } }).pool
+  await pool.query(
+    `INSERT INTO contacts (org_id, email, first_name, last_name, phone, updated_at, created_at)
+     SELECT $1, $3 || '-' || g || '@example.com', 'Texter' || g, 'Bench', '+1415' || (2000000 + g), now(), now() FROM generate_series(1, $2) g`,
+    [org.id, count, slug],
+  )
+  const job = await payload.create({ collection: 'email-jobs', data: { org: org.id, name: `${slug} job`, template: template.id, status: 'draft' } })
+  await pool.query(`INSERT INTO job_audience_contacts (job_id, contact_id) SELECT $1, id FROM contacts WHERE org_id = $2`, [job.id, org.id])
+  await pool.query(`UPDATE email_jobs SET audience_selection_count = $2 WHERE id = $1`, [job.id, count])
+  return { org: org.id, jobID: job.id, user: { ...user, collection: 'users' as const } }
+}
