@@ -20,6 +20,7 @@ import { Imports } from './src/collections/Imports'
 import { Segments } from './src/collections/Segments'
 import { Suppressions } from './src/collections/Suppressions'
 import { Users } from './src/collections/Users'
+import { InboundMessages } from './src/collections/InboundMessages'
 import { SmsOutbox } from './src/collections/SmsOutbox'
 import { WebhookEvents } from './src/collections/WebhookEvents'
 import { databaseAdapter } from './src/db/adapter'
@@ -70,7 +71,7 @@ export default buildConfig({
       },
     },
   },
-  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, SmsOutbox, Organizations, Users, AuditLogs, WebhookEvents],
+  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, SmsOutbox, InboundMessages, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
   endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, twilioInboundEndpoint, twilioStatusEndpoint, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),

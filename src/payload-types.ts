@@ -77,6 +77,7 @@ export interface Config {
     media: Media;
     suppressions: Suppression;
     'sms-outbox': SmsOutbox;
+    'inbound-messages': InboundMessage;
     organizations: Organization;
     users: User;
     'audit-logs': AuditLog;
@@ -99,6 +100,7 @@ export interface Config {
     media: MediaSelect<false> | MediaSelect<true>;
     suppressions: SuppressionsSelect<false> | SuppressionsSelect<true>;
     'sms-outbox': SmsOutboxSelect<false> | SmsOutboxSelect<true>;
+    'inbound-messages': InboundMessagesSelect<false> | InboundMessagesSelect<true>;
     organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
@@ -170,6 +172,9 @@ export interface Contact {
   firstName?: string | null;
   lastName?: string | null;
   email: string;
+  /**
+   * Stored in E.164 (+447400123456). Written without a country code, it is read in the organisation’s default country (SMS settings).
+   */
   phone?: string | null;
   /**
    * Press Enter after each tag.
@@ -718,6 +723,29 @@ export interface SmsOutbox {
   createdAt: string;
 }
 /**
+ * Replies that were not STOP, START or HELP, newest first.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "inbound-messages".
+ */
+export interface InboundMessage {
+  id: number;
+  org: number | Organization;
+  channel: 'email' | 'sms';
+  provider: 'twilio' | 'sendgrid';
+  providerMessageID: string;
+  from: string;
+  to?: string | null;
+  body?: string | null;
+  /**
+   * The org’s contact with this number, if any.
+   */
+  contact?: (number | null) | Contact;
+  receivedAt: string;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Every approval, rejection, test send, role and settings change. Entries cannot be edited or deleted.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -1002,6 +1030,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'sms-outbox';
         value: number | SmsOutbox;
+      } | null)
+    | ({
+        relationTo: 'inbound-messages';
+        value: number | InboundMessage;
       } | null)
     | ({
         relationTo: 'organizations';
@@ -1301,6 +1333,23 @@ export interface SmsOutboxSelect<T extends boolean = true> {
   job?: T;
   recipient?: T;
   messageSid?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "inbound-messages_select".
+ */
+export interface InboundMessagesSelect<T extends boolean = true> {
+  org?: T;
+  channel?: T;
+  provider?: T;
+  providerMessageID?: T;
+  from?: T;
+  to?: T;
+  body?: T;
+  contact?: T;
+  receivedAt?: T;
   updatedAt?: T;
   createdAt?: T;
 }

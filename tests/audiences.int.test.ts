@@ -41,11 +41,11 @@ beforeAll(async () => {
   await make('cy', { firstName: 'Cy', lastName: 'Volunteer', tags: ['volunteer'], domain: 'corp.example' })
   await make('dee', { firstName: null, lastName: null, tags: [] })
   await make('eve', { firstName: 'Eve', lastName: 'Bounced', tags: ['donor'] })
-  await make('fay', { firstName: 'Fay', lastName: 'Old', tags: ['vip'], phone: '07700 900123' })
+  await make('fay', { firstName: 'Fay', lastName: 'Old', tags: ['vip'], phone: '+44 7700 900123' })
   // Fay joined long ago, Eve's address bounced, Fay's phone opted out of SMS.
   await query(`UPDATE contacts SET created_at = now() - interval '400 days' WHERE id = $1`, [c.fay])
   await payload.create({ collection: 'suppressions', data: { org, address: emailOf.eve!, reason: 'bounce', channel: 'email', status: 'active' } })
-  await payload.create({ collection: 'suppressions', data: { org, address: '07700900123', reason: 'keyword', channel: 'sms', status: 'active' } })
+  await payload.create({ collection: 'suppressions', data: { org, address: '+44 7700 900123', reason: 'keyword', channel: 'sms', status: 'active' } })
   // Engagement: Ann was sent a job 3 days ago and opened it; Bob was sent one 40 days ago, opened 40 days ago and clicked.
   const [job] = await query<{ id: number }>(
     `INSERT INTO email_jobs (org_id, name, template_id, status, updated_at, created_at) VALUES ($1, 'past job', $2, 'completed', now(), now()) RETURNING id`,

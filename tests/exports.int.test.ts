@@ -54,7 +54,7 @@ describe('direct export', () => {
     expect(Object.keys(rows[0]!)).toEqual(['email', 'first_name', 'last_name', 'phone', 'tags', 'email_consent', 'sms_consent', 'created_at', 'updated_at'])
     const byEmail = Object.fromEntries(rows.map((row) => [row.email, row]))
     expect(byEmail['plain@example.com']).toEqual(
-      expect.objectContaining({ first_name: 'Plain', phone: "'+44 20 7946 0958", tags: 'donor, vip', email_consent: 'subscribed', sms_consent: 'suppressed (keyword)' }),
+      expect.objectContaining({ first_name: 'Plain', phone: "'+442079460958", tags: 'donor, vip', email_consent: 'subscribed', sms_consent: 'suppressed (keyword)' }),
     )
     expect(byEmail['plain@example.com']!.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/)
     expect(byEmail['formula@example.com']).toEqual(expect.objectContaining({ first_name: '\'=HYPERLINK("http://evil.example","x")', last_name: "'+SUM(A1)", sms_consent: 'no phone' }))

@@ -167,6 +167,17 @@ const VICTIMS: Record<string, Victim> = {
     gqlPatch: 'body: "Pwned"',
     create: async () => ({ org: demo, to: '+14155550112', body: 'Sneaky' }),
   },
+  'inbound-messages': {
+    make: async () =>
+      (await payload.create({
+        collection: 'inbound-messages',
+        data: { org: demo, channel: 'sms', provider: 'twilio', providerMessageID: `SM${unique('in')}`, from: '+14155550113', to: '+14155550100', body: 'See you at 7', receivedAt: new Date().toISOString() },
+        ...system,
+      })) as unknown as Doc,
+    patch: { body: 'Pwned' },
+    gqlPatch: 'body: "Pwned"',
+    create: async () => ({ org: demo, providerMessageID: unique('in'), from: '+14155550114', body: 'Sneaky', receivedAt: new Date().toISOString() }),
+  },
   'payload-locked-documents': {
     // Demo's admin is editing a Demo contact.
     make: async () => {

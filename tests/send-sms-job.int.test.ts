@@ -122,13 +122,20 @@ describe('an SMS job through the outbox', () => {
       await add('Ada', '+1 415 555 0101'),
       await add('Bea', '(415) 555-0102'), // local: read in the org's default country (US)
       await add('Cy', null),
-      await add('Dot', '12345'),
+      await add('Dot', null), // a number stored before the E.164 rule (set below)
       await add('Eve', '+44 20 7946 0000'), // a London landline
       await add('Fay', '+14155550106'), // opted out of SMS
       await add('Gus', '+14155550107', emailSuppressed), // opted out of email only: still texted
       await add('Hal', '+1 (415) 555-0101'), // Ada's number again: one message
     ]
-    await payload.create({ collection: 'suppressions', data: { org: fixture.org, channel: 'sms', address: '+14155550106', reason: 'keyword' } as never })
+    await (payload.db as any).pool.query(`UPDATE contacts SET phone = '12345' WHERE id = $1`, [contacts[3]!.id])
+    // Today a number is stored in E.164, read in the org's default country, or refused with the reason.
+    expect(contacts[1]!.phone).toBe('+14155550102')
+    const refused = await fixture.sender.post('/contacts', { org: fixture.org, email: `${unique('p')}@example.com`, phone: '12345' })
+    expect(refused.status).toBe(400)
+    expect(refused.body.errors[0].data.errors[0]).toEqual(expect.objectContaining({ path: 'phone', message: '"12345" is not a phone number we can use: it is too short.' }))
+    // An SMS suppression written locally is stored in E.164 too, so it matches.
+    await payload.create({ collection: 'suppressions', data: { org: fixture.org, channel: 'sms', address: '(415) 555-0106', reason: 'keyword' } as never })
     await payload.create({ collection: 'suppressions', data: { org: fixture.org, channel: 'email', address: emailSuppressed, reason: 'unsubscribe' } as never })
     // The SMS suppression of another org changes nothing here.
     const other = await makeSmsOrg({ provider: 'outbox' })

@@ -58,6 +58,25 @@ afterAll(() => {
 })
 
 describe('POST /api/callbacks/twilio/inbound', () => {
+  it('keeps a reply that is no keyword once, linked to the org’s contact with that number; keywords are not kept', async () => {
+    const from = nextSender()
+    const contact = await payload.create({ collection: 'contacts', data: { org: alpha.id, email: `${unique('replier')}@example.com`, phone: from } })
+    const sid = `SM${'cd'.repeat(16)}${sender}`.slice(0, 34)
+    for (let attempt = 0; attempt < 2; attempt++) {
+      // Twilio retries a webhook it got no answer to: the same MessageSid is kept once.
+      expect((await inbound(alpha, { From: from, Body: 'Can I bring a friend?', MessageSid: sid })).status).toBe(200)
+    }
+    const kept = await payload.find({ collection: 'inbound-messages', where: { providerMessageID: { equals: sid } }, depth: 0 })
+    expect(kept.docs).toEqual([expect.objectContaining({ org: alpha.id, channel: 'sms', from, to: alpha.number, body: 'Can I bring a friend?', contact: contact.id })])
+    await inbound(alpha, { From: from, Body: 'STOP', MessageSid: `SM${'ef'.repeat(16)}` })
+    expect((await payload.find({ collection: 'inbound-messages', where: { from: { equals: from } }, depth: 0 })).totalDocs).toBe(1)
+    // Beta's members see none of alpha's replies.
+    const betaAdmin = await makeUser(payload, [{ org: beta.id, roles: ['admin'] }], { password: 'fixture-password' })
+    const client = await loginAs(betaAdmin.email, 'fixture-password')
+    expect((await client.get(`/inbound-messages?where[providerMessageID][equals]=${sid}`)).body.totalDocs).toBe(0)
+  })
+
+
   it('verifies Twilio’s signature with the receiving org’s token: good passes, bad, missing or another org’s is 403', async () => {
     expect((await inbound(alpha, { From: nextSender(), Body: 'Hello' })).status).toBe(200)
     for (const sign of [{ signature: null }, { signature: 'bm90IGEgc2lnbmF0dXJl' }, { token: beta.token }, { url: `${SITE}/api/callbacks/twilio/inbound?x=1` }]) {

@@ -3,6 +3,7 @@ import type { Endpoint } from 'payload'
 import { verifyTwilioSignature } from '@/integrations/sms/twilio-signature'
 import { applyInboundSms } from '@/services/sms/apply-inbound-sms'
 import { findSmsOrg } from '@/services/sms/find-sms-org'
+import { storeInboundSms } from '@/services/sms/store-inbound-sms'
 
 import { readTwilioForm, twilioProblem, twilioPublicUrl } from './twilio-request'
 
@@ -39,6 +40,10 @@ export const twilioInboundEndpoint: Endpoint = {
       return twilioProblem(403, 'The X-Twilio-Signature header is missing or does not match this request.')
     }
     const result = await applyInboundSms({ payload: req.payload, org, from, body: params.Body ?? '', handledByTwilio: Boolean(params.OptOutType) })
+    // Anything that was not a keyword is a reply for the inbox.
+    if (result.action === 'message' && params.MessageSid) {
+      await storeInboundSms({ payload: req.payload, org: org.id, messageSid: params.MessageSid, from, to, body: params.Body ?? '' })
+    }
     req.payload.logger.info({ org: org.id, action: result.action }, 'Inbound SMS')
     return twiml(result.reply)
   },

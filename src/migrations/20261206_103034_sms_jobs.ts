@@ -1,4 +1,30 @@
 import { MigrateUpArgs, MigrateDownArgs, sql } from '@payloadcms/db-postgres'
+import type { CountryCode } from 'libphonenumber-js'
+
+import { toE164 } from '../services/imports/normalize-import-row'
+
+const normalizeStoredPhones = async (db: MigrateUpArgs['db']) => {
+  const E164 = '^\\+[1-9][0-9]{6,14}$'
+  for (let after = 0; ; ) {
+    const { rows } = (await db.execute(sql`
+      SELECT c.id, c.phone, upper(o.sms_default_country) AS country FROM contacts c JOIN organizations o ON o.id = c.org_id
+       WHERE c.id > ${after} AND c.phone IS NOT NULL AND c.phone !~ ${E164} ORDER BY c.id LIMIT 5000`)) as unknown as { rows: { id: number; phone: string; country: null | string }[] }
+    if (!rows.length) return
+    after = rows.at(-1)!.id
+    const ids: number[] = []
+    const phones: string[] = []
+    for (const row of rows) {
+      const e164 = row.phone.trim() ? toE164(row.phone, (row.country ?? undefined) as CountryCode | undefined) : null
+      if (e164) {
+        ids.push(row.id)
+        phones.push(e164)
+      }
+    }
+    if (ids.length) {
+      await db.execute(sql`UPDATE contacts c SET phone = u.phone FROM unnest(${`{${ids.join(',')}}`}::int[], ${`{${phones.map((p) => `"${p}"`).join(',')}}`}::text[]) AS u(id, phone) WHERE c.id = u.id`)
+    }
+  }
+}
 
 export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   await db.execute(sql`
@@ -51,6 +77,10 @@ export async function up({ db, payload, req }: MigrateUpArgs): Promise<void> {
   CREATE INDEX "_email_templates_v_version_version_channel_idx" ON "_email_templates_v" USING btree ("version_channel");
   CREATE INDEX "email_jobs_channel_idx" ON "email_jobs" USING btree ("channel");
   CREATE INDEX "payload_locked_documents_rels_sms_outbox_id_idx" ON "payload_locked_documents_rels" USING btree ("sms_outbox_id");`)
+  // One phone rule: contacts' numbers are stored in E.164 from now on (read in the org's default
+  // country when written without a country code, as imports do). Numbers that cannot be read stay as
+  // they are; an SMS job lists them as excluded with the reason.
+  await normalizeStoredPhones(db)
 }
 
 export async function down({ db, payload, req }: MigrateDownArgs): Promise<void> {

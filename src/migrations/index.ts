@@ -21,6 +21,7 @@ import * as migration_20261206_050000_worker_heartbeats from './20261206_050000_
 import * as migration_20261206_072238_engine_hand_off from './20261206_072238_engine_hand_off';
 import * as migration_20261206_090411_sms_settings from './20261206_090411_sms_settings';
 import * as migration_20261206_103034_sms_jobs from './20261206_103034_sms_jobs';
+import * as migration_20261206_104642_inbound_messages from './20261206_104642_inbound_messages';
 
 export const migrations = [
   {
@@ -136,6 +137,11 @@ export const migrations = [
   {
     up: migration_20261206_103034_sms_jobs.up,
     down: migration_20261206_103034_sms_jobs.down,
-    name: '20261206_103034_sms_jobs'
+    name: '20261206_103034_sms_jobs',
+  },
+  {
+    up: migration_20261206_104642_inbound_messages.up,
+    down: migration_20261206_104642_inbound_messages.down,
+    name: '20261206_104642_inbound_messages'
   },
 ];

@@ -1,8 +1,9 @@
-import type { CollectionConfig } from 'payload'
+import type { CollectionConfig, PayloadRequest } from 'payload'
 
-import { orgCreate, orgScoped } from '@/access/orgAccess'
+import { orgCreate, orgScoped, relationID } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
-import { isValidPhone, normalizePhone } from '@/services/contacts/normalize-address'
+import type { Contact } from '@/payload-types'
+import { phoneInOrg } from '@/services/contacts/phone-in-org'
 import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-email'
 
 import { ensureUniqueEmailInOrg } from './hooks/ensureUniqueEmailInOrg'
@@ -26,7 +27,7 @@ export const Contacts: CollectionConfig = {
     update: orgScoped('contacts.edit'),
     delete: orgScoped('contacts.edit'),
   },
-  indexes: [{ fields: ['org', 'email'], unique: true }],
+  indexes: [{ fields: ['org', 'email'], unique: true }, { fields: ['org', 'phone'] }],
   endpoints: [contactPickerEndpoint, contactPickerSearchEndpoint, contactTagsEndpoint, contactEngagementEndpoint],
   hooks: {
     beforeValidate: [ensureUniqueEmailInOrg],
@@ -52,8 +53,23 @@ export const Contacts: CollectionConfig = {
       name: 'phone',
       type: 'text',
       maxLength: 32,
-      validate: (value: null | string | undefined) =>
-        !value || (PHONE_PATTERN.test(value) && isValidPhone(normalizePhone(value))) ? true : 'Use digits, spaces and + ( ) - . only, e.g. +44 20 7946 0958.',
+      admin: { description: 'Stored in E.164 (+447400123456). Written without a country code, it is read in the organisation’s default country (SMS settings).' },
+      hooks: {
+        // Stored in E.164 whenever it can be read, so it compares with SMS suppressions and replies.
+        beforeValidate: [
+          async ({ value, data, originalDoc, req }) => {
+            if (typeof value !== 'string' || !value.trim()) return value ? null : value
+            const result = await phoneInOrg(req, relationID((data?.org ?? originalDoc?.org) as never), value)
+            return result.ok ? result.e164 : value
+          },
+        ],
+      },
+      validate: async (value: null | string | undefined, { req, data }: { req: PayloadRequest; data: Partial<Contact> }) => {
+        if (!value) return true
+        if (!PHONE_PATTERN.test(value)) return `"${value.slice(0, 40)}" is not a phone number: use digits, spaces and + ( ) - . only, e.g. +44 20 7946 0958.`
+        const result = await phoneInOrg(req, relationID(data?.org as never), value)
+        return result.ok ? true : `"${value}" is not a phone number we can use: ${result.reason}.`
+      },
     },
     {
       name: 'tags',

@@ -3,6 +3,7 @@ import type { Access, CollectionAfterChangeHook, CollectionBeforeChangeHook, Col
 import { hasOrgPermission, isSuperAdmin, memberOrgIDs, orgCreate, orgScoped, relationID } from '@/access/orgAccess'
 import { recordAudit } from '@/services/audit/record-audit'
 import { isValidPhone, normalizePhone } from '@/services/contacts/normalize-address'
+import { phoneInOrg } from '@/services/contacts/phone-in-org'
 import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-email'
 import { AppError } from '@/services/errors/app-error'
 
@@ -108,7 +109,17 @@ export const Suppressions: CollectionConfig = {
       required: true,
       index: true,
       maxLength: 254,
-      hooks: { beforeValidate: [({ siblingData, value }) => (typeof value === 'string' ? (siblingData?.channel === 'sms' ? normalizePhone(value) : normalizeEmail(value)) : value)] },
+      hooks: {
+        beforeValidate: [
+          async ({ siblingData, data, originalDoc, value, req }) => {
+            if (typeof value !== 'string') return value
+            if (siblingData?.channel !== 'sms') return normalizeEmail(value)
+            // In E.164 (the org's default country for local numbers), as SMS recipients and replies are.
+            const phone = await phoneInOrg(req, relationID((data?.org ?? originalDoc?.org) as never), value)
+            return phone.ok ? phone.e164 : normalizePhone(value)
+          },
+        ],
+      },
       validate: (value: null | string | undefined, { siblingData }: { siblingData: { channel?: string } }) => {
         if (!value) return 'An address is required.'
         if ((siblingData?.channel ?? 'email') === 'email' && !isValidEmail(value)) return `"${value}" is not a valid email address.`
