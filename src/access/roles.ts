@@ -29,14 +29,14 @@ export const ROLE_MATRIX = {
   'templates.submit': { label: 'Submit a template for approval', roles: ['admin', 'sender'] },
   'templates.approve': { label: 'Approve or reject a template', roles: ['admin', 'approver'] },
   'templates.testSend': { label: 'Send a test of a template to oneself', roles: ['admin', 'approver', 'sender'] },
-  'jobs.queue': { label: 'Compose and queue an email job', roles: ['admin', 'sender'] },
-  'jobs.cancel': { label: 'Cancel, pause or resume an email job', roles: ['admin', 'sender'] },
+  'jobs.queue': { label: 'Compose and queue a job (email or SMS)', roles: ['admin', 'sender'] },
+  'jobs.cancel': { label: 'Cancel, pause or resume a job', roles: ['admin', 'sender'] },
   'suppressions.manage': { label: 'Add and lift suppressions', roles: ['admin'] },
   'suppressions.review': { label: 'Confirm or dismiss suppression candidates (review queue)', roles: ['admin', 'approver'] },
   'audit.read': { label: 'Read the audit log', roles: ['admin'] },
   'metrics.read': { label: 'See analytics and delivery metrics', roles: ALL },
-  'inbound.reply': { label: 'Reply to inbound messages (later wave)', roles: ['admin', 'sender'] },
-  'inbound.link': { label: 'Link inbound messages to contacts (later wave)', roles: ['admin', 'sender'] },
+  'inbound.reply': { label: 'Reply to inbound messages, close and reopen conversations', roles: ['admin', 'sender'] },
+  'inbound.link': { label: 'Link a conversation to a contact, or create the contact from it', roles: ['admin', 'sender'] },
   'assistant.use': { label: 'Ask the assistant (later wave)', roles: ['admin', 'approver', 'sender'] },
 } as const satisfies Record<string, ActionSpec>
 

@@ -28,7 +28,8 @@ const withSampleValues = (source: string): string =>
  */
 export const SmsBodyField: TextareaFieldClientComponent = (props) => {
   const { value } = useField<string>({ path: props.path })
-  const count = countSmsSegments(withSampleValues(typeof value === 'string' ? value : ''))
+  const sample = withSampleValues(typeof value === 'string' ? value : '')
+  const count = countSmsSegments(sample)
   const warn = count.encoding === 'UCS-2' || count.segments > 1
   return (
     <div className="sms-body-field">
@@ -40,6 +41,17 @@ export const SmsBodyField: TextareaFieldClientComponent = (props) => {
         <br />
         <small>Counted with a sample contact’s values: longer names add characters.</small>
       </p>
+      {sample && (
+        <figure style={{ margin: '0 0 1.5rem' }}>
+          <figcaption style={{ color: 'var(--theme-elevation-650)', marginBottom: '0.35rem' }}>Preview for a sample contact (Ada Lovelace)</figcaption>
+          <p
+            data-testid="sms-preview"
+            style={{ whiteSpace: 'pre-wrap', maxWidth: '26rem', margin: 0, padding: '0.6rem 0.8rem', borderRadius: '1rem 1rem 1rem 0.25rem', background: 'var(--theme-elevation-100)', color: 'var(--theme-text)' }}
+          >
+            {sample}
+          </p>
+        </figure>
+      )}
     </div>
   )
 }

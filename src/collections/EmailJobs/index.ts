@@ -44,7 +44,12 @@ export const EmailJobs: CollectionConfig = {
   endpoints: [audienceCountEndpoint, queueEmailJobEndpoint, ...jobStateEndpoints, jobEngagementEndpoint, jobSelectionEndpoint],
   fields: [
     { name: 'progress', type: 'ui', admin: { components: { Field: '@/components/job-detail/JobProgress#JobProgress' } } },
-    { name: 'engagement', type: 'ui', admin: { components: { Field: '@/components/engagement/JobEngagement#JobEngagement' } } },
+    {
+      name: 'engagement',
+      type: 'ui',
+      // Opens, clicks and complaints are an email's; an SMS job's delivery is in its progress and the SMS tab of Analytics.
+      admin: { condition: (data) => data?.channel !== 'sms', components: { Field: '@/components/engagement/JobEngagement#JobEngagement' } },
+    },
     { name: 'recipientsTable', type: 'ui', admin: { components: { Field: '@/components/job-detail/JobRecipients#JobRecipients' } } },
     { name: 'name', type: 'text', required: true, maxLength: 150 },
     {

@@ -69,7 +69,7 @@ const workflowField = (name: string, type: 'date' | 'relationship' | 'text', lab
 
 export const EmailTemplates: CollectionConfig = {
   slug: 'email-templates',
-  labels: { singular: 'Email template', plural: 'Email templates' },
+  labels: { singular: 'Template', plural: 'Templates' },
   admin: {
     useAsTitle: 'name',
     defaultColumns: ['name', 'channel', 'status', 'isDefault', 'subject', 'updatedAt'],
@@ -201,8 +201,9 @@ export const EmailTemplates: CollectionConfig = {
     {
       name: 'preview',
       type: 'ui',
-      admin: { components: { Field: '@/components/TemplatePreview#TemplatePreview' } },
+      // An SMS template previews in its own field (the text as a sample contact gets it, with its count).
+      admin: { ...emailOnly, components: { Field: '@/components/TemplatePreview#TemplatePreview' } },
     },
-    { name: 'engagement', type: 'ui', admin: { components: { Field: '@/components/engagement/TemplateEngagement#TemplateEngagement' } } },
+    { name: 'engagement', type: 'ui', admin: { ...emailOnly, components: { Field: '@/components/engagement/TemplateEngagement#TemplateEngagement' } } },
   ],
 }

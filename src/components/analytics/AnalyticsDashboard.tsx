@@ -159,10 +159,13 @@ export const AnalyticsDashboard = () => {
             <KpiTiles summary={active} />
             <div className="analytics__grid">
               <SendsChart bucket={summary.bucket} channelLabel={channelLabel(active.channel)} summary={active} />
-              <ComplaintRateChart bucket={summary.bucket} summary={active} />
+              {/* Complaints and opens are an email's: SMS has neither. */}
+              {active.channel === 'email' && <ComplaintRateChart bucket={summary.bucket} summary={active} />}
               <FailureReasonsChart summary={active} />
               <LatencyChart summary={active} />
-              <TopTemplates adminRoute={adminRoute} orgNames={orgNames} showOrg={showOrgSelect && !state.org} templates={summary.topTemplates} />
+              {active.channel === 'email' && (
+                <TopTemplates adminRoute={adminRoute} orgNames={orgNames} showOrg={showOrgSelect && !state.org} templates={summary.topTemplates} />
+              )}
             </div>
           </div>
         </>
