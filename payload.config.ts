@@ -20,7 +20,8 @@ import { Imports } from './src/collections/Imports'
 import { Segments } from './src/collections/Segments'
 import { Suppressions } from './src/collections/Suppressions'
 import { Users } from './src/collections/Users'
-import { InboundMessages } from './src/collections/InboundMessages'
+import { Conversations } from './src/collections/Conversations'
+import { Messages } from './src/collections/Messages'
 import { SmsOutbox } from './src/collections/SmsOutbox'
 import { WebhookEvents } from './src/collections/WebhookEvents'
 import { databaseAdapter } from './src/db/adapter'
@@ -71,7 +72,7 @@ export default buildConfig({
       },
     },
   },
-  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, SmsOutbox, InboundMessages, Organizations, Users, AuditLogs, WebhookEvents],
+  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, SmsOutbox, Conversations, Messages, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
   endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, twilioInboundEndpoint, twilioStatusEndpoint, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),

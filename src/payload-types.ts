@@ -77,7 +77,8 @@ export interface Config {
     media: Media;
     suppressions: Suppression;
     'sms-outbox': SmsOutbox;
-    'inbound-messages': InboundMessage;
+    conversations: Conversation;
+    messages: Message;
     organizations: Organization;
     users: User;
     'audit-logs': AuditLog;
@@ -100,7 +101,8 @@ export interface Config {
     media: MediaSelect<false> | MediaSelect<true>;
     suppressions: SuppressionsSelect<false> | SuppressionsSelect<true>;
     'sms-outbox': SmsOutboxSelect<false> | SmsOutboxSelect<true>;
-    'inbound-messages': InboundMessagesSelect<false> | InboundMessagesSelect<true>;
+    conversations: ConversationsSelect<false> | ConversationsSelect<true>;
+    messages: MessagesSelect<false> | MessagesSelect<true>;
     organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
@@ -723,25 +725,53 @@ export interface SmsOutbox {
   createdAt: string;
 }
 /**
- * Replies that were not STOP, START or HELP, newest first.
+ * Replies from contacts and unknown senders, one thread per person.
  *
  * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "inbound-messages".
+ * via the `definition` "conversations".
  */
-export interface InboundMessage {
+export interface Conversation {
   id: number;
   org: number | Organization;
+  /**
+   * The contact’s name, else the sender’s address.
+   */
+  title?: string | null;
+  /**
+   * Empty: an unknown sender (unlinked). Link it or create the contact from the inbox.
+   */
+  contact?: (number | null) | Contact;
+  /**
+   * The sender’s email address or number (E.164).
+   */
+  address?: string | null;
+  channels?: ('email' | 'sms')[] | null;
+  status: 'open' | 'closed';
+  assignee?: (number | null) | User;
+  lastMessageAt?: string | null;
+  unread?: boolean | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "messages".
+ */
+export interface Message {
+  id: number;
+  org: number | Organization;
+  conversation: number | Conversation;
+  direction: 'inbound' | 'outbound';
   channel: 'email' | 'sms';
-  provider: 'twilio' | 'sendgrid';
+  provider: 'twilio' | 'outbox' | 'sendgrid' | 'smtp';
   providerMessageID: string;
   from: string;
   to?: string | null;
-  body?: string | null;
-  /**
-   * The org’s contact with this number, if any.
-   */
-  contact?: (number | null) | Contact;
-  receivedAt: string;
+  subject?: string | null;
+  bodyText?: string | null;
+  status: 'received' | 'queued' | 'sent' | 'delivered' | 'failed';
+  error?: string | null;
+  sentBy?: (number | null) | User;
   updatedAt: string;
   createdAt: string;
 }
@@ -780,7 +810,8 @@ export interface AuditLog {
     | 'import.resume'
     | 'import.complete'
     | 'import.fail'
-    | 'export.create';
+    | 'export.create'
+    | 'inbound.link';
   actor?: (number | null) | User;
   actorLabel?: string | null;
   org?: (number | null) | Organization;
@@ -1032,8 +1063,12 @@ export interface PayloadLockedDocument {
         value: number | SmsOutbox;
       } | null)
     | ({
-        relationTo: 'inbound-messages';
-        value: number | InboundMessage;
+        relationTo: 'conversations';
+        value: number | Conversation;
+      } | null)
+    | ({
+        relationTo: 'messages';
+        value: number | Message;
       } | null)
     | ({
         relationTo: 'organizations';
@@ -1338,18 +1373,39 @@ export interface SmsOutboxSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "inbound-messages_select".
+ * via the `definition` "conversations_select".
  */
-export interface InboundMessagesSelect<T extends boolean = true> {
+export interface ConversationsSelect<T extends boolean = true> {
   org?: T;
+  title?: T;
+  contact?: T;
+  address?: T;
+  channels?: T;
+  status?: T;
+  assignee?: T;
+  lastMessageAt?: T;
+  unread?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "messages_select".
+ */
+export interface MessagesSelect<T extends boolean = true> {
+  org?: T;
+  conversation?: T;
+  direction?: T;
   channel?: T;
   provider?: T;
   providerMessageID?: T;
   from?: T;
   to?: T;
-  body?: T;
-  contact?: T;
-  receivedAt?: T;
+  subject?: T;
+  bodyText?: T;
+  status?: T;
+  error?: T;
+  sentBy?: T;
   updatedAt?: T;
   createdAt?: T;
 }

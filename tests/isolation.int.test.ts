@@ -46,6 +46,8 @@ const system = { overrideAccess: true as const, depth: 0 }
 const asAttacker = () => ({ user: attackerUser, overrideAccess: false as const, depth: 0 })
 
 const demoTemplate = () => demoTemplateID
+const demoConversation = () =>
+  payload.create({ collection: 'conversations', data: { org: demo, title: 'A Demo sender', address: `+1415555${String(Math.floor(1000 + Math.random() * 8999))}`, status: 'open' }, ...system })
 const job = (org: number, template: number) =>
   payload.create({ collection: 'email-jobs', data: { org, name: unique('job'), template } as never, ...system }) as Promise<unknown> as Promise<Doc>
 
@@ -167,16 +169,22 @@ const VICTIMS: Record<string, Victim> = {
     gqlPatch: 'body: "Pwned"',
     create: async () => ({ org: demo, to: '+14155550112', body: 'Sneaky' }),
   },
-  'inbound-messages': {
+  conversations: {
+    make: async () => (await demoConversation()) as unknown as Doc,
+    patch: { status: 'closed' },
+    gqlPatch: 'status: closed',
+    create: async () => ({ org: demo, title: 'Sneaky', address: '+14155550115' }),
+  },
+  messages: {
     make: async () =>
       (await payload.create({
-        collection: 'inbound-messages',
-        data: { org: demo, channel: 'sms', provider: 'twilio', providerMessageID: `SM${unique('in')}`, from: '+14155550113', to: '+14155550100', body: 'See you at 7', receivedAt: new Date().toISOString() },
+        collection: 'messages',
+        data: { org: demo, conversation: (await demoConversation()).id, direction: 'inbound', channel: 'sms', provider: 'twilio', providerMessageID: `SM${unique('in')}`, from: '+14155550113', bodyText: 'See you at 7', status: 'received' },
         ...system,
       })) as unknown as Doc,
-    patch: { body: 'Pwned' },
-    gqlPatch: 'body: "Pwned"',
-    create: async () => ({ org: demo, providerMessageID: unique('in'), from: '+14155550114', body: 'Sneaky', receivedAt: new Date().toISOString() }),
+    patch: { bodyText: 'Pwned' },
+    gqlPatch: 'bodyText: "Pwned"',
+    create: async () => ({ org: demo, conversation: (await demoConversation()).id, direction: 'inbound', channel: 'sms', provider: 'twilio', providerMessageID: unique('in'), from: '+14155550114', bodyText: 'Sneaky' }),
   },
   'payload-locked-documents': {
     // Demo's admin is editing a Demo contact.

@@ -66,14 +66,16 @@ describe('POST /api/callbacks/twilio/inbound', () => {
       // Twilio retries a webhook it got no answer to: the same MessageSid is kept once.
       expect((await inbound(alpha, { From: from, Body: 'Can I bring a friend?', MessageSid: sid })).status).toBe(200)
     }
-    const kept = await payload.find({ collection: 'inbound-messages', where: { providerMessageID: { equals: sid } }, depth: 0 })
-    expect(kept.docs).toEqual([expect.objectContaining({ org: alpha.id, channel: 'sms', from, to: alpha.number, body: 'Can I bring a friend?', contact: contact.id })])
+    const kept = await payload.find({ collection: 'messages', where: { providerMessageID: { equals: sid } }, depth: 0 })
+    expect(kept.docs).toEqual([expect.objectContaining({ org: alpha.id, direction: 'inbound', channel: 'sms', from, to: alpha.number, bodyText: 'Can I bring a friend?', status: 'received' })])
+    const conversation = await payload.findByID({ collection: 'conversations', id: kept.docs[0]!.conversation as number, depth: 0 })
+    expect(conversation).toEqual(expect.objectContaining({ org: alpha.id, contact: contact.id, status: 'open', unread: true, channels: ['sms'] }))
     await inbound(alpha, { From: from, Body: 'STOP', MessageSid: `SM${'ef'.repeat(16)}` })
-    expect((await payload.find({ collection: 'inbound-messages', where: { from: { equals: from } }, depth: 0 })).totalDocs).toBe(1)
+    expect((await payload.find({ collection: 'messages', where: { from: { equals: from } }, depth: 0 })).totalDocs).toBe(1)
     // Beta's members see none of alpha's replies.
     const betaAdmin = await makeUser(payload, [{ org: beta.id, roles: ['admin'] }], { password: 'fixture-password' })
     const client = await loginAs(betaAdmin.email, 'fixture-password')
-    expect((await client.get(`/inbound-messages?where[providerMessageID][equals]=${sid}`)).body.totalDocs).toBe(0)
+    expect((await client.get(`/messages?where[providerMessageID][equals]=${sid}`)).body.totalDocs).toBe(0)
   })
 
 

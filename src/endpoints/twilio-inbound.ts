@@ -3,7 +3,8 @@ import type { Endpoint } from 'payload'
 import { verifyTwilioSignature } from '@/integrations/sms/twilio-signature'
 import { applyInboundSms } from '@/services/sms/apply-inbound-sms'
 import { findSmsOrg } from '@/services/sms/find-sms-org'
-import { storeInboundSms } from '@/services/sms/store-inbound-sms'
+import { parsePhoneNumber } from '@/services/contacts/parse-phone-number'
+import { threadInboundMessage } from '@/services/inbox/thread-inbound-message'
 
 import { readTwilioForm, twilioProblem, twilioPublicUrl } from './twilio-request'
 
@@ -42,7 +43,11 @@ export const twilioInboundEndpoint: Endpoint = {
     const result = await applyInboundSms({ payload: req.payload, org, from, body: params.Body ?? '', handledByTwilio: Boolean(params.OptOutType) })
     // Anything that was not a keyword is a reply for the inbox.
     if (result.action === 'message' && params.MessageSid) {
-      await storeInboundSms({ payload: req.payload, org: org.id, messageSid: params.MessageSid, from, to, body: params.Body ?? '' })
+      const parsed = parsePhoneNumber(from)
+      await threadInboundMessage({
+        payload: req.payload,
+        message: { org: org.id, channel: 'sms', provider: 'twilio', providerMessageID: params.MessageSid, from: parsed.ok ? parsed.e164 : from.slice(0, 40), to, bodyText: params.Body ?? '' },
+      })
     }
     req.payload.logger.info({ org: org.id, action: result.action }, 'Inbound SMS')
     return twiml(result.reply)

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'import.complete',
   'import.fail',
   'export.create',
+  'inbound.link',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

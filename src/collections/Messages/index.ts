@@ -1,0 +1,44 @@
+import type { CollectionConfig } from 'payload'
+
+import { nobody, orgScoped } from '@/access/orgAccess'
+
+export const MESSAGE_STATUSES = ['received', 'queued', 'sent', 'delivered', 'failed'] as const
+
+/**
+ * One message of a conversation: inbound (a reply that was no keyword) or outbound (our reply), on its
+ * channel, stored once per provider message id. Written by the inbound webhooks and the reply service
+ * only; read-only through every API.
+ */
+export const Messages: CollectionConfig = {
+  slug: 'messages',
+  labels: { singular: 'Message', plural: 'Messages' },
+  admin: {
+    components: { beforeListTable: ['@/components/ListCountNote#ListCountNote'] },
+    useAsTitle: 'from',
+    defaultColumns: ['from', 'direction', 'channel', 'bodyText', 'status', 'createdAt'],
+    listSearchableFields: ['from', 'bodyText'],
+    group: 'Inbox',
+  },
+  defaultSort: '-createdAt',
+  disableDuplicate: true,
+  access: { read: orgScoped('org.read'), create: nobody, update: nobody, delete: nobody },
+  indexes: [
+    { fields: ['provider', 'providerMessageID'], unique: true },
+    { fields: ['conversation', 'createdAt'] },
+  ],
+  fields: [
+    { name: 'org', type: 'relationship', relationTo: 'organizations', required: true, admin: { readOnly: true } },
+    { name: 'conversation', type: 'relationship', relationTo: 'conversations', required: true, admin: { readOnly: true } },
+    { name: 'direction', type: 'select', required: true, options: ['inbound', 'outbound'], admin: { readOnly: true } },
+    { name: 'channel', type: 'select', required: true, options: ['email', 'sms'], admin: { readOnly: true } },
+    { name: 'provider', type: 'select', required: true, options: ['twilio', 'outbox', 'sendgrid', 'smtp'], admin: { readOnly: true } },
+    { name: 'providerMessageID', type: 'text', required: true, label: 'Provider message id', admin: { readOnly: true } },
+    { name: 'from', type: 'text', required: true, admin: { readOnly: true } },
+    { name: 'to', type: 'text', admin: { readOnly: true } },
+    { name: 'subject', type: 'text', admin: { readOnly: true } },
+    { name: 'bodyText', type: 'textarea', label: 'Text', admin: { readOnly: true } },
+    { name: 'status', type: 'select', required: true, defaultValue: 'received', options: [...MESSAGE_STATUSES], admin: { readOnly: true } },
+    { name: 'error', type: 'text', admin: { readOnly: true, condition: (data) => Boolean(data?.error) } },
+    { name: 'sentBy', type: 'relationship', relationTo: 'users', admin: { readOnly: true, condition: (data) => Boolean(data?.sentBy) } },
+  ],
+}
