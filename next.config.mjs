@@ -24,6 +24,9 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // SendGrid posts to /api/callbacks/sendgrid/ and does not follow redirects: no trailing-slash redirect.
   skipTrailingSlashRedirect: true,
+  // src/proxy.ts sees every request; without this it would cut bodies at 10 MB, and SendGrid's Inbound
+  // Parse posts up to 30 MB (the endpoint itself refuses more with a 413).
+  experimental: { proxyClientMaxBodySize: '31mb' },
   // Security headers on every response; pages get their Content-Security-Policy (with a nonce) from src/proxy.ts.
   async headers() {
     return [

@@ -21,6 +21,7 @@ import { Segments } from './src/collections/Segments'
 import { Suppressions } from './src/collections/Suppressions'
 import { Users } from './src/collections/Users'
 import { Conversations } from './src/collections/Conversations'
+import { InboundEmails } from './src/collections/InboundEmails'
 import { Messages } from './src/collections/Messages'
 import { SmsOutbox } from './src/collections/SmsOutbox'
 import { WebhookEvents } from './src/collections/WebhookEvents'
@@ -34,6 +35,7 @@ import { healthEndpoints } from './src/endpoints/health'
 import { metricsPrometheusEndpoints } from './src/endpoints/metrics-prometheus'
 import { metricsSummaryEndpoint } from './src/endpoints/metrics-summary'
 import { sendgridWebhookEndpoints } from './src/endpoints/sendgrid-webhook'
+import { inboundEmailEndpoint } from './src/endpoints/inbound-email'
 import { twilioInboundEndpoint } from './src/endpoints/twilio-inbound'
 import { twilioStatusEndpoint } from './src/endpoints/twilio-status'
 import { unsubscribeEndpoints } from './src/endpoints/unsubscribe'
@@ -72,9 +74,9 @@ export default buildConfig({
       },
     },
   },
-  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, SmsOutbox, Conversations, Messages, Organizations, Users, AuditLogs, WebhookEvents],
+  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, SmsOutbox, Conversations, Messages, InboundEmails, Organizations, Users, AuditLogs, WebhookEvents],
   db: databaseAdapter(),
-  endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, twilioInboundEndpoint, twilioStatusEndpoint, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
+  endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, twilioInboundEndpoint, twilioStatusEndpoint, inboundEmailEndpoint, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
   editor: lexicalEditor(),
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },

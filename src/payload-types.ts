@@ -79,6 +79,7 @@ export interface Config {
     'sms-outbox': SmsOutbox;
     conversations: Conversation;
     messages: Message;
+    'inbound-emails': InboundEmail;
     organizations: Organization;
     users: User;
     'audit-logs': AuditLog;
@@ -103,6 +104,7 @@ export interface Config {
     'sms-outbox': SmsOutboxSelect<false> | SmsOutboxSelect<true>;
     conversations: ConversationsSelect<false> | ConversationsSelect<true>;
     messages: MessagesSelect<false> | MessagesSelect<true>;
+    'inbound-emails': InboundEmailsSelect<false> | InboundEmailsSelect<true>;
     organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
@@ -138,6 +140,8 @@ export interface Config {
       runContactImport: TaskRunContactImport;
       runContactExport: TaskRunContactExport;
       sweepImports: TaskSweepImports;
+      processInboundEmail: TaskProcessInboundEmail;
+      sweepInboundEmails: TaskSweepInboundEmails;
       inline: {
         input: unknown;
         output: unknown;
@@ -312,6 +316,16 @@ export interface Organization {
      * Sent to someone who texts HELP or INFO. Empty: “<organisation>: reply STOP to opt out, START to opt back in.”
      */
     helpText?: string | null;
+  };
+  /**
+   * Replies to your emails come back here, threaded in the Inbox.
+   */
+  inbound?: {
+    emailSecret?: string | null;
+    /**
+     * The domain whose mail SendGrid Inbound Parse posts to the address above (its MX points at mx.sendgrid.net). Set, every email’s Reply-To is reply+<signed token>@ this domain, so replies thread to their job. Empty: replies thread by In-Reply-To.
+     */
+    replyDomain?: string | null;
   };
   /**
    * Replies that consist of exactly one of these words suppress the sender at once; replies that only contain one (or a near miss) go to the suppression review queue. Empty: the defaults.
@@ -776,6 +790,37 @@ export interface Message {
   createdAt: string;
 }
 /**
+ * Each email posted to your inbound address, and what became of it. Failed ones are the dead letters: download the raw post to see why.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "inbound-emails".
+ */
+export interface InboundEmail {
+  id: number;
+  org: number | Organization;
+  status: 'queued' | 'threaded' | 'ignored' | 'failed';
+  /**
+   * Why it was ignored or failed.
+   */
+  reason?: string | null;
+  /**
+   * SendGrid Inbound Parse: parsed fields, or the raw MIME message.
+   */
+  mode?: ('parsed' | 'raw') | null;
+  messageID: string;
+  from?: string | null;
+  subject?: string | null;
+  /**
+   * Bytes posted.
+   */
+  size?: number | null;
+  conversation?: (number | null) | Conversation;
+  receivedAt: string;
+  processedAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Every approval, rejection, test send, role and settings change. Entries cannot be edited or deleted.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -954,7 +999,9 @@ export interface PayloadJob {
           | 'rollupMetrics'
           | 'runContactImport'
           | 'runContactExport'
-          | 'sweepImports';
+          | 'sweepImports'
+          | 'processInboundEmail'
+          | 'sweepInboundEmails';
         taskID: string;
         input?:
           | {
@@ -998,6 +1045,8 @@ export interface PayloadJob {
         | 'runContactImport'
         | 'runContactExport'
         | 'sweepImports'
+        | 'processInboundEmail'
+        | 'sweepInboundEmails'
       )
     | null;
   queue?: string | null;
@@ -1069,6 +1118,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'messages';
         value: number | Message;
+      } | null)
+    | ({
+        relationTo: 'inbound-emails';
+        value: number | InboundEmail;
       } | null)
     | ({
         relationTo: 'organizations';
@@ -1411,6 +1464,25 @@ export interface MessagesSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "inbound-emails_select".
+ */
+export interface InboundEmailsSelect<T extends boolean = true> {
+  org?: T;
+  status?: T;
+  reason?: T;
+  mode?: T;
+  messageID?: T;
+  from?: T;
+  subject?: T;
+  size?: T;
+  conversation?: T;
+  receivedAt?: T;
+  processedAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "organizations_select".
  */
 export interface OrganizationsSelect<T extends boolean = true> {
@@ -1461,6 +1533,12 @@ export interface OrganizationsSelect<T extends boolean = true> {
         perSecondLimit?: T;
         perMinuteLimit?: T;
         helpText?: T;
+      };
+  inbound?:
+    | T
+    | {
+        emailSecret?: T;
+        replyDomain?: T;
       };
   optOutKeywords?:
     | T
@@ -1753,6 +1831,28 @@ export interface TaskSweepImports {
     imports: number;
     exports: number;
     expired: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskProcessInboundEmail".
+ */
+export interface TaskProcessInboundEmail {
+  input: {
+    id: number;
+  };
+  output: {
+    status: string;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSweepInboundEmails".
+ */
+export interface TaskSweepInboundEmails {
+  input?: unknown;
+  output: {
+    processed: number;
   };
 }
 /**

@@ -186,6 +186,17 @@ const VICTIMS: Record<string, Victim> = {
     gqlPatch: 'bodyText: "Pwned"',
     create: async () => ({ org: demo, conversation: (await demoConversation()).id, direction: 'inbound', channel: 'sms', provider: 'twilio', providerMessageID: unique('in'), from: '+14155550114', bodyText: 'Sneaky' }),
   },
+  'inbound-emails': {
+    make: async () =>
+      (await payload.create({
+        collection: 'inbound-emails',
+        data: { org: demo, status: 'failed', reason: 'Unreadable', messageID: `<${unique('in')}@example.com>`, from: 'x@example.com', receivedAt: new Date().toISOString() },
+        ...system,
+      })) as unknown as Doc,
+    patch: { reason: 'Pwned' },
+    gqlPatch: 'reason: "Pwned"',
+    create: async () => ({ org: demo, messageID: `<${unique('in')}@example.com>`, receivedAt: new Date().toISOString() }),
+  },
   'payload-locked-documents': {
     // Demo's admin is editing a Demo contact.
     make: async () => {

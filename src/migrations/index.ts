@@ -21,7 +21,7 @@ import * as migration_20261206_050000_worker_heartbeats from './20261206_050000_
 import * as migration_20261206_072238_engine_hand_off from './20261206_072238_engine_hand_off';
 import * as migration_20261206_090411_sms_settings from './20261206_090411_sms_settings';
 import * as migration_20261206_103034_sms_jobs from './20261206_103034_sms_jobs';
-import * as migration_20261206_105626_inbox from './20261206_105626_inbox';
+import * as migration_20261206_110403_inbox from './20261206_110403_inbox';
 
 export const migrations = [
   {
@@ -140,8 +140,8 @@ export const migrations = [
     name: '20261206_103034_sms_jobs',
   },
   {
-    up: migration_20261206_105626_inbox.up,
-    down: migration_20261206_105626_inbox.down,
-    name: '20261206_105626_inbox'
+    up: migration_20261206_110403_inbox.up,
+    down: migration_20261206_110403_inbox.down,
+    name: '20261206_110403_inbox'
   },
 ];

@@ -6,7 +6,7 @@ export const MESSAGE_STATUSES = ['received', 'queued', 'sent', 'delivered', 'fai
 
 /**
  * One message of a conversation: inbound (a reply that was no keyword) or outbound (our reply), on its
- * channel, stored once per provider message id. Written by the inbound webhooks and the reply service
+ * channel, stored once per org and provider message id. Written by the inbound webhooks and the reply service
  * only; read-only through every API.
  */
 export const Messages: CollectionConfig = {
@@ -23,7 +23,8 @@ export const Messages: CollectionConfig = {
   disableDuplicate: true,
   access: { read: orgScoped('org.read'), create: nobody, update: nobody, delete: nobody },
   indexes: [
-    { fields: ['provider', 'providerMessageID'], unique: true },
+    // Once per org: the same email may reach two organisations.
+    { fields: ['org', 'provider', 'providerMessageID'], unique: true },
     { fields: ['conversation', 'createdAt'] },
   ],
   fields: [

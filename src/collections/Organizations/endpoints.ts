@@ -3,6 +3,7 @@ import type { Endpoint } from 'payload'
 import { readJSONObject, routeID } from '@/endpoints/request-input'
 import { appErrorResponse } from '@/services/errors/error-response'
 import { sendSettingsTest } from '@/services/sending/send-settings-test'
+import { rotateInboundSecret } from '@/services/inbox/rotate-inbound-secret'
 import { sendSmsSettingsTest } from '@/services/sms/send-sms-settings-test'
 
 /** POST /api/organizations/:id/test-email: a test message through the saved sending settings, to the admin. */
@@ -28,6 +29,20 @@ export const testSmsEndpoint: Endpoint = {
       const orgID = routeID(req, 'No such organisation, or you cannot see it.')
       const body = await readJSONObject(req, 10_000)
       return Response.json({ status: 'sent', ...(await sendSmsSettingsTest({ req, orgID, to: body.to })) })
+    } catch (error) {
+      return appErrorResponse(error)
+    }
+  },
+}
+
+/** POST /api/organizations/:id/rotate-inbound-secret: a new inbound email address (org admins; audited). */
+export const rotateInboundSecretEndpoint: Endpoint = {
+  path: '/:id/rotate-inbound-secret',
+  method: 'post',
+  handler: async (req) => {
+    try {
+      const orgID = routeID(req, 'No such organisation, or you cannot see it.')
+      return Response.json({ status: 'rotated', ...(await rotateInboundSecret({ req, orgID })) })
     } catch (error) {
       return appErrorResponse(error)
     }

@@ -23,6 +23,7 @@ export const auditSettingsChange: CollectionAfterChangeHook = async ({ doc, oper
     ...diffFields(previousDoc, doc, SETTINGS_FIELDS),
     ...Object.fromEntries(Object.entries(sending).map(([field, change]) => [`sending.${field}`, change])),
     ...Object.fromEntries(Object.entries(sms).map(([field, change]) => [`sms.${field}`, change])),
+    ...Object.fromEntries(Object.entries(diffFields(previousDoc?.inbound ?? {}, doc.inbound ?? {}, ['replyDomain'] as const)).map(([field, change]) => [`inbound.${field}`, change])),
   }
   if (Object.keys(changes).length === 0) return doc
   await recordAudit(req, {

@@ -6,9 +6,10 @@ import { DEFAULT_OPT_OUT_KEYWORDS } from '@/services/suppressions/match-opt-out-
 
 import { refuseOrgDeleteWithData } from '@/services/organizations/refuse-org-delete-with-data'
 
-import { testEmailEndpoint, testSmsEndpoint } from './endpoints'
+import { rotateInboundSecretEndpoint, testEmailEndpoint, testSmsEndpoint } from './endpoints'
 import { auditSettingsChange, seedDefaultTemplateForNewOrg } from './hooks'
 import { sendingSettings } from './sendingSettings'
+import { ensureInboundSecret, inboundSettings } from './inboundSettings'
 import { smsSettings } from './smsSettings'
 
 /** The tenants. The multi-tenant plugin limits every non-super user to the orgs they belong to. */
@@ -27,13 +28,13 @@ export const Organizations: CollectionConfig = {
     delete: superAdminOnly,
   },
   hooks: {
-    afterChange: [auditSettingsChange, seedDefaultTemplateForNewOrg],
+    afterChange: [ensureInboundSecret, auditSettingsChange, seedDefaultTemplateForNewOrg],
     beforeDelete: [async ({ id, req }) => {
       const org = await req.payload.findByID({ collection: 'organizations', id, depth: 0, req, disableErrors: true })
       if (org) await refuseOrgDeleteWithData(req.payload, id, org.name)
     }],
   },
-  endpoints: [testEmailEndpoint, testSmsEndpoint],
+  endpoints: [testEmailEndpoint, testSmsEndpoint, rotateInboundSecretEndpoint],
   fields: [
     {
       type: 'tabs',
@@ -60,6 +61,7 @@ export const Organizations: CollectionConfig = {
         },
         { label: 'Sending', fields: [sendingSettings] },
         { label: 'SMS', fields: [smsSettings] },
+        { label: 'Inbox', fields: [inboundSettings] },
         {
           label: 'Unsubscribe and opt-out',
           description:

@@ -3,6 +3,7 @@ import type { OutgoingEmail } from '@/integrations/email'
 import { renderTemplateParts, type TemplateContent } from '../templates/render-template'
 import { buildTemplateVariables } from '../templates/template-variables'
 import { buildUnsubscribeUrl } from '../unsubscribe/build-unsubscribe-url'
+import { createReplyToken } from '../inbox/reply-token'
 import { createUnsubscribeToken } from '../unsubscribe/unsubscribe-token'
 import type { SendingSettings } from './resolve-sending-settings'
 
@@ -28,11 +29,14 @@ export const buildRecipientMessage = ({
   attachments,
   env = process.env,
   secret,
+  jobID,
 }: {
   template: TemplateContent
   org: { id: number; name?: null | string; postalAddress?: null | string }
-  settings: Pick<SendingSettings, 'fromAddress' | 'fromName' | 'replyTo'>
+  settings: Pick<SendingSettings, 'fromAddress' | 'fromName' | 'replyTo' | 'replyDomain'>
   recipient: RecipientInput
+  /** The job it is part of: with a reply domain, replies come back to this job's signed address. */
+  jobID?: number
   attachments?: OutgoingEmail['attachments']
   env?: Env
   secret?: string
@@ -54,7 +58,7 @@ export const buildRecipientMessage = ({
   return {
     from: { address: settings.fromAddress, name: settings.fromName },
     to: recipient.email,
-    replyTo: settings.replyTo ?? undefined,
+    replyTo: settings.replyDomain && jobID !== undefined ? `reply+${createReplyToken({ org: org.id, job: jobID }, secret)}@${settings.replyDomain}` : (settings.replyTo ?? undefined),
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,

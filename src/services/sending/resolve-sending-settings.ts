@@ -7,6 +7,8 @@ export type SendingSettings = {
   fromName: string
   fromAddress: string
   replyTo: string | null
+  /** The org's reply domain: replies go to reply+<job token>@ it, for the inbox (null: to replyTo). */
+  replyDomain?: null | string
   batchSize: number
   batchDelaySeconds: number
   retryDelaySeconds: number
@@ -43,13 +45,17 @@ type OrgSending = {
 const pick = <T>(orgValue: null | T | undefined, fallback: T): T => (orgValue === null || orgValue === undefined || orgValue === '' ? fallback : orgValue)
 
 /** The settings a job runs with: the org's own values, else the environment's, else built-in defaults. No secrets. */
-export const resolveSendingSettings = (org: { name?: null | string; sending?: null | OrgSending }, env: Env = process.env): SendingSettings => {
+export const resolveSendingSettings = (
+  org: { name?: null | string; sending?: null | OrgSending; inbound?: null | { replyDomain?: null | string } },
+  env: Env = process.env,
+): SendingSettings => {
   const s = org.sending ?? {}
   return {
     provider: pick(s.provider, 'smtp') === 'sendgrid' ? 'sendgrid' : 'smtp',
     fromName: pick(s.fromName, env.SMTP_FROM_NAME || org.name || 'Outpost'),
     fromAddress: pick(s.fromAddress, env.SMTP_FROM_ADDRESS || 'outpost@localhost'),
     replyTo: pick(s.replyTo, null),
+    replyDomain: org.inbound?.replyDomain?.trim() || null,
     batchSize: pick(s.batchSize, Math.floor(envNumber('EMAIL_BATCH_SIZE', 100, { min: 1, env }))),
     batchDelaySeconds: pick(s.batchDelaySeconds, envNumber('EMAIL_BATCH_DELAY_SECONDS', 1, { env })),
     retryDelaySeconds: pick(s.retryDelaySeconds, envNumber('EMAIL_RETRY_DELAY_SECONDS', 60, { min: 1, env })),

@@ -25,6 +25,7 @@ import { SuppressionReview as SuppressionReview_af6704db58f35b9c352159ba498af28a
 import { SuppressionsListBar as SuppressionsListBar_e95a24adae4e9f9a176af1733123185a } from '@/components/suppressions/SuppressionsListBar'
 import { SettingsTestEmail as SettingsTestEmail_11ca7025e63e2c41e03f6f8e90bb6ad7 } from '@/components/SettingsTestEmail'
 import { SettingsTestSms as SettingsTestSms_7042cbaa4cc2c53a0cf8333eaa8fabfe } from '@/components/SettingsTestSms'
+import { InboundEmailAddress as InboundEmailAddress_53ffb21428dfb19a1692e716a295f8a8 } from '@/components/InboundEmailAddress'
 import { WatchTenantCollection as WatchTenantCollection_1d0591e3cf4f332c83a86da13a0de59a } from '@payloadcms/plugin-multi-tenant/client'
 import { Icon as Icon_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/brand/Logo'
 import { Logo as Logo_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/brand/Logo'
@@ -63,6 +64,7 @@ export const importMap = {
   "@/components/suppressions/SuppressionsListBar#SuppressionsListBar": SuppressionsListBar_e95a24adae4e9f9a176af1733123185a,
   "@/components/SettingsTestEmail#SettingsTestEmail": SettingsTestEmail_11ca7025e63e2c41e03f6f8e90bb6ad7,
   "@/components/SettingsTestSms#SettingsTestSms": SettingsTestSms_7042cbaa4cc2c53a0cf8333eaa8fabfe,
+  "@/components/InboundEmailAddress#InboundEmailAddress": InboundEmailAddress_53ffb21428dfb19a1692e716a295f8a8,
   "@payloadcms/plugin-multi-tenant/client#WatchTenantCollection": WatchTenantCollection_1d0591e3cf4f332c83a86da13a0de59a,
   "@/components/brand/Logo#Icon": Icon_fdf4cffa73f323c9a668fb9f37e710b9,
   "@/components/brand/Logo#Logo": Logo_fdf4cffa73f323c9a668fb9f37e710b9,

@@ -22,6 +22,7 @@ export const emailChannel: ChannelDriver<OutgoingEmail, SendContext> = {
         recipient: { id: recipient.id, email: recipient.email, contact: recipient.contact },
         attachments: context.attachments,
         secret,
+        jobID: context.jobID,
       })
       // A provider that shares one content among many recipients gets the personal parts as substitutions.
       return (transport as EmailTransport).sharesContent ? packMessageContent(message) : message
