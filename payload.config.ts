@@ -68,9 +68,11 @@ export default buildConfig({
     avatar: 'default',
     components: {
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
+      beforeNavLinks: ['@/components/inbox/InboxNavLink#InboxNavLink'],
       afterNavLinks: ['@/components/analytics/AnalyticsNavLink#AnalyticsNavLink'],
       views: {
         analytics: { Component: '@/components/analytics/AnalyticsView#AnalyticsView', path: '/analytics', exact: true, meta: { title: 'Analytics' } },
+        inbox: { Component: '@/components/inbox/InboxView#InboxView', path: '/inbox', exact: true, meta: { title: 'Inbox' } },
       },
     },
   },

@@ -1,9 +1,11 @@
 import type { Payload } from 'payload'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { threadInboundMessage } from '@/services/inbox/thread-inbound-message'
 
-import { type ApiClient, getTestPayload, loginAs } from './helpers/app'
+import { type SmtpSink, startSmtpSink } from './fakes/smtp-sink'
+import { signTwilioWebhook, startTwilioFake, type TwilioFake } from './fakes/twilio-fake'
+import { type ApiClient, anonymous, getTestPayload, loginAs } from './helpers/app'
 import { makeContact, makeUser, unique } from './helpers/fixtures'
 
 /**
@@ -144,5 +146,93 @@ describe('who may do what with conversations', () => {
     // A new message reopens a closed conversation.
     await sms(alpha.id, '+447400123020', 'Me again')
     expect(await conversationOf(thread.conversation)).toEqual(expect.objectContaining({ status: 'open', unread: true }))
+  })
+})
+
+describe('replying', () => {
+  let sink: SmtpSink
+  let twilio: TwilioFake
+  const savedBase = process.env.TWILIO_API_BASE_URL
+  const savedSite = process.env.SITE_URL
+  beforeAll(async () => {
+    sink = await startSmtpSink()
+    twilio = await startTwilioFake()
+    process.env.TWILIO_API_BASE_URL = twilio.url
+    process.env.SITE_URL = 'http://localhost:3000'
+  })
+  afterAll(async () => {
+    await sink.close()
+    await twilio.close()
+    for (const [key, value] of [['TWILIO_API_BASE_URL', savedBase], ['SITE_URL', savedSite]] as const) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+  })
+
+  it('offers only the channels the contact is reachable on, with the reason for each left out', async () => {
+    const contact = await makeContact(payload, alpha.id, { email: `${unique('gone')}@example.com`, firstName: 'Una' })
+    await payload.create({ collection: 'suppressions', data: { org: alpha.id, channel: 'email', address: contact.email, reason: 'unsubscribe' } as never })
+    const thread = await threadInboundMessage({ payload, message: { org: alpha.id, channel: 'email', provider: 'sendgrid', providerMessageID: `<${unique('u')}@example.com>`, from: contact.email, to: null, bodyText: 'Hello' } })
+    if (thread.duplicate) throw new Error('stored as a duplicate')
+    const res = await alpha.viewer.get(`/conversations/${thread.conversation}/reply-channels`)
+    expect(res.status).toBe(200)
+    expect(res.body.channels).toEqual([
+      { channel: 'email', address: contact.email, available: false, reason: 'Email: unsubscribed' },
+      { channel: 'sms', address: null, available: false, reason: 'SMS: no mobile number' },
+    ])
+    const refused = await alpha.sender.post(`/conversations/${thread.conversation}/reply`, { channel: 'email', text: 'Hi' })
+    expect(refused.status).toBe(400)
+    expect(JSON.stringify(refused.body)).toMatch(/cannot be answered that way \(Email: unsubscribed\)/)
+  })
+
+  it('answers by email through the org’s SMTP server, threaded under the last email received', async () => {
+    await payload.update({ collection: 'organizations', id: alpha.id, data: { sending: { provider: 'smtp', smtpHost: '127.0.0.1', smtpPort: sink.port, smtpSecure: false, fromAddress: 'hello@alpha.example', fromName: 'Alpha' } } as never })
+    const contact = await makeContact(payload, alpha.id, { email: `${unique('pat')}@example.com`, firstName: 'Pat', phone: '+447400123040' } as never)
+    const inbound = `<${unique('q')}@mail.example.com>`
+    const thread = await threadInboundMessage({ payload, message: { org: alpha.id, channel: 'email', provider: 'sendgrid', providerMessageID: inbound, from: contact.email, to: 'hello@alpha.example', subject: 'Opening hours', bodyText: 'When do you open?' } })
+    if (thread.duplicate) throw new Error('stored as a duplicate')
+    expect((await alpha.viewer.post(`/conversations/${thread.conversation}/reply`, { channel: 'email', text: 'Nine' })).status).toBe(403)
+    expect((await alpha.sender.post(`/conversations/${thread.conversation}/reply`, { channel: 'email', text: '   ' })).status).toBe(400)
+    expect((await alpha.sender.post(`/conversations/${thread.conversation}/reply`, { channel: 'fax', text: 'Hi' })).status).toBe(400)
+    const sent = await alpha.sender.post(`/conversations/${thread.conversation}/reply`, { channel: 'email', text: 'We open at nine.\n\nSee you!' })
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201)
+    const [delivered] = await sink.waitFor(1)
+    const mail = sink.messages.find((m) => m.to.includes(contact.email))!
+    expect(delivered).toBeDefined()
+    expect(mail.parsed.subject).toBe('Re: Opening hours')
+    expect(mail.parsed.inReplyTo).toBe(inbound)
+    expect(mail.parsed.text?.trim()).toBe('We open at nine.\n\nSee you!')
+    const stored = await payload.findByID({ collection: 'messages', id: sent.body.message, depth: 0 })
+    expect(stored).toEqual(expect.objectContaining({ direction: 'outbound', channel: 'email', status: 'sent', to: contact.email, providerMessageID: mail.parsed.messageId }))
+    expect((await conversationOf(thread.conversation)).unread).toBe(false)
+  })
+
+  it('answers by SMS through Twilio at the org’s pace, and the reply’s status follows Twilio’s callbacks', async () => {
+    await payload.update({ collection: 'organizations', id: alpha.id, data: { sms: { provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: '+447400000777' } } as never })
+    const thread = await sms(alpha.id, '+447400123050', 'Can I move my table to 8?')
+    if (thread.duplicate) throw new Error('stored as a duplicate')
+    const sent = await alpha.sender.post(`/conversations/${thread.conversation}/reply`, { channel: 'sms', text: 'Yes, 8 is fine.' })
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201)
+    const request = twilio.messages.at(-1)!
+    expect(request).toEqual(expect.objectContaining({ to: '+447400123050', from: '+447400000777', body: 'Yes, 8 is fine.', statusCallback: 'http://localhost:3000/api/callbacks/twilio/status' }))
+    const reply = await payload.findByID({ collection: 'messages', id: sent.body.message, depth: 0 })
+    expect(reply).toEqual(expect.objectContaining({ status: 'sent', providerMessageID: request.sid, provider: 'twilio' }))
+    const params = { AccountSid: twilio.accountSid, MessageSid: request.sid, MessageStatus: 'delivered', To: request.to }
+    const url = 'http://localhost:3000/api/callbacks/twilio/status'
+    const callback = await anonymous().rest('POST', '/callbacks/twilio/status', {
+      raw: { type: 'application/x-www-form-urlencoded', body: new URLSearchParams(params).toString() },
+      headers: { 'x-twilio-signature': signTwilioWebhook(twilio.authToken, url, params) },
+    })
+    expect(callback.body.outcome).toBe('updated')
+    expect((await payload.findByID({ collection: 'messages', id: sent.body.message, depth: 0 })).status).toBe('delivered')
+    // Twilio refusing the number: the reply is kept as failed, with the reason as a sentence.
+    twilio.setRule(() => ({ status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' }))
+    try {
+      const failed = await alpha.sender.post(`/conversations/${thread.conversation}/reply`, { channel: 'sms', text: 'Still there?' })
+      expect(failed.status).toBe(502)
+      expect(failed.body.error).toMatch(/replied STOP/)
+    } finally {
+      twilio.setRule(null)
+    }
   })
 })

@@ -93,7 +93,7 @@ describe('queueing an email job', () => {
     })
     const res = await sender.post('/email-jobs', { name: unique('job'), org: demo, template: foreign.id, contacts: [] })
     expect(res.status).toBe(400)
-    expect(res.body.errors[0].data.errors).toEqual([expect.objectContaining({ path: 'template', message: `There is no email template with id ${foreign.id}, or you cannot see it.` })])
+    expect(res.body.errors[0].data.errors).toEqual([expect.objectContaining({ path: 'template', message: `There is no template with id ${foreign.id}, or you cannot see it.` })])
     expect(JSON.stringify(res.body)).not.toContain(foreign.name)
   })
 

@@ -60,7 +60,14 @@ describe('SMS messages', () => {
   const transport = { kind: 'twilio', maxInFlight: 4 } as never
 
   it('are the approved text with the recipient’s values, never HTML-escaped, with the org’s opt-out line', () => {
-    const [message] = smsChannel.buildMessages(context(), [recipient], transport)
+    const saved = process.env.SITE_URL
+    delete process.env.SITE_URL
+    let message
+    try {
+      ;[message] = smsChannel.buildMessages(context(), [recipient], transport)
+    } finally {
+      if (saved !== undefined) process.env.SITE_URL = saved
+    }
     expect(message).toEqual({
       to: '+14155550123',
       from: '+14155550100',

@@ -4,10 +4,45 @@ import { readJSONObject, routeID } from '@/endpoints/request-input'
 import { appErrorResponse } from '@/services/errors/error-response'
 import { createContactFromConversation } from '@/services/inbox/create-contact-from-conversation'
 import { linkConversation } from '@/services/inbox/link-conversation'
+import { listReplyChannels } from '@/services/inbox/list-reply-channels'
+import { readAnswerableConversation, sendConversationReply } from '@/services/inbox/send-conversation-reply'
+import { AppError, nullIfNotFound } from '@/services/errors/app-error'
 
 const NOT_FOUND = 'No such conversation, or you cannot see it.'
 
 export const conversationEndpoints: Endpoint[] = [
+  {
+    /** GET /api/conversations/:id/reply-channels: each channel with its address, or why it cannot be used. */
+    path: '/:id/reply-channels',
+    method: 'get',
+    handler: async (req) => {
+      try {
+        const id = routeID(req, NOT_FOUND)
+        if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to see how to reply.')
+        const conversation = await req.payload.findByID({ collection: 'conversations', id, depth: 0, req, user: req.user, overrideAccess: false }).catch(nullIfNotFound)
+        if (!conversation) throw new AppError('NOT_FOUND', NOT_FOUND)
+        return Response.json({ channels: await listReplyChannels({ payload: req.payload, conversation }) })
+      } catch (error) {
+        return appErrorResponse(error)
+      }
+    },
+  },
+  {
+    /** POST /api/conversations/:id/reply {channel, text}: answer on a reachable channel (inbound.reply). */
+    path: '/:id/reply',
+    method: 'post',
+    handler: async (req) => {
+      try {
+        const id = routeID(req, NOT_FOUND)
+        await readAnswerableConversation(req, id)
+        const body = await readJSONObject(req, 100_000)
+        const sent = await sendConversationReply({ req, conversationID: id, channel: body.channel, text: body.text })
+        return Response.json({ status: sent.status, message: sent.message, error: sent.error }, { status: sent.status === 'sent' ? 201 : 502 })
+      } catch (error) {
+        return appErrorResponse(error)
+      }
+    },
+  },
   {
     /** POST /api/conversations/:id/link {contact}: link to an existing contact of the org (audited). */
     path: '/:id/link',

@@ -58,6 +58,17 @@ export const applyTwilioStatus = async ({ payload, report, target, receivedAt = 
       )
       const eventID = stored.rows[0]?.id
       if (eventID === undefined) throw new Duplicate()
+      if (!recipient && target.message && outcome !== 'progress') {
+        // An inbox reply: its status in the thread moves forwards only (sent < delivered < failed).
+        const moved = await client.query(
+          `UPDATE messages SET status = $2::enum_messages_status, error = CASE WHEN $2 = 'failed' THEN $3 ELSE error END, updated_at = now()
+            WHERE id = $1 AND (CASE status WHEN 'failed' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END) < (CASE $2 WHEN 'failed' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END)`,
+          [target.message.id, outcome, failure?.sentence ?? null],
+        )
+        const result: TwilioStatusOutcome = moved.rowCount ? (outcome === 'failed' ? 'failed' : 'updated') : 'no_change'
+        await client.query(`UPDATE webhook_events SET outcome = $2::enum_webhook_events_outcome, org_id = $3 WHERE id = $1`, [eventID, result, target.message.org])
+        return result
+      }
       if (!recipient) return 'unmatched'
       let result: TwilioStatusOutcome = outcome === 'progress' ? 'recorded' : 'no_change'
       const moves =

@@ -7,6 +7,8 @@ import { decryptSecret } from '../crypto/secrets'
 export type SmsMessageTarget = {
   /** Our recipient the message id names (an SMS job's row), if any. */
   recipient: null | { id: number; org: number; job: number; address: string }
+  /** Our SMS reply from the inbox the message id names, if any. */
+  message: null | { id: number; org: number }
   /** The org the request is checked against: the recipient's, else the one whose Twilio account it names. */
   org: null | number
   /** That org's auth token, else TWILIO_AUTH_TOKEN; null when none can be read (nothing is then accepted). */
@@ -29,12 +31,16 @@ export const findSmsMessage = async ({
   accountSid: null | string
   env?: Record<string, string | undefined>
 }): Promise<SmsMessageTarget> => {
-  const { rows } = await reservedPool(payload).query<{ id: null | number; org: null | number; job: null | number; address: null | string; token: null | string }>(
-    `SELECT r.id, o.id AS org, r.job_id AS job, r.email AS address, o.sms_twilio_auth_token_encrypted AS token
+  const { rows } = await reservedPool(payload).query<{ id: null | number; message: null | number; org: null | number; job: null | number; address: null | string; token: null | string }>(
+    `SELECT r.id, NULL::int AS message, o.id AS org, r.job_id AS job, r.email AS address, o.sms_twilio_auth_token_encrypted AS token
        FROM email_recipients r JOIN organizations o ON o.id = r.org_id
       WHERE r.provider_message_i_d = $1 AND r.channel = 'sms'
      UNION ALL
-     SELECT NULL, o.id, NULL, NULL, o.sms_twilio_auth_token_encrypted FROM organizations o
+     SELECT NULL, m.id, o.id, NULL, NULL, o.sms_twilio_auth_token_encrypted
+       FROM messages m JOIN organizations o ON o.id = m.org_id
+      WHERE m.provider = 'twilio' AND m.direction = 'outbound' AND m.provider_message_i_d = $1
+     UNION ALL
+     SELECT NULL, NULL, o.id, NULL, NULL, o.sms_twilio_auth_token_encrypted FROM organizations o
       WHERE $2::text IS NOT NULL AND o.sms_twilio_account_sid = $2
      LIMIT 1`,
     [messageSid, accountSid],
@@ -50,6 +56,7 @@ export const findSmsMessage = async ({
   }
   return {
     recipient: row && row.id !== null ? { id: row.id, org: row.org!, job: row.job!, address: row.address! } : null,
+    message: row && row.message !== null ? { id: row.message, org: row.org! } : null,
     org: row?.org ?? null,
     authToken,
   }

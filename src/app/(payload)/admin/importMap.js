@@ -31,8 +31,10 @@ import { Icon as Icon_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/bran
 import { Logo as Logo_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/brand/Logo'
 import { AnalyticsNavLink as AnalyticsNavLink_274ba3c2a93de65c0f81308ced6a7e0d } from '@/components/analytics/AnalyticsNavLink'
 import { TenantSelector as TenantSelector_d6d5f193a167989e2ee7d14202901e62 } from '@payloadcms/plugin-multi-tenant/rsc'
+import { InboxNavLink as InboxNavLink_39c231fe5f01b82151bc504a6b1a0775 } from '@/components/inbox/InboxNavLink'
 import { TenantSelectionProvider as TenantSelectionProvider_d6d5f193a167989e2ee7d14202901e62 } from '@payloadcms/plugin-multi-tenant/rsc'
 import { AnalyticsView as AnalyticsView_14b64d09bcaefa82063874452b17985e } from '@/components/analytics/AnalyticsView'
+import { InboxView as InboxView_f7357d93d0d86567026c45e309504f1a } from '@/components/inbox/InboxView'
 import { CollectionCards as CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1 } from '@payloadcms/next/rsc'
 
 /** @type import('payload').ImportMap */
@@ -70,7 +72,9 @@ export const importMap = {
   "@/components/brand/Logo#Logo": Logo_fdf4cffa73f323c9a668fb9f37e710b9,
   "@/components/analytics/AnalyticsNavLink#AnalyticsNavLink": AnalyticsNavLink_274ba3c2a93de65c0f81308ced6a7e0d,
   "@payloadcms/plugin-multi-tenant/rsc#TenantSelector": TenantSelector_d6d5f193a167989e2ee7d14202901e62,
+  "@/components/inbox/InboxNavLink#InboxNavLink": InboxNavLink_39c231fe5f01b82151bc504a6b1a0775,
   "@payloadcms/plugin-multi-tenant/rsc#TenantSelectionProvider": TenantSelectionProvider_d6d5f193a167989e2ee7d14202901e62,
   "@/components/analytics/AnalyticsView#AnalyticsView": AnalyticsView_14b64d09bcaefa82063874452b17985e,
+  "@/components/inbox/InboxView#InboxView": InboxView_f7357d93d0d86567026c45e309504f1a,
   "@payloadcms/next/rsc#CollectionCards": CollectionCards_f9c02e79a4aed9a3924487c0cd4cafb1
 }
