@@ -63,6 +63,8 @@ export default async function setup(project: TestProject) {
       DATABASE_URL: database.url,
       SITE_URL: baseURL,
       LOG_LEVEL: 'error',
+      // The operator's allowance for the tests' own SMTP sink on loopback (inbox replies go from the web process).
+      OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })

@@ -190,7 +190,16 @@ export const Inbox = () => {
                 ))}
               </ol>
               {canReply ? (
-                <ReplyBox channels={channels} conversation={selected.id} onSent={() => { void loadThread(selected.id); void loadList() }} />
+                <ReplyBox
+                  channels={channels}
+                  conversation={selected.id}
+                  key={selected.id}
+                  onSent={() => {
+                    void loadThread(selected.id)
+                    void loadList()
+                  }}
+                  preferred={[...messages].reverse().find((m) => m.direction === 'inbound')?.channel ?? null}
+                />
               ) : (
                 <p className="inbox__muted" data-testid="no-reply-box">Your role can read conversations but not reply to them.</p>
               )}
@@ -278,9 +287,11 @@ const ContactCard = ({ conversation, canLink, admin, onChanged }: { conversation
   )
 }
 
-const ReplyBox = ({ conversation, channels, onSent }: { conversation: number; channels: ReplyChannel[]; onSent: () => void }) => {
+/** The reply box; it starts on the channel the person last wrote on, when they can be reached there. */
+const ReplyBox = ({ conversation, channels, onSent, preferred }: { conversation: number; channels: ReplyChannel[]; onSent: () => void; preferred: 'email' | 'sms' | null }) => {
   const available = channels.filter((c) => c.available)
-  const [channel, setChannel] = useState<'email' | 'sms' | null>(null)
+  const [picked, setChannel] = useState<'email' | 'sms' | null>(null)
+  const channel = picked ?? preferred
   const [text, setText] = useState('')
   const [busy, setBusy] = useState(false)
   const chosen = channel && available.some((c) => c.channel === channel) ? channel : (available[0]?.channel ?? null)
@@ -306,7 +317,7 @@ const ReplyBox = ({ conversation, channels, onSent }: { conversation: number; ch
           <label className={c.available ? '' : 'inbox__muted'} key={c.channel}>
             <input checked={chosen === c.channel} disabled={!c.available} name="reply-channel" onChange={() => setChannel(c.channel)} type="radio" value={c.channel} />
             {CHANNEL_LABEL[c.channel]}
-            {c.available ? <span className="inbox__muted"> to {c.address}</span> : <span className="inbox__muted"> — {c.reason}</span>}
+            {c.available ? <span className="inbox__muted"> to {c.address}</span> : <span className="inbox__muted"> — {(c.reason ?? '').replace(/^(Email|SMS): /, '')}</span>}
           </label>
         ))}
       </fieldset>
