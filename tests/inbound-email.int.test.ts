@@ -117,6 +117,17 @@ describe('POST /api/callbacks/inbound-email/:secret', () => {
     expect((await payload.count({ collection: 'contacts', where: { email: { equals: 'otto.outlook@example.org' } } })).totalDocs).toBe(0)
   })
 
+  it('a reply to one of the org’s messages joins that thread by In-Reply-To, whoever sends it', async () => {
+    const first = await deliver(alpha, parsedForm({ headers: headersOf('<thread-root-1@example.com>'), from: 'vera@example.com', subject: 'Stall booking', text: 'Can I book a stall?' }))
+    // Her colleague answers from another address, quoting Vera's message.
+    const second = await deliver(alpha, parsedForm({ headers: headersOf('<thread-reply-1@example.com>', 'In-Reply-To: <thread-root-1@example.com>\nReferences: <thread-root-1@example.com>\n'), from: 'walt@example.com', subject: 'Re: Stall booking', text: 'We would like two.' }))
+    expect(second.row!.conversation).toBe(first.row!.conversation)
+    expect(second.row!.reason).toMatch(/^Threaded by In-Reply-To/)
+    // Another org's Message-ID joins nothing here.
+    const elsewhere = await deliver(beta, parsedForm({ headers: headersOf('<thread-reply-2@example.com>', 'In-Reply-To: <thread-root-1@example.com>\n'), from: 'walt@example.com', text: 'Hello beta' }))
+    expect(elsewhere.row!.conversation).not.toBe(first.row!.conversation)
+  })
+
   it('stores a Message-ID once, however often SendGrid posts it', async () => {
     const form = () => parsedForm({ headers: headersOf('<dup-0001@example.com>'), from: 'dee@example.com', subject: 'Hello', text: 'Hello there' })
     const first = await deliver(alpha, form())

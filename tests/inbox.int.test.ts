@@ -143,6 +143,10 @@ describe('who may do what with conversations', () => {
     expect((await conversationOf(thread.conversation)).contact).toBeNull()
     expect((await alpha.admin.post('/conversations', { org: alpha.id, title: 'Made up' })).status).toBe(403)
     expect((await alpha.admin.post('/messages', { org: alpha.id, conversation: thread.conversation, bodyText: 'Made up' })).status).toBe(403)
+    // Assigning: to oneself (inbound.reply), not by a viewer.
+    const me = (await alpha.sender.get('/users/me')).body.user.id
+    expect((await alpha.viewer.patch(`/conversations/${thread.conversation}`, { assignee: me })).status).toBe(403)
+    expect((await alpha.sender.patch(`/conversations/${thread.conversation}`, { assignee: me })).body.doc.assignee).toEqual(expect.objectContaining({ id: me }))
     // A new message reopens a closed conversation.
     await sms(alpha.id, '+447400123020', 'Me again')
     expect(await conversationOf(thread.conversation)).toEqual(expect.objectContaining({ status: 'open', unread: true }))

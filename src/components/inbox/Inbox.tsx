@@ -109,13 +109,15 @@ export const Inbox = () => {
     if (selected?.unread && canReply) void api(`/conversations/${selected.id}`, { method: 'PATCH', body: JSON.stringify({ unread: false }) }).then(loadList)
   }, [selected?.id, selected?.unread, canReply, loadList])
 
-  const setStatus = async (status: 'open' | 'closed') => {
+  const change = async (data: Record<string, unknown>, done: string) => {
     if (!selected) return
-    const res = await api(`/conversations/${selected.id}`, { method: 'PATCH', body: JSON.stringify({ status }) })
+    const res = await api(`/conversations/${selected.id}`, { method: 'PATCH', body: JSON.stringify(data) })
     if (!res.ok) return toast.error(errorOf(res.body, 'The conversation could not be changed.'))
-    toast.success(status === 'closed' ? 'Conversation closed.' : 'Conversation reopened.')
+    toast.success(done)
     void loadList()
   }
+  const setStatus = (status: 'open' | 'closed') => change({ status }, status === 'closed' ? 'Conversation closed.' : 'Conversation reopened.')
+  const mine = selected && idOf(selected.assignee) === user?.id
 
   return (
     <div className="inbox" data-testid="inbox">
@@ -168,6 +170,11 @@ export const Inbox = () => {
             <>
               <ContactCard admin={admin} canLink={canLink} conversation={selected} onChanged={(id) => { if (id) setSelectedID(id); void loadList() }} />
               <div className="inbox__actions">
+                {canReply && (mine ? (
+                  <Button buttonStyle="secondary" margin={false} onClick={() => change({ assignee: null }, 'Unassigned.')} size="small">Unassign me</Button>
+                ) : (
+                  <Button buttonStyle="secondary" margin={false} onClick={() => change({ assignee: user?.id }, 'Assigned to you.')} size="small">Assign to me</Button>
+                ))}
                 {canReply && (selected.status === 'open' ? (
                   <Button buttonStyle="secondary" margin={false} onClick={() => setStatus('closed')} size="small">Close</Button>
                 ) : (

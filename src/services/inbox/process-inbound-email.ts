@@ -82,6 +82,7 @@ export const processInboundEmail = async ({ payload, id }: { payload: Payload; i
       to: email.recipients[0] ?? null,
       subject: email.subject,
       bodyText: reply || body,
+      answers: [...(email.inReplyTo ? [email.inReplyTo] : []), ...email.references],
     },
   })
   const via = tokens.length ? `its signed reply address (job ${tokens[0]!.job})` : email.inReplyTo ? 'In-Reply-To' : 'the sender'

@@ -14,6 +14,8 @@ export type InboundMessage = {
   subject?: null | string
   bodyText: string
   receivedAt?: Date
+  /** Message-IDs it answers (In-Reply-To, References): a thread of this org holding one of them wins. */
+  answers?: string[]
 }
 
 export type ThreadedMessage = { duplicate: true } | { duplicate: false; conversation: number; message: number; contact: null | number; created: boolean }
@@ -22,9 +24,10 @@ export type ThreadedMessage = { duplicate: true } | { duplicate: false; conversa
 const clean = (text: null | string | undefined, max: number) => (text ?? '').replace(/\u0000/g, '').slice(0, max)
 
 /**
- * Puts an inbound message in its conversation, in one transaction: the org's contact with the
- * sender's address (email, or phone in E.164) if there is one, else none ("unlinked"); that contact's
- * latest conversation (or, unlinked, the one of that address), else a new one; the message stored once
+ * Puts an inbound message in its conversation, in one transaction: the thread of a message of this org
+ * it answers (In-Reply-To, References), else by the sender: the org's contact with the sender's address
+ * (email, or phone in E.164) if there is one, else none ("unlinked"); that contact's latest
+ * conversation (or, unlinked, the one of that address), else a new one; the message stored once
  * (a provider's retry of the same message id is a no-op); the conversation reopened, marked unread,
  * its time and channels moved on. Concurrent messages of one new sender make one conversation (a lock
  * per org and address for the transaction).
@@ -40,7 +43,15 @@ export const threadInboundMessage = async ({ payload, message }: { payload: Payl
       [message.org, message.from],
     )
     const contact = contacts[0] ?? null
-    const { rows: found } = await client.query<{ id: number }>(
+    // A reply to one of this org's messages (ours or theirs) stays in that message's thread, whoever sends it.
+    const { rows: answered } = message.answers?.length
+      ? await client.query<{ id: number; contact_id: null | number }>(
+          `SELECT c.id, c.contact_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+            WHERE m.org_id = $1 AND m.provider_message_i_d = ANY($2::varchar[]) ORDER BY m.created_at DESC LIMIT 1 FOR UPDATE OF c`,
+          [message.org, message.answers.slice(0, 50)],
+        )
+      : { rows: [] as { id: number; contact_id: null | number }[] }
+    const { rows: found } = answered[0] ? { rows: [{ id: answered[0].id }] } : await client.query<{ id: number }>(
       contact
         ? `SELECT id FROM conversations WHERE org_id = $1 AND contact_id = $2 ORDER BY last_message_at DESC NULLS LAST, id DESC LIMIT 1 FOR UPDATE`
         : `SELECT id FROM conversations WHERE org_id = $1 AND contact_id IS NULL AND address = $2::varchar ORDER BY last_message_at DESC NULLS LAST, id DESC LIMIT 1 FOR UPDATE`,
