@@ -783,6 +783,11 @@ export interface Message {
   to?: string | null;
   subject?: string | null;
   bodyText?: string | null;
+  /**
+   * Files that came with the message, kept as the organisation’s attachments.
+   */
+  attachments?: (number | Media)[] | null;
+  attachmentNote?: string | null;
   status: 'received' | 'queued' | 'sent' | 'delivered' | 'failed';
   error?: string | null;
   sentBy?: (number | null) | User;
@@ -1456,6 +1461,8 @@ export interface MessagesSelect<T extends boolean = true> {
   to?: T;
   subject?: T;
   bodyText?: T;
+  attachments?: T;
+  attachmentNote?: T;
   status?: T;
   error?: T;
   sentBy?: T;

@@ -111,6 +111,14 @@ describe('POST /api/callbacks/inbound-email/:secret', () => {
     for (const message of [viaRaw, viaParsed]) {
       expect(message).toEqual(expect.objectContaining({ subject: 'RE: Spring update', bodyText: "Thanks, we'll be there. Café at noon?\n\nOtto", providerMessageID: '<DB9PR01MB0001.eurprd01.prod.outlook.com>' }))
     }
+    // The inline image is kept as the org's attachment, linked to the message; the org's members read it, others do not.
+    for (const message of [viaRaw, viaParsed]) {
+      expect(message!.attachments).toHaveLength(1)
+      const media = await payload.findByID({ collection: 'media', id: (message!.attachments as number[])[0]!, depth: 0 })
+      expect(media).toEqual(expect.objectContaining({ org: message!.org, mimeType: 'image/png' }))
+    }
+    expect((await beta.viewer.get(`/media/${(viaRaw!.attachments as number[])[0]}`)).status).toBe(404)
+    expect((await alpha.viewer.get(`/media/${(viaRaw!.attachments as number[])[0]}`)).status).toBe(200)
     // An unknown sender: an unlinked conversation, and no contact made.
     const conversation = await payload.findByID({ collection: 'conversations', id: viaRaw!.conversation as number, depth: 0 })
     expect(conversation).toEqual(expect.objectContaining({ contact: null, address: 'otto.outlook@example.org' }))
@@ -180,6 +188,13 @@ describe('POST /api/callbacks/inbound-email/:secret', () => {
     const big = parsedForm({ headers: headersOf('<big-1@example.com>'), from: 'big@example.com', subject: 'Plans', text: 'The plans are attached.' }, [['plans.pdf', Buffer.alloc(25 * 1024 * 1024, 1), 'application/pdf']])
     const accepted = await deliver(alpha, big)
     expect(accepted.row).toEqual(expect.objectContaining({ status: 'threaded', size: big.body.length }))
+    const [withPlans] = await messagesFrom(alpha.id, 'big@example.com')
+    expect(withPlans!.attachments).toHaveLength(1)
+    // A file of a type attachments may not hold is left out, and the message says so.
+    const exe = await deliver(alpha, parsedForm({ headers: headersOf('<exe-1@example.com>'), from: 'exe@example.com', text: 'See attached' }, [['setup.exe', Buffer.from('MZ'), 'application/x-msdownload']]))
+    expect(exe.row!.status).toBe('threaded')
+    const [withExe] = await messagesFrom(alpha.id, 'exe@example.com')
+    expect(withExe).toEqual(expect.objectContaining({ attachments: [], attachmentNote: 'Not kept: setup.exe (application/x-msdownload is not a type attachments may hold)' }))
     const huge = parsedForm({ headers: headersOf('<huge-1@example.com>'), from: 'big@example.com', text: 'x' }, [['huge.bin', Buffer.alloc(31 * 1024 * 1024, 1), 'application/octet-stream']])
     expect((await post(alpha.secret, huge)).status).toBe(413)
   })

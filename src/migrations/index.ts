@@ -22,6 +22,7 @@ import * as migration_20261206_072238_engine_hand_off from './20261206_072238_en
 import * as migration_20261206_090411_sms_settings from './20261206_090411_sms_settings';
 import * as migration_20261206_103034_sms_jobs from './20261206_103034_sms_jobs';
 import * as migration_20261206_110403_inbox from './20261206_110403_inbox';
+import * as migration_20261206_112659_inbox_attachments from './20261206_112659_inbox_attachments';
 
 export const migrations = [
   {
@@ -142,6 +143,11 @@ export const migrations = [
   {
     up: migration_20261206_110403_inbox.up,
     down: migration_20261206_110403_inbox.down,
-    name: '20261206_110403_inbox'
+    name: '20261206_110403_inbox',
+  },
+  {
+    up: migration_20261206_112659_inbox_attachments.up,
+    down: migration_20261206_112659_inbox_attachments.down,
+    name: '20261206_112659_inbox_attachments'
   },
 ];

@@ -19,7 +19,20 @@ type Conversation = {
   assignee?: null | number | { id: number; email?: string }
   lastMessageAt?: null | string
 }
-type Message = { id: number; direction: 'inbound' | 'outbound'; channel: 'email' | 'sms'; from: string; to?: null | string; subject?: null | string; bodyText?: null | string; status: string; error?: null | string; createdAt: string }
+type Message = {
+  id: number
+  direction: 'inbound' | 'outbound'
+  channel: 'email' | 'sms'
+  from: string
+  to?: null | string
+  subject?: null | string
+  bodyText?: null | string
+  status: string
+  error?: null | string
+  attachments?: (number | { id: number; filename?: string })[] | null
+  attachmentNote?: null | string
+  createdAt: string
+}
 type ReplyChannel = { channel: 'email' | 'sms'; address: null | string; available: boolean; reason: null | string }
 type Filter = { view: 'open' | 'unlinked' | 'mine' | 'closed' | 'all'; channel: '' | 'email' | 'sms' }
 
@@ -85,7 +98,7 @@ export const Inbox = () => {
 
   const loadThread = useCallback(async (id: number) => {
     const [thread, reach] = await Promise.all([
-      api<{ docs: Message[] }>(`/messages?where[conversation][equals]=${id}&sort=createdAt&limit=200&depth=0`),
+      api<{ docs: Message[] }>(`/messages?where[conversation][equals]=${id}&sort=createdAt&limit=200&depth=1&select[attachments]=true&select[direction]=true&select[channel]=true&select[from]=true&select[to]=true&select[subject]=true&select[bodyText]=true&select[status]=true&select[error]=true&select[attachmentNote]=true&select[createdAt]=true`),
       api<{ channels: ReplyChannel[] }>(`/conversations/${id}/reply-channels`),
     ])
     if (thread.ok) setMessages(thread.body.docs)
@@ -192,6 +205,16 @@ export const Inbox = () => {
                     </div>
                     {m.subject && <div className="inbox__subject">{m.subject}</div>}
                     <p className="inbox__text">{m.bodyText}</p>
+                    {Boolean(m.attachments?.length) && (
+                      <p className="inbox__attachments">
+                        {m.attachments!.map((a, i) => (
+                          <a href={`${admin}/collections/media/${idOf(a)}`} key={idOf(a) ?? i} rel="noreferrer" target="_blank">
+                            {typeof a === 'object' && a.filename ? a.filename : `Attachment ${i + 1}`}
+                          </a>
+                        ))}
+                      </p>
+                    )}
+                    {m.attachmentNote && <p className="inbox__muted">{m.attachmentNote}</p>}
                     {m.error && <p className="inbox__error">{m.error}</p>}
                   </li>
                 ))}

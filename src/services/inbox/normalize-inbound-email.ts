@@ -16,7 +16,7 @@ export type InboundEmail = {
   html: null | string
   /** Header names in lower case; repeated headers joined with ", ". */
   headers: Record<string, string>
-  attachments: { filename: string; contentType: string; size: number; inline: boolean }[]
+  attachments: { filename: string; contentType: string; size: number; inline: boolean; content: Buffer }[]
 }
 
 const decode = (bytes: Buffer | undefined, charset: string | undefined): string => {
@@ -91,7 +91,7 @@ export const normalizeInboundEmail = async (post: InboundPost): Promise<InboundE
       text: mail.text ?? '',
       html: typeof mail.html === 'string' ? mail.html : null,
       headers,
-      attachments: mail.attachments.map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType, size: a.size, inline: a.contentDisposition === 'inline' })),
+      attachments: mail.attachments.map((a) => ({ filename: a.filename ?? 'attachment', contentType: a.contentType, size: a.size, inline: a.contentDisposition === 'inline', content: a.content })),
     }
   }
   let charsets: Record<string, string> = {}
@@ -116,7 +116,7 @@ export const normalizeInboundEmail = async (post: InboundPost): Promise<InboundE
     text: field('text'),
     html: html || null,
     headers,
-    attachments: post.files.map((file) => ({ filename: file.filename, contentType: file.mimeType, size: file.data.length, inline: false })),
+    attachments: post.files.map((file) => ({ filename: file.filename, contentType: file.mimeType, size: file.data.length, inline: false, content: file.data })),
   }
 }
 

@@ -7,6 +7,7 @@ import { applyOptOutReply } from '../suppressions/apply-opt-out-reply'
 import { automatedReason, normalizeInboundEmail } from './normalize-inbound-email'
 import { parseInboundPost } from './parse-inbound-post'
 import { readReplyAddress } from './reply-token'
+import { storeInboundAttachments } from './store-inbound-attachments'
 import { threadInboundMessage } from './thread-inbound-message'
 
 export const MAX_INBOUND_EMAIL_BYTES = 30 * 1024 * 1024
@@ -87,5 +88,6 @@ export const processInboundEmail = async ({ payload, id }: { payload: Payload; i
   })
   const via = tokens.length ? `its signed reply address (job ${tokens[0]!.job})` : email.inReplyTo ? 'In-Reply-To' : 'the sender'
   if (threaded.duplicate) return finish(payload, id, { status: 'ignored', reason: 'This Message-ID is already in the inbox.' }, fields)
+  if (email.attachments.length) await storeInboundAttachments({ payload, org: row.org, message: threaded.message, attachments: email.attachments })
   return finish(payload, id, { status: 'threaded', reason: `Threaded by ${via}${threaded.contact ? '' : '; the sender is no contact yet (unlinked)'}${optOut.match.kind === 'fuzzy' ? '; it may be an opt-out, so it waits in the review queue' : ''}.`, conversation: threaded.conversation }, fields)
 }
