@@ -784,6 +784,10 @@ export interface Message {
   subject?: string | null;
   bodyText?: string | null;
   /**
+   * The email’s HTML with scripts, styles, forms and remote images removed; the inbox shows it in a sandboxed frame.
+   */
+  bodyHtml?: string | null;
+  /**
    * Files that came with the message, kept as the organisation’s attachments.
    */
   attachments?: (number | Media)[] | null;
@@ -1461,6 +1465,7 @@ export interface MessagesSelect<T extends boolean = true> {
   to?: T;
   subject?: T;
   bodyText?: T;
+  bodyHtml?: T;
   attachments?: T;
   attachmentNote?: T;
   status?: T;

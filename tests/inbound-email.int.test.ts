@@ -80,6 +80,9 @@ describe('POST /api/callbacks/inbound-email/:secret', () => {
     expect(row).toEqual(expect.objectContaining({ status: 'threaded', mode: 'raw', messageID: '<CAGmail+reply-0001@mail.gmail.com>', from: 'gail.gmail@example.com', subject: 'Re: Spring update' }))
     const [message] = await messagesFrom(alpha.id, 'gail.gmail@example.com')
     expect(message).toEqual(expect.objectContaining({ direction: 'inbound', channel: 'email', subject: 'Re: Spring update', bodyText: 'Yes please, count me in for Saturday — can I bring my son?' }))
+    // Its HTML is kept sanitised for the formatted view: Gmail's markup minus classes and attributes.
+    expect(message!.bodyHtml).toContain('<div>Yes please, count me in for Saturday — can I bring my son?</div>')
+    expect(message!.bodyHtml).not.toMatch(/class=|dir=/)
     const conversation = await payload.findByID({ collection: 'conversations', id: message!.conversation as number, depth: 0 })
     expect(conversation).toEqual(expect.objectContaining({ contact: contact.id, channels: ['email'], unread: true }))
   })

@@ -39,6 +39,12 @@ export const Messages: CollectionConfig = {
     { name: 'subject', type: 'text', admin: { readOnly: true } },
     { name: 'bodyText', type: 'textarea', label: 'Text', admin: { readOnly: true } },
     {
+      name: 'bodyHtml',
+      type: 'textarea',
+      label: 'HTML (sanitised)',
+      admin: { readOnly: true, hidden: true, description: 'The email’s HTML with scripts, styles, forms and remote images removed; the inbox shows it in a sandboxed frame.' },
+    },
+    {
       name: 'attachments',
       type: 'upload',
       relationTo: 'media',

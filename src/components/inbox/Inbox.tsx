@@ -27,6 +27,7 @@ type Message = {
   to?: null | string
   subject?: null | string
   bodyText?: null | string
+  bodyHtml?: null | string
   status: string
   error?: null | string
   attachments?: (number | { id: number; filename?: string })[] | null
@@ -98,7 +99,7 @@ export const Inbox = () => {
 
   const loadThread = useCallback(async (id: number) => {
     const [thread, reach] = await Promise.all([
-      api<{ docs: Message[] }>(`/messages?where[conversation][equals]=${id}&sort=createdAt&limit=200&depth=1&select[attachments]=true&select[direction]=true&select[channel]=true&select[from]=true&select[to]=true&select[subject]=true&select[bodyText]=true&select[status]=true&select[error]=true&select[attachmentNote]=true&select[createdAt]=true`),
+      api<{ docs: Message[] }>(`/messages?where[conversation][equals]=${id}&sort=createdAt&limit=200&depth=1&select[attachments]=true&select[direction]=true&select[channel]=true&select[from]=true&select[to]=true&select[subject]=true&select[bodyText]=true&select[bodyHtml]=true&select[status]=true&select[error]=true&select[attachmentNote]=true&select[createdAt]=true`),
       api<{ channels: ReplyChannel[] }>(`/conversations/${id}/reply-channels`),
     ])
     if (thread.ok) setMessages(thread.body.docs)
@@ -204,7 +205,7 @@ export const Inbox = () => {
                       <span className="inbox__muted">{time(m.createdAt)}</span>
                     </div>
                     {m.subject && <div className="inbox__subject">{m.subject}</div>}
-                    <p className="inbox__text">{m.bodyText}</p>
+                    <MessageBody message={m} />
                     {Boolean(m.attachments?.length) && (
                       <p className="inbox__attachments">
                         {m.attachments!.map((a, i) => (
@@ -238,6 +239,28 @@ export const Inbox = () => {
         </section>
       </div>
     </div>
+  )
+}
+
+/**
+ * A message's text; an email that came with HTML can be shown formatted instead: its sanitised HTML
+ * (no scripts, styles, forms or remote images) in a sandboxed frame that may run nothing.
+ */
+const MessageBody = ({ message }: { message: Message }) => {
+  const [formatted, setFormatted] = useState(false)
+  return (
+    <>
+      {formatted && message.bodyHtml ? (
+        <iframe className="inbox__html" sandbox="" srcDoc={message.bodyHtml} title={`Message ${message.id}, formatted`} />
+      ) : (
+        <p className="inbox__text">{message.bodyText}</p>
+      )}
+      {message.bodyHtml && (
+        <button className="inbox__link" onClick={() => setFormatted(!formatted)} type="button">
+          {formatted ? 'Show text' : 'Show formatted'}
+        </button>
+      )}
+    </>
   )
 }
 

@@ -7,6 +7,7 @@ import { applyOptOutReply } from '../suppressions/apply-opt-out-reply'
 import { automatedReason, normalizeInboundEmail } from './normalize-inbound-email'
 import { parseInboundPost } from './parse-inbound-post'
 import { readReplyAddress } from './reply-token'
+import { sanitizeEmailHtml } from './sanitize-email-html'
 import { storeInboundAttachments } from './store-inbound-attachments'
 import { threadInboundMessage } from './thread-inbound-message'
 
@@ -83,6 +84,7 @@ export const processInboundEmail = async ({ payload, id }: { payload: Payload; i
       to: email.recipients[0] ?? null,
       subject: email.subject,
       bodyText: reply || body,
+      bodyHtml: email.html ? sanitizeEmailHtml(email.html) : null,
       answers: [...(email.inReplyTo ? [email.inReplyTo] : []), ...email.references],
     },
   })
