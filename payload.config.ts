@@ -69,6 +69,7 @@ export default buildConfig({
     components: {
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
       beforeNavLinks: ['@/components/inbox/InboxNavLink#InboxNavLink'],
+      beforeDashboard: ['@/components/home/HomeDashboard#HomeDashboard'],
       afterNavLinks: ['@/components/analytics/AnalyticsNavLink#AnalyticsNavLink'],
       views: {
         analytics: { Component: '@/components/analytics/AnalyticsView#AnalyticsView', path: '/analytics', exact: true, meta: { title: 'Analytics' } },

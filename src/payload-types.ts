@@ -792,6 +792,10 @@ export interface Message {
    */
   attachments?: (number | Media)[] | null;
   attachmentNote?: string | null;
+  /**
+   * The job this message answers (by its signed reply address or In-Reply-To).
+   */
+  job?: (number | null) | EmailJob;
   status: 'received' | 'queued' | 'sent' | 'delivered' | 'failed';
   error?: string | null;
   sentBy?: (number | null) | User;
@@ -1468,6 +1472,7 @@ export interface MessagesSelect<T extends boolean = true> {
   bodyHtml?: T;
   attachments?: T;
   attachmentNote?: T;
+  job?: T;
   status?: T;
   error?: T;
   sentBy?: T;

@@ -128,6 +128,18 @@ describe('POST /api/callbacks/inbound-email/:secret', () => {
     expect((await payload.count({ collection: 'contacts', where: { email: { equals: 'otto.outlook@example.org' } } })).totalDocs).toBe(0)
   })
 
+  it('names the job a reply answers: by its signed reply address, or by In-Reply-To to one of the job’s messages', async () => {
+    const template = (await payload.find({ collection: 'email-templates', where: { org: { equals: alpha.id } }, depth: 0, limit: 1 })).docs[0]!
+    const job = await payload.create({ collection: 'email-jobs', data: { org: alpha.id, name: unique('job'), template: template.id } as never })
+    const pool = (payload.db as any).pool
+    await pool.query(`INSERT INTO email_recipients (org_id, job_id, email, status, provider_message_i_d, created_at, updated_at) VALUES ($1, $2, 'jo@example.com', 'sent', '<job-msg-1@send.example>', now(), now())`, [alpha.id, job.id])
+    const byToken = await deliver(alpha, parsedForm({ headers: headersOf('<job-tok-1@example.com>'), from: 'jo@example.com', to: `reply+${createReplyToken({ org: alpha.id, job: job.id })}@reply.example.org`, text: 'Yes' }))
+    const byHeader = await deliver(alpha, parsedForm({ headers: headersOf('<job-irt-1@example.com>', 'In-Reply-To: <job-msg-1@send.example>\n'), from: 'jo@example.com', text: 'And again' }))
+    expect(byToken.row!.status).toBe('threaded')
+    expect(byHeader.row!.status).toBe('threaded')
+    expect((await messagesFrom(alpha.id, 'jo@example.com')).map((m) => m.job)).toEqual([job.id, job.id])
+  })
+
   it('a reply to one of the org’s messages joins that thread by In-Reply-To, whoever sends it', async () => {
     const first = await deliver(alpha, parsedForm({ headers: headersOf('<thread-root-1@example.com>'), from: 'vera@example.com', subject: 'Stall booking', text: 'Can I book a stall?' }))
     // Her colleague answers from another address, quoting Vera's message.
@@ -177,6 +189,8 @@ describe('POST /api/callbacks/inbound-email/:secret', () => {
     const theirs = `reply+${createReplyToken({ org: beta.id, job: 88 })}@reply.example.org`
     const good = await deliver(alpha, parsedForm({ headers: headersOf('<tok-1@example.com>'), from: 'sam@example.com', to: ours, text: 'Got it' }))
     expect(good.row!.reason).toMatch(/^Threaded by its signed reply address \(job 77\)/)
+    // Job 77 is no job of this org, so no job is named on the message.
+    expect((await messagesFrom(alpha.id, 'sam@example.com'))[0]!.job).toBeNull()
     const foreign = await deliver(alpha, parsedForm({ headers: headersOf('<tok-2@example.com>'), from: 'sam@example.com', to: theirs, text: 'Got it too' }))
     expect(foreign.row!.reason).toMatch(/^Threaded by the sender/)
     // A tampered token is no token.

@@ -22,7 +22,7 @@ import * as migration_20261206_072238_engine_hand_off from './20261206_072238_en
 import * as migration_20261206_090411_sms_settings from './20261206_090411_sms_settings';
 import * as migration_20261206_103034_sms_jobs from './20261206_103034_sms_jobs';
 import * as migration_20261206_110403_inbox from './20261206_110403_inbox';
-import * as migration_20261206_112949_inbox_attachments from './20261206_112949_inbox_attachments';
+import * as migration_20261206_113330_inbox_attachments from './20261206_113330_inbox_attachments';
 
 export const migrations = [
   {
@@ -146,8 +146,8 @@ export const migrations = [
     name: '20261206_110403_inbox',
   },
   {
-    up: migration_20261206_112949_inbox_attachments.up,
-    down: migration_20261206_112949_inbox_attachments.down,
-    name: '20261206_112949_inbox_attachments'
+    up: migration_20261206_113330_inbox_attachments.up,
+    down: migration_20261206_113330_inbox_attachments.down,
+    name: '20261206_113330_inbox_attachments'
   },
 ];

@@ -52,6 +52,12 @@ export const Messages: CollectionConfig = {
       admin: { readOnly: true, description: 'Files that came with the message, kept as the organisation’s attachments.' },
     },
     { name: 'attachmentNote', type: 'text', admin: { readOnly: true, condition: (data) => Boolean(data?.attachmentNote) } },
+    {
+      name: 'job',
+      type: 'relationship',
+      relationTo: 'email-jobs',
+      admin: { readOnly: true, description: 'The job this message answers (by its signed reply address or In-Reply-To).', condition: (data) => Boolean(data?.job) },
+    },
     { name: 'status', type: 'select', required: true, defaultValue: 'received', options: [...MESSAGE_STATUSES], admin: { readOnly: true } },
     { name: 'error', type: 'text', admin: { readOnly: true, condition: (data) => Boolean(data?.error) } },
     { name: 'sentBy', type: 'relationship', relationTo: 'users', admin: { readOnly: true, condition: (data) => Boolean(data?.sentBy) } },

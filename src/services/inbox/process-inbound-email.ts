@@ -73,6 +73,15 @@ export const processInboundEmail = async ({ payload, id }: { payload: Payload; i
   if (optOut.match.kind === 'exact') {
     return finish(payload, id, { status: 'ignored', reason: `An opt-out reply ("${firstLine.trim().slice(0, 40)}"): the address is suppressed for email.` }, fields)
   }
+  // The job it answers: its signed reply address, else a message of one of this org's jobs it names.
+  const answers = [...(email.inReplyTo ? [email.inReplyTo] : []), ...email.references].slice(0, 50)
+  const { rows: jobs } = await dbPool(payload).query<{ job: number }>(
+    `SELECT id AS job FROM email_jobs WHERE org_id = $1 AND id = ANY($2::int[])
+     UNION ALL
+     SELECT job_id FROM email_recipients WHERE org_id = $1 AND provider_message_i_d = ANY($3::varchar[])
+     LIMIT 1`,
+    [row.org, tokens.map((t) => t!.job), answers],
+  )
   const threaded = await threadInboundMessage({
     payload,
     message: {
@@ -85,7 +94,8 @@ export const processInboundEmail = async ({ payload, id }: { payload: Payload; i
       subject: email.subject,
       bodyText: reply || body,
       bodyHtml: email.html ? sanitizeEmailHtml(email.html) : null,
-      answers: [...(email.inReplyTo ? [email.inReplyTo] : []), ...email.references],
+      answers,
+      job: jobs[0]?.job ?? null,
     },
   })
   const via = tokens.length ? `its signed reply address (job ${tokens[0]!.job})` : email.inReplyTo ? 'In-Reply-To' : 'the sender'

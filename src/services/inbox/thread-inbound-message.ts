@@ -16,6 +16,8 @@ export type InboundMessage = {
   /** Already sanitised (sanitizeEmailHtml). */
   bodyHtml?: null | string
   receivedAt?: Date
+  /** The org's job it answers, if known (checked by the caller to be this org's). */
+  job?: null | number
   /** Message-IDs it answers (In-Reply-To, References): a thread of this org holding one of them wins. */
   answers?: string[]
 }
@@ -71,10 +73,10 @@ export const threadInboundMessage = async ({ payload, message }: { payload: Payl
       conversation = rows[0]!.id
     }
     const stored = await client.query<{ id: number }>(
-      `INSERT INTO messages (org_id, conversation_id, direction, channel, provider, provider_message_i_d, "from", "to", subject, body_text, body_html, status, created_at, updated_at)
-       VALUES ($1, $2, 'inbound', $3, $4, $5, $6, $7, $8, $9, $11, 'received', $10, now())
+      `INSERT INTO messages (org_id, conversation_id, direction, channel, provider, provider_message_i_d, "from", "to", subject, body_text, body_html, job_id, status, created_at, updated_at)
+       VALUES ($1, $2, 'inbound', $3, $4, $5, $6, $7, $8, $9, $11, $12, 'received', $10, now())
        ON CONFLICT DO NOTHING RETURNING id`,
-      [message.org, conversation, message.channel, message.provider, message.providerMessageID.slice(0, 255), message.from, message.to, clean(message.subject, 500) || null, clean(message.bodyText, 100_000), at, clean(message.bodyHtml, 500_000) || null],
+      [message.org, conversation, message.channel, message.provider, message.providerMessageID.slice(0, 255), message.from, message.to, clean(message.subject, 500) || null, clean(message.bodyText, 100_000), at, clean(message.bodyHtml, 500_000) || null, message.job ?? null],
     )
     const messageID = stored.rows[0]?.id
     if (messageID === undefined) {
