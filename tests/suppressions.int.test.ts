@@ -37,9 +37,13 @@ describe('suppressions', () => {
     expect((await admin.post('/suppressions', { org: demo, address: 'not-an-email' })).status).toBe(400)
     expect((await sender.post('/suppressions', { org: demo, address: `${unique('s')}@example.com` })).status).toBe(403)
     expect((await outsider.post('/suppressions', { org: demo, address: `${unique('o')}@example.com` })).status).toBe(403)
-    const global = await admin.post('/suppressions', { address: `${unique('g')}@example.com` })
+    // Asking for the global list outright is refused; without an org, the admin's own is taken.
+    const global = await admin.post('/suppressions', { org: null, address: `${unique('g')}@example.com` })
     expect(global.status).toBe(403)
     expect(global.body.errors[0].message).toMatch(/global opt-out list/)
+    const defaulted = await admin.post('/suppressions', { address: `${unique('g')}@example.com` })
+    expect(defaulted.status, JSON.stringify(defaulted.body)).toBe(201)
+    expect(defaulted.body.doc.org).toEqual(expect.objectContaining({ id: demo }))
     expect((await superAdmin.post('/suppressions', { address: `${unique('g')}@example.com`, reason: 'manual' })).status).toBe(201)
   })
 

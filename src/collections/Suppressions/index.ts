@@ -1,6 +1,6 @@
 import type { Access, CollectionAfterChangeHook, CollectionBeforeChangeHook, CollectionConfig, Where } from 'payload'
 
-import { hasOrgPermission, isSuperAdmin, memberOrgIDs, orgCreate, orgScoped, relationID } from '@/access/orgAccess'
+import { hasOrgPermission, isSuperAdmin, memberOrgIDs, orgCreate, orgIDsAllowing, orgScoped, relationID } from '@/access/orgAccess'
 import { recordAudit } from '@/services/audit/record-audit'
 import { isValidPhone, normalizePhone } from '@/services/contacts/normalize-address'
 import { phoneInOrg } from '@/services/contacts/phone-in-org'
@@ -102,7 +102,20 @@ export const Suppressions: CollectionConfig = {
   hooks: { beforeChange: [guardScope, requireLiftReason, refuseDuplicate], afterChange: [auditSuppression] },
   fields: [
     { name: 'review', type: 'ui', admin: { position: 'sidebar', components: { Field: '@/components/suppressions/SuppressionReview#SuppressionReview' } } },
-    { name: 'org', type: 'relationship', relationTo: 'organizations', index: true, admin: { position: 'sidebar', description: 'Empty: global (super admin only).' } },
+    {
+      name: 'org',
+      type: 'relationship',
+      relationTo: 'organizations',
+      index: true,
+      // The user's own organisation when they manage suppressions in exactly one (as contacts default to
+      // it): an org admin adding an address never lands on "global" by accident. A super admin chooses.
+      defaultValue: ({ user }: { user?: unknown }) => {
+        if (!user || isSuperAdmin(user)) return undefined
+        const orgs = orgIDsAllowing(user, 'suppressions.manage')
+        return orgs.length === 1 ? Number(orgs[0]) : undefined
+      },
+      admin: { position: 'sidebar', description: 'Empty: global (super admin only).' },
+    },
     {
       name: 'address',
       type: 'text',
