@@ -1,6 +1,8 @@
 'use client'
-import { Button, toast, useDocumentInfo, useFormFields } from '@payloadcms/ui'
+import { Button, toast, useAuth, useDocumentInfo, useFormFields } from '@payloadcms/ui'
 import React, { useCallback, useEffect, useMemo, useState } from 'react'
+
+import { hasOrgPermission } from '@/access/orgAccess'
 
 import { withoutRemoteContent } from './without-remote-content'
 
@@ -18,6 +20,10 @@ export const TemplatePreview = () => {
   const html = useFormFields(([f]) => f.html?.value) as string | undefined
   const text = useFormFields(([f]) => f.text?.value) as string | undefined
   const footer = useFormFields(([f]) => f.footer?.value) as string | undefined
+  const org = useFormFields(([f]) => f.org?.value) as number | { id: number } | undefined
+  const { user } = useAuth()
+  // Only roles that may send themselves a test see the button (a viewer would get a 403).
+  const canTestSend = Boolean(user && org !== undefined && org !== null && hasOrgPermission(user, org, 'templates.testSend'))
   const [contacts, setContacts] = useState<ContactOption[]>([])
   const [contactID, setContactID] = useState('')
   const [preview, setPreview] = useState<Preview | null>(null)
@@ -88,9 +94,11 @@ export const TemplatePreview = () => {
               </option>
             ))}
           </select>
-          <Button buttonStyle="secondary" disabled={sending} onClick={sendTest} size="small">
-            Send a test to me
-          </Button>
+          {canTestSend && (
+            <Button buttonStyle="secondary" disabled={sending} onClick={sendTest} size="small">
+              Send a test to me
+            </Button>
+          )}
         </div>
       </div>
       {error && (
