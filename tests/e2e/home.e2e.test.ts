@@ -8,6 +8,7 @@ const { api, login: loginAPI, created } = restClient(baseURL)
 const stamp = Date.now().toString(36)
 let browser: Browser
 let org: number
+let waitingTemplate: number
 
 /** What the API says the user may see: the figure a tile must show. */
 const total = async (as: string, path: string) => (await api(as, `${path}&limit=0`)).body.totalDocs as number
@@ -24,13 +25,15 @@ beforeAll(async () => {
   for (const email of ['admin@demo.test', 'sender@demo.test', 'approver@demo.test', 'viewer@demo.test']) await loginAPI(email)
   org = (await api('sender@demo.test', '/organizations?where[slug][equals]=demo-org')).body.docs[0].id
   // Something waits for the approver: a template submitted for approval.
-  const template = await created('sender@demo.test', '/email-templates', { org, name: `Waiting ${stamp}`, subject: 'Hi', html: '<p>Hi {{unsubscribe_link}}</p>' })
-  expect((await api('sender@demo.test', `/email-templates/${template}`, { method: 'PATCH', body: JSON.stringify({ status: 'pending' }) })).status).toBe(200)
+  waitingTemplate = await created('sender@demo.test', '/email-templates', { org, name: `Waiting ${stamp}`, subject: 'Hi', html: '<p>Hi {{unsubscribe_link}}</p>' })
+  expect((await api('sender@demo.test', `/email-templates/${waitingTemplate}`, { method: 'PATCH', body: JSON.stringify({ status: 'pending' }) })).status).toBe(200)
   browser = await launchBrowser()
 })
 
 afterAll(async () => {
   await browser?.close()
+  // Leave the demo org as the other browser tests expect it.
+  if (waitingTemplate) await api('sender@demo.test', `/email-templates/${waitingTemplate}`, { method: 'DELETE' })
 })
 
 describe('the home page', () => {
