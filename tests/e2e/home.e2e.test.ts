@@ -11,7 +11,7 @@ let org: number
 let waitingTemplate: number
 
 /** What the API says the user may see: the figure a tile must show. */
-const total = async (as: string, path: string) => (await api(as, `${path}&limit=0`)).body.totalDocs as number
+const total = async (as: string, path: string) => (await api(as, `${path}&limit=1`)).body.totalDocs as number
 
 const openHome = async (email: string, theme: 'light' | 'dark' = 'light') => {
   const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 }, colorScheme: theme })).newPage()

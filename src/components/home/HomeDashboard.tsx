@@ -14,7 +14,7 @@ type Week = { sent: number; delivered: number; failed: number; bounces: number; 
 const REFRESH_MS = 5000
 
 const count = async (path: string): Promise<null | number> => {
-  const res = await fetch(`/api${path}${path.includes('?') ? '&' : '?'}limit=0&depth=0`, { credentials: 'include' })
+  const res = await fetch(`/api${path}${path.includes('?') ? '&' : '?'}limit=1&depth=0&select[id]=true`, { credentials: 'include' })
   if (!res.ok) return null
   return ((await res.json()) as { totalDocs?: number }).totalDocs ?? null
 }
