@@ -151,6 +151,11 @@ describe('POST /api/callbacks/inbound-email/:secret', () => {
     expect(elsewhere.row!.conversation).not.toBe(first.row!.conversation)
   })
 
+  it('a sender address that is no email address ends as failed with the reason, not retried', async () => {
+    const { row } = await deliver(beta, parsedForm({ headers: headersOf('<bad-from-1@example.com>'), from: 'Someone <not an address>', text: 'Hello' }))
+    expect(row).toEqual(expect.objectContaining({ status: 'failed', reason: expect.stringMatching(/is not a valid email address/) }))
+  })
+
   it('stores a Message-ID once, however often SendGrid posts it', async () => {
     const form = () => parsedForm({ headers: headersOf('<dup-0001@example.com>'), from: 'dee@example.com', subject: 'Hello', text: 'Hello there' })
     const first = await deliver(alpha, form())

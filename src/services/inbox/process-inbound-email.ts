@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 
 import { dbPool } from '@/db/pool'
 
+import { normalizeAddress } from '../contacts/normalize-address'
 import { applyOptOutReply } from '../suppressions/apply-opt-out-reply'
 import { automatedReason, normalizeInboundEmail } from './normalize-inbound-email'
 import { parseInboundPost } from './parse-inbound-post'
@@ -63,6 +64,10 @@ export const processInboundEmail = async ({ payload, id }: { payload: Payload; i
   const automated = automatedReason(email)
   if (automated) return finish(payload, id, { status: 'ignored', reason: automated }, fields)
   if (!email.from) return finish(payload, id, { status: 'failed', reason: 'The email names no sender (From).' }, fields)
+  // An address no contact or suppression could hold ends here: left for the worker it would fail again every sweep.
+  if (normalizeAddress('email', email.from.address) === null) {
+    return finish(payload, id, { status: 'failed', reason: `The sender's address "${email.from.address.slice(0, 80)}" is not a valid email address.` }, fields)
+  }
 
   const body = email.text || (email.html ? convert(email.html, { wordwrap: false }) : '')
   const reply = replyPart(body)
