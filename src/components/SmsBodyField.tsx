@@ -4,19 +4,14 @@ import type { TextareaFieldClientComponent } from 'payload'
 import React from 'react'
 
 import { countSmsSegments } from '@/services/templates/count-sms-segments'
+import { buildTemplateVariables, SAMPLE_CONTACT } from '@/services/templates/template-variables'
 
-/** Values a typical message takes, so the count is close to what recipients get. */
-const SAMPLE: Record<string, string> = {
-  first_name: 'Ada',
-  last_name: 'Lovelace',
-  full_name: 'Ada Lovelace',
-  email: 'ada.lovelace@example.com',
-  phone: '+442079460000',
-  org_name: 'Your organisation',
-  org_postal_address: '',
-  unsubscribe_link: 'https://example.com/u/xxxxxxxxxxxxxxxxxxxxxxxx',
-  opt_out_line: 'Reply STOP to opt out',
-}
+/** The preview's sample contact (the template preview's), so the count is close to what recipients get. */
+const SAMPLE: Record<string, string> = buildTemplateVariables({
+  contact: SAMPLE_CONTACT,
+  org: { name: 'Your organisation' },
+  unsubscribeUrl: 'https://example.com/u/xxxxxxxxxxxxxxxxxxxxxxxx',
+})
 
 const withSampleValues = (source: string): string =>
   source.replace(/\{\{\s*([a-z_]+)\s*\}\}/g, (whole, name: string) => SAMPLE[name] ?? whole).trim()

@@ -5,8 +5,8 @@ import { appErrorResponse } from '@/services/errors/error-response'
 import { createContactFromConversation } from '@/services/inbox/create-contact-from-conversation'
 import { linkConversation } from '@/services/inbox/link-conversation'
 import { listReplyChannels } from '@/services/inbox/list-reply-channels'
-import { readAnswerableConversation, sendConversationReply } from '@/services/inbox/send-conversation-reply'
-import { AppError, nullIfNotFound } from '@/services/errors/app-error'
+import { readConversation } from '@/services/inbox/read-conversation'
+import { sendConversationReply } from '@/services/inbox/send-conversation-reply'
 
 const NOT_FOUND = 'No such conversation, or you cannot see it.'
 
@@ -17,10 +17,7 @@ export const conversationEndpoints: Endpoint[] = [
     method: 'get',
     handler: async (req) => {
       try {
-        const id = routeID(req, NOT_FOUND)
-        if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to see how to reply.')
-        const conversation = await req.payload.findByID({ collection: 'conversations', id, depth: 0, req, user: req.user, overrideAccess: false }).catch(nullIfNotFound)
-        if (!conversation) throw new AppError('NOT_FOUND', NOT_FOUND)
+        const conversation = await readConversation(req, routeID(req, NOT_FOUND))
         return Response.json({ channels: await listReplyChannels({ payload: req.payload, conversation }) })
       } catch (error) {
         return appErrorResponse(error)
@@ -34,7 +31,6 @@ export const conversationEndpoints: Endpoint[] = [
     handler: async (req) => {
       try {
         const id = routeID(req, NOT_FOUND)
-        await readAnswerableConversation(req, id)
         const body = await readJSONObject(req, 100_000)
         const sent = await sendConversationReply({ req, conversationID: id, channel: body.channel, text: body.text })
         return Response.json({ status: sent.status, message: sent.message, error: sent.error }, { status: sent.status === 'sent' ? 201 : 502 })

@@ -98,12 +98,8 @@ export const Inbox = () => {
   }, [filter, user?.id])
 
   const loadThread = useCallback(async (id: number) => {
-    const [thread, reach] = await Promise.all([
-      api<{ docs: Message[] }>(`/messages?where[conversation][equals]=${id}&sort=createdAt&limit=200&depth=1&select[attachments]=true&select[direction]=true&select[channel]=true&select[from]=true&select[to]=true&select[subject]=true&select[bodyText]=true&select[bodyHtml]=true&select[status]=true&select[error]=true&select[attachmentNote]=true&select[createdAt]=true`),
-      api<{ channels: ReplyChannel[] }>(`/conversations/${id}/reply-channels`),
-    ])
+    const thread = await api<{ docs: Message[] }>(`/messages?where[conversation][equals]=${id}&sort=createdAt&limit=200&depth=1&select[attachments]=true&select[direction]=true&select[channel]=true&select[from]=true&select[to]=true&select[subject]=true&select[bodyText]=true&select[bodyHtml]=true&select[status]=true&select[error]=true&select[attachmentNote]=true&select[createdAt]=true`)
     if (thread.ok) setMessages(thread.body.docs)
-    if (reach.ok) setChannels(reach.body.channels)
   }, [])
 
   // The list and the open thread refresh every few seconds: new replies appear without a reload.
@@ -118,6 +114,19 @@ export const Inbox = () => {
     const timer = setInterval(() => void loadThread(selectedID), POLL_MS)
     return () => clearInterval(timer)
   }, [selectedID, loadThread])
+  // Where a reply can go changes with the contact (linking, suppressions), not with every poll.
+  const contactKey = selected ? `${selected.id}:${idOf(selected.contact) ?? ''}` : ''
+  useEffect(() => {
+    if (!contactKey) return setChannels([])
+    const id = Number(contactKey.split(':')[0])
+    let live = true
+    void api<{ channels: ReplyChannel[] }>(`/conversations/${id}/reply-channels`).then((reach) => {
+      if (live && reach.ok) setChannels(reach.body.channels)
+    })
+    return () => {
+      live = false
+    }
+  }, [contactKey])
   // Opening an unread conversation marks it read (for those who work the inbox).
   useEffect(() => {
     if (selected?.unread && canReply) void api(`/conversations/${selected.id}`, { method: 'PATCH', body: JSON.stringify({ unread: false }) }).then(loadList)

@@ -3,7 +3,8 @@ import type { PayloadRequest } from 'payload'
 import { relationID } from '@/access/orgAccess'
 
 import { AppError } from '../errors/app-error'
-import { linkConversation, readLinkableConversation } from './link-conversation'
+import { linkConversation } from './link-conversation'
+import { readConversation } from './read-conversation'
 
 const text = (value: unknown, what: string): string | undefined => {
   if (value === undefined || value === null || value === '') return undefined
@@ -18,7 +19,7 @@ const text = (value: unknown, what: string): string | undefined => {
  * contact is created as the user, so the Contacts collection's rules and field errors apply.
  */
 export const createContactFromConversation = async ({ req, conversationID, data }: { req: PayloadRequest; conversationID: number; data: Record<string, unknown> }) => {
-  const conversation = await readLinkableConversation(req, conversationID)
+  const conversation = await readConversation(req, conversationID, 'inbound.link', 'Your role cannot link conversations to contacts.')
   if (relationID(conversation.contact) !== undefined) throw new AppError('CONFLICT', 'This conversation is already linked to a contact.')
   const address = conversation.address ?? ''
   const isEmail = address.includes('@')

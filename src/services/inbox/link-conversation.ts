@@ -1,24 +1,13 @@
 import type { PayloadRequest } from 'payload'
 
-import { hasOrgPermission, relationID } from '@/access/orgAccess'
+import { relationID } from '@/access/orgAccess'
 import { dbPool } from '@/db/pool'
-import type { Contact, Conversation } from '@/payload-types'
+import type { Contact } from '@/payload-types'
 
 import { recordAudit } from '../audit/record-audit'
 import { AppError, nullIfNotFound } from '../errors/app-error'
 import { parseStoredID } from '../http/stored-id'
-
-/** A conversation the user may see, and may link in its org (inbound.link), or the reason not. */
-export const readLinkableConversation = async (req: PayloadRequest, conversationID: number): Promise<Conversation> => {
-  const user = req.user
-  if (!user || user.collection !== 'users') throw new AppError('UNAUTHORIZED', 'Log in to link conversations.')
-  const conversation = await req.payload
-    .findByID({ collection: 'conversations', id: conversationID, depth: 0, req, user, overrideAccess: false })
-    .catch(nullIfNotFound)
-  if (!conversation) throw new AppError('NOT_FOUND', 'No such conversation, or you cannot see it.')
-  if (!hasOrgPermission(user, relationID(conversation.org)!, 'inbound.link')) throw new AppError('FORBIDDEN', 'Your role cannot link conversations to contacts.')
-  return conversation
-}
+import { readConversation } from './read-conversation'
 
 /**
  * Links a conversation to a contact of its org (read as the user: another org's contact does not
@@ -26,7 +15,7 @@ export const readLinkableConversation = async (req: PayloadRequest, conversation
  * so a person has one thread. Audited (`inbound.link`). Returns the conversation the messages are in.
  */
 export const linkConversation = async ({ req, conversationID, contactID }: { req: PayloadRequest; conversationID: number; contactID: unknown }): Promise<{ conversation: number; contact: number; merged: boolean }> => {
-  const conversation = await readLinkableConversation(req, conversationID)
+  const conversation = await readConversation(req, conversationID, 'inbound.link', 'Your role cannot link conversations to contacts.')
   const org = relationID(conversation.org)!
   const storedContact = parseStoredID(contactID as never)
   const contact: Contact | null =

@@ -3,12 +3,11 @@ import { randomUUID } from 'node:crypto'
 import Handlebars from 'handlebars'
 import type { PayloadRequest } from 'payload'
 
-import { hasOrgPermission, relationID } from '@/access/orgAccess'
+import { relationID } from '@/access/orgAccess'
 import { dbPool } from '@/db/pool'
 import { EmailSendError } from '@/integrations/email'
-import type { Conversation } from '@/payload-types'
 
-import { AppError, nullIfNotFound } from '../errors/app-error'
+import { AppError } from '../errors/app-error'
 import { rateKeyOf } from '../sending/channel-driver'
 import { smsStatusCallbackUrl } from '../sending/channels/sms-channel'
 import { getOrgTransport, TransportConfigError } from '../sending/get-org-transport'
@@ -17,22 +16,13 @@ import { resolveSendingSettings } from '../sending/resolve-sending-settings'
 import { getSmsTransport } from '../sms/get-sms-transport'
 import { resolveSmsSettings } from '../sms/resolve-sms-settings'
 import { listReplyChannels } from './list-reply-channels'
+import { readConversation } from './read-conversation'
 
 /** The longest an SMS reply waits for its turn at the org's SMS rate before the person is told to retry. */
 const MAX_PACE_WAIT_MS = 10_000
 const LIMITS = { email: 20_000, sms: 1_600 } as const
 
 export type SentReply = { message: number; status: 'sent' | 'failed'; error: null | string }
-
-/** A conversation the user may see and answer (inbound.reply), or the reason not. */
-export const readAnswerableConversation = async (req: PayloadRequest, conversationID: number): Promise<Conversation> => {
-  const user = req.user
-  if (!user || user.collection !== 'users') throw new AppError('UNAUTHORIZED', 'Log in to reply.')
-  const conversation = await req.payload.findByID({ collection: 'conversations', id: conversationID, depth: 0, req, user, overrideAccess: false }).catch(nullIfNotFound)
-  if (!conversation) throw new AppError('NOT_FOUND', 'No such conversation, or you cannot see it.')
-  if (!hasOrgPermission(user, relationID(conversation.org)!, 'inbound.reply')) throw new AppError('FORBIDDEN', 'Your role cannot reply to conversations.')
-  return conversation
-}
 
 const subjectOf = (subject: null | string | undefined) => {
   const base = (subject ?? '').trim()
@@ -48,7 +38,7 @@ const subjectOf = (subject: null | string | undefined) => {
  * marked read.
  */
 export const sendConversationReply = async ({ req, conversationID, channel, text }: { req: PayloadRequest; conversationID: number; channel: unknown; text: unknown }): Promise<SentReply> => {
-  const conversation = await readAnswerableConversation(req, conversationID)
+  const conversation = await readConversation(req, conversationID, 'inbound.reply', 'Your role cannot reply to conversations.')
   if (channel !== 'email' && channel !== 'sms') throw new AppError('INVALID_INPUT', '`channel` must be "email" or "sms".')
   if (typeof text !== 'string' || !text.trim()) throw new AppError('INVALID_INPUT', 'Write the reply first: `text` is empty.')
   const body = text.replace(/\u0000/g, '').trim()
