@@ -12,8 +12,17 @@ const defaultCountryOf = async (req: PayloadRequest, orgRef: number | string | u
   if (orgRef === undefined || !Number.isSafeInteger(org) || org <= 0) return null
   const cache = ((req.context as Record<string, unknown>).orgDefaultCountry ??= new Map<number, null | string>()) as Map<number, null | string>
   if (!cache.has(org)) {
-    // A setting of the org the document belongs to (the reference itself is checked by the tenant guards).
-    const found = await req.payload.findByID({ collection: 'organizations', id: org, depth: 0, req, disableErrors: true, select: { sms: { defaultCountry: true } } })
+    // Read as the user: another org's setting is never used, so an error message cannot reveal it (the
+    // reference itself is refused by the tenant guards).
+    const found = await req.payload.findByID({
+      collection: 'organizations',
+      id: org,
+      depth: 0,
+      req,
+      disableErrors: true,
+      select: { sms: { defaultCountry: true } },
+      ...(req.user ? { user: req.user, overrideAccess: false } : {}),
+    })
     cache.set(org, found?.sms?.defaultCountry?.toUpperCase() ?? null)
   }
   return cache.get(org) ?? null

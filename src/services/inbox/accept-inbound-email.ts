@@ -51,7 +51,8 @@ export const acceptInboundEmail = async ({ payload, secret, contentType, body }:
     if (!(error instanceof InboundPostError)) throw error
     failure = `The post is not readable multipart/form-data: ${error.message}`
   }
-  const key = messageID ?? `sha256:${createHash('sha256').update(body).digest('hex')}`
+  // PostgreSQL cannot store NUL, which a hostile header may carry.
+  const key = messageID?.replace(/\u0000/g, '') || `sha256:${createHash('sha256').update(body).digest('hex')}`
   const id = await inTransactionOn(reservedPool(payload), async (client) => {
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO inbound_emails (org_id, status, reason, mode, message_i_d, "from", subject, size, received_at, created_at, updated_at)
