@@ -142,6 +142,7 @@ export interface Config {
       sweepImports: TaskSweepImports;
       processInboundEmail: TaskProcessInboundEmail;
       sweepInboundEmails: TaskSweepInboundEmails;
+      sweepConversationReplies: TaskSweepConversationReplies;
       inline: {
         input: unknown;
         output: unknown;
@@ -796,9 +797,23 @@ export interface Message {
    * The job this message answers (by its signed reply address or In-Reply-To).
    */
   job?: (number | null) | EmailJob;
-  status: 'received' | 'queued' | 'sent' | 'delivered' | 'failed';
+  status: 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'unknown';
   error?: string | null;
   sentBy?: (number | null) | User;
+  attempts?: number | null;
+  nextAttemptAt?: string | null;
+  claimToken?: string | null;
+  leaseExpiresAt?: string | null;
+  handedOffAt?: string | null;
+  threading?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1014,7 +1029,8 @@ export interface PayloadJob {
           | 'runContactExport'
           | 'sweepImports'
           | 'processInboundEmail'
-          | 'sweepInboundEmails';
+          | 'sweepInboundEmails'
+          | 'sweepConversationReplies';
         taskID: string;
         input?:
           | {
@@ -1060,6 +1076,7 @@ export interface PayloadJob {
         | 'sweepImports'
         | 'processInboundEmail'
         | 'sweepInboundEmails'
+        | 'sweepConversationReplies'
       )
     | null;
   queue?: string | null;
@@ -1476,6 +1493,12 @@ export interface MessagesSelect<T extends boolean = true> {
   status?: T;
   error?: T;
   sentBy?: T;
+  attempts?: T;
+  nextAttemptAt?: T;
+  claimToken?: T;
+  leaseExpiresAt?: T;
+  handedOffAt?: T;
+  threading?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1870,6 +1893,16 @@ export interface TaskSweepInboundEmails {
   input?: unknown;
   output: {
     processed: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSweepConversationReplies".
+ */
+export interface TaskSweepConversationReplies {
+  input?: unknown;
+  output: {
+    delivered: number;
   };
 }
 /**

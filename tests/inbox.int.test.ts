@@ -1,8 +1,13 @@
 import type { Payload } from 'payload'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { dbPool } from '@/db/pool'
+import { deliverConversationReply } from '@/services/inbox/deliver-conversation-reply'
+import { sweepConversationReplies } from '@/services/inbox/sweep-conversation-replies'
 import { threadInboundMessage } from '@/services/inbox/thread-inbound-message'
 
+import { sendgridEvent } from './fakes/sendgrid-events'
+import { type SendGridFake, startSendGridFake } from './fakes/sendgrid-fake'
 import { type SmtpSink, startSmtpSink } from './fakes/smtp-sink'
 import { signTwilioWebhook, startTwilioFake, type TwilioFake } from './fakes/twilio-fake'
 import { type ApiClient, anonymous, getTestPayload, loginAs } from './helpers/app'
@@ -156,18 +161,22 @@ describe('who may do what with conversations', () => {
 describe('replying', () => {
   let sink: SmtpSink
   let twilio: TwilioFake
-  const savedBase = process.env.TWILIO_API_BASE_URL
-  const savedSite = process.env.SITE_URL
+  let sendgrid: SendGridFake
+  const saved = { TWILIO_API_BASE_URL: process.env.TWILIO_API_BASE_URL, SITE_URL: process.env.SITE_URL, SENDGRID_API_BASE_URL: process.env.SENDGRID_API_BASE_URL, SENDGRID_WEBHOOK_PUBLIC_KEY: process.env.SENDGRID_WEBHOOK_PUBLIC_KEY }
   beforeAll(async () => {
     sink = await startSmtpSink()
     twilio = await startTwilioFake()
+    sendgrid = await startSendGridFake({ apiKey: 'SG.inbox-test-key' })
     process.env.TWILIO_API_BASE_URL = twilio.url
+    process.env.SENDGRID_API_BASE_URL = sendgrid.url
+    delete process.env.SENDGRID_WEBHOOK_PUBLIC_KEY
     process.env.SITE_URL = 'http://localhost:3000'
   })
   afterAll(async () => {
     await sink.close()
     await twilio.close()
-    for (const [key, value] of [['TWILIO_API_BASE_URL', savedBase], ['SITE_URL', savedSite]] as const) {
+    await sendgrid.close()
+    for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key]
       else process.env[key] = value
     }
@@ -238,5 +247,101 @@ describe('replying', () => {
     } finally {
       twilio.setRule(null)
     }
+  })
+
+  const twilioOrg = () =>
+    payload.update({ collection: 'organizations', id: alpha.id, data: { sms: { provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: '+447400000777', perSecondLimit: null, perMinuteLimit: null } } as never })
+  const messageRow = async (id: number) =>
+    (await dbPool(payload).query<{ status: string; attempts: number; error: null | string; claim_token: null | string }>(`SELECT status::text, attempts::int, error, claim_token FROM messages WHERE id = $1`, [id])).rows[0]!
+
+  it('an email reply through SendGrid carries its message id, and SendGrid’s events move it forwards only (a bounce suppresses the address)', async () => {
+    await payload.update({ collection: 'organizations', id: alpha.id, data: { sending: { provider: 'sendgrid', sendgridApiKey: 'SG.inbox-test-key', fromAddress: 'hello@alpha.example', fromName: 'Alpha' } } as never })
+    const contact = await makeContact(payload, alpha.id, { email: `${unique('sg')}@example.com`, firstName: 'Sam' })
+    const thread = await threadInboundMessage({ payload, message: { org: alpha.id, channel: 'email', provider: 'sendgrid', providerMessageID: `<${unique('q')}@mail.example.com>`, from: contact.email, to: 'hello@alpha.example', subject: 'Prices', bodyText: 'How much?' } })
+    if (thread.duplicate) throw new Error('stored as a duplicate')
+    const sent = await alpha.sender.post(`/conversations/${thread.conversation}/reply`, { channel: 'email', text: 'Ten pounds.' })
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201)
+    const delivery = sendgrid.deliveries.find((d) => d.to === contact.email)!
+    expect(delivery.customArgs).toEqual({ outpost_reply_id: String(sent.body.message) })
+    expect(delivery.subject).toBe('Re: Prices')
+
+    const post = async (events: Record<string, unknown>[]) => {
+      const res = await anonymous().post('/callbacks/sendgrid/', undefined, { raw: { type: 'application/json', body: JSON.stringify(events) } })
+      expect(res.status, JSON.stringify(res.body)).toBe(200)
+      return res.body
+    }
+    const now = Math.floor(Date.now() / 1000)
+    // An event naming this reply for another address, or a reply id that is no email reply of ours, moves nothing.
+    const forged = await post([sendgridEvent({ ...delivery, to: 'someone-else@example.com' }, 'bounce', { timestamp: now })])
+    expect(forged.unmatched).toBe(1)
+    expect((await messageRow(sent.body.message)).status).toBe('sent')
+
+    const delivered = await post([sendgridEvent(delivery, 'delivered', { timestamp: now })])
+    expect(delivered.updated).toBe(1)
+    expect((await messageRow(sent.body.message)).status).toBe('delivered')
+    const bounce = sendgridEvent(delivery, 'bounce', { timestamp: now + 1 })
+    const bounced = await post([bounce])
+    expect(bounced.failed_updated).toBe(1)
+    const row = await messageRow(sent.body.message)
+    expect(row.status).toBe('failed')
+    expect(row.error).toMatch(/rejected the address/)
+    expect((await payload.count({ collection: 'suppressions', where: { org: { equals: alpha.id }, address: { equals: contact.email }, channel: { equals: 'email' } } })).totalDocs).toBe(1)
+    // A late delivered never turns it back; a replay is a duplicate.
+    await post([sendgridEvent(delivery, 'delivered', { timestamp: now + 2 })])
+    expect((await messageRow(sent.body.message)).status).toBe('failed')
+    expect((await post([bounce])).duplicates).toBe(1)
+  })
+
+  it('a transient provider failure keeps the reply queued with the reason, and the sweep sends it once when its retry comes due', async () => {
+    await twilioOrg()
+    const thread = await sms(alpha.id, '+447400123060', 'Open on Sunday?')
+    if (thread.duplicate) throw new Error('stored as a duplicate')
+    twilio.setRule(() => ({ status: 503, code: 20503, message: 'Service unavailable' }))
+    let queued
+    try {
+      queued = await alpha.sender.post(`/conversations/${thread.conversation}/reply`, { channel: 'sms', text: 'Yes, from ten.' })
+    } finally {
+      twilio.setRule(null)
+    }
+    expect(queued.status, JSON.stringify(queued.body)).toBe(202)
+    expect(queued.body.error).toMatch(/Retrying \(attempt 1 of 4\)/)
+    const id = queued.body.message as number
+    expect(await messageRow(id)).toEqual(expect.objectContaining({ status: 'queued', attempts: 1, claim_token: null }))
+    // Not due yet: the sweep leaves it alone.
+    const before = twilio.messages.filter((m) => m.to === '+447400123060').length
+    await sweepConversationReplies({ payload })
+    expect((await messageRow(id)).status).toBe('queued')
+    // Due: two sweeps and a direct delivery at once send it exactly once.
+    await dbPool(payload).query(`UPDATE messages SET next_attempt_at = now() - interval '1 second' WHERE id = $1`, [id])
+    const outcomes = await Promise.all([sweepConversationReplies({ payload }), sweepConversationReplies({ payload }), deliverConversationReply({ payload, messageID: id })])
+    expect(twilio.messages.filter((m) => m.to === '+447400123060' && m.body === 'Yes, from ten.').length - before).toBe(1)
+    expect(outcomes[2].status === 'sent' || outcomes[2].status === 'busy').toBe(true)
+    expect(await messageRow(id)).toEqual(expect.objectContaining({ status: 'sent', attempts: 2, error: null, claim_token: null }))
+    expect((await payload.findByID({ collection: 'messages', id, depth: 0 })).providerMessageID).toMatch(/^SM/)
+  })
+
+  it('a claim a dead worker left is taken back if it never reached the provider, and marked unknown (never resent) if it did', async () => {
+    await twilioOrg()
+    const thread = await sms(alpha.id, '+447400123070', 'Still open?')
+    if (thread.duplicate) throw new Error('stored as a duplicate')
+    const sent = await alpha.sender.post(`/conversations/${thread.conversation}/reply`, { channel: 'sms', text: 'Until six.' })
+    expect(sent.status).toBe(201)
+    const insert = (text: string) =>
+      dbPool(payload).query<{ id: number }>(
+        `INSERT INTO messages (org_id, conversation_id, direction, channel, provider, provider_message_i_d, "from", "to", body_text, status, attempts, claim_token, lease_expires_at, handed_off_at, created_at, updated_at)
+         SELECT org_id, conversation_id, 'outbound', 'sms', 'twilio', $2, "from", "to", $3, 'sending', 1, 'dead-worker', now() - interval '1 second', $4::timestamptz, now(), now() FROM messages WHERE id = $1 RETURNING id`,
+        [sent.body.message, `pending-${unique('p')}`, text, null],
+      )
+    const [neverSent] = (await insert('Never handed off')).rows
+    const handedOff = (await dbPool(payload).query<{ id: number }>(`UPDATE messages SET handed_off_at = now(), body_text = 'Handed off' WHERE id = (SELECT id FROM messages WHERE id = $1) RETURNING id`, [(await insert('x')).rows[0]!.id])).rows[0]!
+    const before = twilio.messages.length
+    const swept = await sweepConversationReplies({ payload })
+    expect(swept.released).toBeGreaterThanOrEqual(1)
+    expect(swept.unknown).toBeGreaterThanOrEqual(1)
+    expect(await messageRow(neverSent!.id)).toEqual(expect.objectContaining({ status: 'sent', attempts: 1 }))
+    const unknown = await messageRow(handedOff.id)
+    expect(unknown.status).toBe('unknown')
+    expect(unknown.error).toMatch(/whether it left is unknown/)
+    expect(twilio.messages.slice(before).map((m) => m.body)).toEqual(['Never handed off'])
   })
 })

@@ -4,7 +4,7 @@ import { backgroundStatementTimeoutMs } from '@/db/db-limits'
 import { withStatementTimeout } from '@/db/request-context'
 
 import { checkMetricAlertsTask } from './check-metric-alerts'
-import { processInboundEmailTask, sweepInboundEmailsTask } from './process-inbound-email'
+import { processInboundEmailTask, sweepConversationRepliesTask, sweepInboundEmailsTask } from './process-inbound-email'
 import { reconcileJobCountersTask } from './reconcile-job-counters'
 import { rollupMetricsTask } from './rollup-metrics'
 import { runContactExportTask } from './run-contact-export'
@@ -26,6 +26,6 @@ const backgroundTask = <T extends TaskConfig<any>>(task: T): T => {
 }
 
 export const jobs: JobsConfig = {
-  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask, checkMetricAlertsTask, rollupMetricsTask, runContactImportTask, runContactExportTask, sweepImportsTask, processInboundEmailTask, sweepInboundEmailsTask].map(backgroundTask),
+  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask, checkMetricAlertsTask, rollupMetricsTask, runContactImportTask, runContactExportTask, sweepImportsTask, processInboundEmailTask, sweepInboundEmailsTask, sweepConversationRepliesTask].map(backgroundTask),
   autoRun: process.env.NODE_ENV === 'development' ? [{ cron: '*/5 * * * * *', allQueues: true }] : [],
 }

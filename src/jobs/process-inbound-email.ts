@@ -2,6 +2,7 @@ import type { TaskConfig } from 'payload'
 
 import { dbPool } from '@/db/pool'
 import { processInboundEmail } from '@/services/inbox/process-inbound-email'
+import { sweepConversationReplies } from '@/services/inbox/sweep-conversation-replies'
 
 /** Threads one inbound email into the inbox (see processInboundEmail; running it twice is harmless). */
 export const processInboundEmailTask: TaskConfig<{ input: { id: number }; output: { status: string } }> = {
@@ -30,5 +31,20 @@ export const sweepInboundEmailsTask: TaskConfig<{ input: Record<string, never>; 
     )
     for (const row of rows) await processInboundEmail({ payload: req.payload, id: row.id })
     return { output: { processed: rows.length } }
+  },
+}
+
+/**
+ * Every 15 seconds on the `maintenance` queue: inbox replies whose retry came due are sent, and claims a
+ * dead worker left are freed (or marked unknown if the provider may have them); see sweepConversationReplies.
+ */
+export const sweepConversationRepliesTask: TaskConfig<{ input: Record<string, never>; output: { delivered: number } }> = {
+  slug: 'sweepConversationReplies',
+  retries: 0,
+  schedule: [{ cron: '*/15 * * * * *', queue: 'maintenance' }],
+  outputSchema: [{ name: 'delivered', type: 'number', required: true }],
+  handler: async ({ req }) => {
+    const swept = await sweepConversationReplies({ payload: req.payload })
+    return { output: { delivered: swept.delivered } }
   },
 }

@@ -23,6 +23,7 @@ import * as migration_20261206_090411_sms_settings from './20261206_090411_sms_s
 import * as migration_20261206_103034_sms_jobs from './20261206_103034_sms_jobs';
 import * as migration_20261206_110403_inbox from './20261206_110403_inbox';
 import * as migration_20261206_113330_inbox_attachments from './20261206_113330_inbox_attachments';
+import * as migration_20261206_132951_reply_claims from './20261206_132951_reply_claims';
 
 export const migrations = [
   {
@@ -148,6 +149,11 @@ export const migrations = [
   {
     up: migration_20261206_113330_inbox_attachments.up,
     down: migration_20261206_113330_inbox_attachments.down,
-    name: '20261206_113330_inbox_attachments'
+    name: '20261206_113330_inbox_attachments',
+  },
+  {
+    up: migration_20261206_132951_reply_claims.up,
+    down: migration_20261206_132951_reply_claims.down,
+    name: '20261206_132951_reply_claims'
   },
 ];

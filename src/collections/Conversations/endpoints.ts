@@ -25,7 +25,10 @@ export const conversationEndpoints: Endpoint[] = [
     },
   },
   {
-    /** POST /api/conversations/:id/reply {channel, text}: answer on a reachable channel (inbound.reply). */
+    /**
+     * POST /api/conversations/:id/reply {channel, text}: answer on a reachable channel (inbound.reply).
+     * 201 sent; 202 kept and queued for a retry after a transient provider failure; 502 failed (kept, with the reason).
+     */
     path: '/:id/reply',
     method: 'post',
     handler: async (req) => {
@@ -33,7 +36,7 @@ export const conversationEndpoints: Endpoint[] = [
         const id = routeID(req, NOT_FOUND)
         const body = await readJSONObject(req, 100_000)
         const sent = await sendConversationReply({ req, conversationID: id, channel: body.channel, text: body.text })
-        return Response.json({ status: sent.status, message: sent.message, error: sent.error }, { status: sent.status === 'sent' ? 201 : 502 })
+        return Response.json({ status: sent.status, message: sent.message, error: sent.error }, { status: sent.status === 'sent' ? 201 : sent.status === 'queued' ? 202 : 502 })
       } catch (error) {
         return appErrorResponse(error)
       }

@@ -2,7 +2,11 @@ import type { CollectionConfig } from 'payload'
 
 import { nobody, orgScoped } from '@/access/orgAccess'
 
-export const MESSAGE_STATUSES = ['received', 'queued', 'sent', 'delivered', 'failed'] as const
+/**
+ * `queued` waits for its (next) attempt, `sending` is claimed by one worker, `unknown` was handed to the
+ * provider by a worker that then stopped (never resent, to avoid a duplicate).
+ */
+export const MESSAGE_STATUSES = ['received', 'queued', 'sending', 'sent', 'delivered', 'failed', 'unknown'] as const
 
 /**
  * One message of a conversation: inbound (a reply that was no keyword) or outbound (our reply), on its
@@ -26,6 +30,8 @@ export const Messages: CollectionConfig = {
     // Once per org: the same email may reach two organisations.
     { fields: ['org', 'provider', 'providerMessageID'], unique: true },
     { fields: ['conversation', 'createdAt'] },
+    // The reply sweep's lookup of queued and stalled outbound replies.
+    { fields: ['status', 'nextAttemptAt'] },
   ],
   fields: [
     { name: 'org', type: 'relationship', relationTo: 'organizations', required: true, admin: { readOnly: true } },
@@ -61,5 +67,13 @@ export const Messages: CollectionConfig = {
     { name: 'status', type: 'select', required: true, defaultValue: 'received', options: [...MESSAGE_STATUSES], admin: { readOnly: true } },
     { name: 'error', type: 'text', admin: { readOnly: true, condition: (data) => Boolean(data?.error) } },
     { name: 'sentBy', type: 'relationship', relationTo: 'users', admin: { readOnly: true, condition: (data) => Boolean(data?.sentBy) } },
+    // An outbound reply's delivery claim (see deliverConversationReply): written by SQL only, never shown.
+    { name: 'attempts', type: 'number', defaultValue: 0, hidden: true },
+    { name: 'nextAttemptAt', type: 'date', hidden: true },
+    { name: 'claimToken', type: 'text', hidden: true },
+    { name: 'leaseExpiresAt', type: 'date', hidden: true },
+    { name: 'handedOffAt', type: 'date', hidden: true },
+    /** An email reply's In-Reply-To and References, fixed when it was written so every attempt threads alike. */
+    { name: 'threading', type: 'json', hidden: true },
   ],
 }

@@ -44,7 +44,7 @@ const nameOf = (c: Contact) => [c.firstName, c.lastName].filter(Boolean).join(' 
 const time = (iso?: null | string) =>
   iso ? new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : ''
 const CHANNEL_LABEL = { email: 'Email', sms: 'SMS' } as const
-const STATUS_LABEL: Record<string, string> = { received: 'Received', queued: 'Queued', sent: 'Sent', delivered: 'Delivered', failed: 'Failed' }
+const STATUS_LABEL: Record<string, string> = { received: 'Received', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', unknown: 'Outcome unknown' }
 
 const api = async <T,>(path: string, init: RequestInit = {}): Promise<{ ok: boolean; status: number; body: T & { errors?: { message: string; data?: { errors?: { message: string }[] } }[] } }> => {
   const res = await fetch(`/api${path}`, { credentials: 'include', ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } })
@@ -210,7 +210,7 @@ export const Inbox = () => {
                     <div className="inbox__message-meta">
                       <span>{m.direction === 'inbound' ? m.from : `You, to ${m.to ?? ''}`}</span>
                       <span className="inbox__pill">{CHANNEL_LABEL[m.channel]}</span>
-                      {m.direction === 'outbound' && <span className={`inbox__pill${m.status === 'failed' ? ' inbox__pill--error' : ''}`} data-testid="message-status">{STATUS_LABEL[m.status] ?? m.status}</span>}
+                      {m.direction === 'outbound' && <span className={`inbox__pill${m.status === 'failed' || m.status === 'unknown' ? ' inbox__pill--error' : ''}`} data-testid="message-status">{STATUS_LABEL[m.status] ?? m.status}</span>}
                       <span className="inbox__muted">{time(m.createdAt)}</span>
                     </div>
                     {m.subject && <div className="inbox__subject">{m.subject}</div>}
@@ -364,6 +364,9 @@ const ReplyBox = ({ conversation, channels, onSent, preferred }: { conversation:
       const res = await api<{ status: string; error: null | string }>(`/conversations/${conversation}/reply`, { method: 'POST', body: JSON.stringify({ channel: chosen, text }) })
       if (res.status === 201) {
         toast.success(`Reply sent by ${CHANNEL_LABEL[chosen]}.`)
+        setText('')
+      } else if (res.status === 202) {
+        toast.warning(`Reply kept: ${res.body.error ?? 'the provider is not answering'} It goes out on its own.`)
         setText('')
       } else toast.error(res.body.error ?? errorOf(res.body, 'The reply could not be sent.'))
       onSent()

@@ -13,6 +13,8 @@ export type OutgoingEmail = {
   attachments?: { filename: string; content: Buffer; contentType?: string }[]
   /** Our own id for the message (recipient id), echoed back by providers that support it. */
   reference?: string
+  /** Our id for an inbox reply (a message, not a job's recipient), echoed back by providers that support it. */
+  replyReference?: string
   /**
    * html, text and subject contain these keys; each is replaced by its value for this recipient.
    * Lets a provider send one shared body to many recipients (SendGrid personalizations); the SMTP

@@ -5,6 +5,7 @@ import { reservedPool } from '@/db/reserved-pool'
 import { inTransactionOn } from '@/db/transaction'
 
 import { type SuppressionCandidate, suppressAddresses } from '../suppressions/suppress-addresses'
+import { moveReplyStatuses } from '../inbox/move-reply-statuses'
 import { moveJobCounters, moveRecipients } from './move-recipient-states'
 import type { SendgridEvent } from './parse-sendgrid-events'
 
@@ -22,7 +23,7 @@ export type EventsApplied = {
 }
 
 type Outcome = 'failed' | 'no_change' | 'recorded' | 'review' | 'suppressed' | 'unmatched' | 'updated'
-type Mapped = SendgridEvent & { recipient: null | number; job: null | number; org: null | number; outcome: Outcome }
+type Mapped = SendgridEvent & { recipient: null | number; reply: null | number; job: null | number; org: null | number; outcome: Outcome }
 type Target = {
   recipient: number
   status: 'delivered' | 'failed'
@@ -153,25 +154,26 @@ const mapStoredAndRecipients = async (client: PoolClient, events: SendgridEvent[
 }
 
 /**
- * Per recipient, the strongest new event decides: failed outranks delivered, which outranks sent; nothing
- * goes back. The delivery time is kept apart, so a message delivered and then reported as spam (in one post,
- * or the complaint first) still counts as delivered.
+ * Per recipient (or per inbox reply, with `keyOf`), the strongest new event decides: failed outranks
+ * delivered, which outranks sent; nothing goes back. The delivery time is kept apart, so a message
+ * delivered and then reported as spam (in one post, or the complaint first) still counts as delivered.
  */
-const pickTargets = (events: Mapped[]): Target[] => {
+const pickTargets = (events: Mapped[], keyOf: (event: Mapped) => null | number = (event) => event.recipient): Target[] => {
   const best = new Map<number, Target>()
   const deliveredAt = new Map<number, Date>()
   for (const event of events) {
-    if (event.recipient === null) continue
+    const key = keyOf(event)
+    if (key === null) continue
     const status = FAILING.has(event.type) ? 'failed' : event.type === 'delivered' ? 'delivered' : null
     if (!status) continue
     if (status === 'delivered') {
-      const earliest = deliveredAt.get(event.recipient)
-      if (!earliest || event.occurredAt < earliest) deliveredAt.set(event.recipient, event.occurredAt)
+      const earliest = deliveredAt.get(key)
+      if (!earliest || event.occurredAt < earliest) deliveredAt.set(key, event.occurredAt)
     }
-    const current = best.get(event.recipient)
+    const current = best.get(key)
     if (current && (RANK[current.status]! > RANK[status]! || (current.status === status && current.at >= event.occurredAt))) continue
-    best.set(event.recipient, {
-      recipient: event.recipient,
+    best.set(key, {
+      recipient: key,
       status,
       error: status === 'failed' ? failureText(event).slice(0, 1000) : null,
       code: status === 'failed' ? (event.providerCode ?? `sendgrid:${event.type}`) : null,
@@ -184,6 +186,28 @@ const pickTargets = (events: Mapped[]): Target[] => {
   return [...best.values()]
 }
 
+/**
+ * Events of inbox replies (no job recipient, our reply id in custom_args): the reply, if it is an outbound
+ * email of ours to the event's address; its org then takes the event (suppressions included).
+ */
+const mapReplies = async (client: PoolClient, events: Mapped[]): Promise<void> => {
+  const candidates = events.filter((e) => e.recipient === null && e.replyID !== null)
+  if (!candidates.length) return
+  const { rows } = await client.query<{ id: number; org_id: number; addr: string }>(
+    `SELECT m.id, m.org_id, lower(m."to") AS addr FROM messages m
+      WHERE m.id = ANY($1::int[]) AND m.direction = 'outbound' AND m.channel = 'email'`,
+    [candidates.map((e) => e.replyID)],
+  )
+  const byID = new Map(rows.map((r) => [r.id, r]))
+  for (const event of candidates) {
+    const reply = byID.get(event.replyID!)
+    if (!reply || reply.addr !== event.address) continue
+    event.reply = reply.id
+    event.org = reply.org_id
+    event.outcome = 'no_change'
+  }
+}
+
 const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], source: string, receivedAt: Date): Promise<EventsApplied> => {
   const found = await mapStoredAndRecipients(client, events)
   const fresh: Mapped[] = []
@@ -191,8 +215,9 @@ const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], s
     const match = found[i]!
     if (match.stored) return
     const recipient = match.id ?? null
-    fresh.push({ ...event, recipient, job: match.job_id ?? null, org: match.org_id ?? null, outcome: recipient === null ? 'unmatched' : 'no_change' })
+    fresh.push({ ...event, recipient, reply: null, job: match.job_id ?? null, org: match.org_id ?? null, outcome: recipient === null ? 'unmatched' : 'no_change' })
   })
+  await mapReplies(client, fresh)
   const result: EventsApplied = { stored: fresh.length, duplicates: events.length - fresh.length, failedUpdated: 0, updated: 0, suppressed: 0, review: 0, unmatched: 0 }
   if (!fresh.length) return result
 
@@ -204,6 +229,18 @@ const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], s
   }
   result.failedUpdated = moves.filter((m) => m.new === 'failed').length
   result.updated = moves.length - result.failedUpdated
+
+  // Inbox replies: their status in the thread moves forwards only, like a recipient's.
+  const replyTargets = pickTargets(fresh, (event) => event.reply)
+  const movedReplies = await moveReplyStatuses(
+    client,
+    replyTargets.map((t) => ({ message: t.recipient, status: t.status, error: t.error })),
+  )
+  for (const target of replyTargets) {
+    if (movedReplies.has(target.recipient)) target.event.outcome = target.status === 'failed' ? 'failed' : 'updated'
+  }
+  result.failedUpdated += replyTargets.filter((t) => movedReplies.has(t.recipient) && t.status === 'failed').length
+  result.updated += replyTargets.filter((t) => movedReplies.has(t.recipient) && t.status !== 'failed').length
 
   const candidates = fresh.map((event) => ({ event, candidate: suppressionFor(event) })).filter((c) => c.candidate !== null)
   const created = await suppressAddresses(client, candidates.map((c) => c.candidate!), WEBHOOK_ACTOR)

@@ -32,6 +32,8 @@ export type SendgridEvent = {
   messageID: null | string
   /** Our recipient id from `custom_args` (SendGrid flattens custom args into the event). */
   recipientID: null | number
+  /** Our inbox reply (a `messages` row) from `custom_args.outpost_reply_id`, for replies sent from the inbox. */
+  replyID: null | number
   /** For bounces: `bounce` (hard) or `blocked` (soft). */
   bounceType: null | string
   /** The provider's reason and status code, for bounces and drops. */
@@ -74,6 +76,12 @@ export const storable = (value: unknown): unknown => {
   return value
 }
 
+/** One of our row ids echoed in custom_args (SendGrid gives them back as strings), or null. */
+const ourID = (raw: unknown): null | number => {
+  const id = typeof raw === 'string' || typeof raw === 'number' ? Number(raw) : NaN
+  return Number.isInteger(id) && id > 0 && id < 2 ** 31 ? id : null
+}
+
 const checkEvent = (value: unknown, index: number, now: number): SendgridEvent | string => {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'an entry is not an object'
   const event = value as Record<string, unknown>
@@ -87,8 +95,8 @@ const checkEvent = (value: unknown, index: number, now: number): SendgridEvent |
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp) || timestamp < EARLIEST || timestamp > now / 1000 + 86_400) {
     return `event ${eventID.slice(0, 40)}: timestamp is not a Unix time`
   }
-  const rawRecipient = event.outpost_recipient_id
-  const recipientID = typeof rawRecipient === 'string' || typeof rawRecipient === 'number' ? Number(rawRecipient) : NaN
+  const recipientID = ourID(event.outpost_recipient_id)
+  const replyID = ourID(event.outpost_reply_id)
   const status = text(event.status, 40)
   return {
     index,
@@ -97,7 +105,8 @@ const checkEvent = (value: unknown, index: number, now: number): SendgridEvent |
     address,
     occurredAt: new Date(Math.floor(timestamp * 1000)),
     messageID: text(event.sg_message_id, 255),
-    recipientID: Number.isInteger(recipientID) && recipientID > 0 && recipientID < 2 ** 31 ? recipientID : null,
+    recipientID,
+    replyID,
     bounceType: type === 'bounce' ? (text(event.type, 40)?.toLowerCase() ?? 'bounce') : null,
     detail: text(event.reason, 500) ?? text(event.response, 500),
     providerCode: status,

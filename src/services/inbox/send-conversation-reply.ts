@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto'
 
-import Handlebars from 'handlebars'
 import type { PayloadRequest } from 'payload'
 
 import { relationID } from '@/access/orgAccess'
 import { dbPool } from '@/db/pool'
-import { EmailSendError } from '@/integrations/email'
 
 import { AppError } from '../errors/app-error'
 import { rateKeyOf } from '../sending/channel-driver'
-import { smsStatusCallbackUrl } from '../sending/channels/sms-channel'
-import { getOrgTransport, TransportConfigError } from '../sending/get-org-transport'
 import { paceIntervalMs, paceSends } from '../sending/pace-sends'
 import { resolveSendingSettings } from '../sending/resolve-sending-settings'
-import { getSmsTransport } from '../sms/get-sms-transport'
 import { resolveSmsSettings } from '../sms/resolve-sms-settings'
+import { deliverConversationReply } from './deliver-conversation-reply'
 import { listReplyChannels } from './list-reply-channels'
 import { readConversation } from './read-conversation'
 
@@ -22,7 +18,7 @@ import { readConversation } from './read-conversation'
 const MAX_PACE_WAIT_MS = 10_000
 const LIMITS = { email: 20_000, sms: 1_600 } as const
 
-export type SentReply = { message: number; status: 'sent' | 'failed'; error: null | string }
+export type SentReply = { message: number; status: 'failed' | 'queued' | 'sent'; error: null | string }
 
 const subjectOf = (subject: null | string | undefined) => {
   const base = (subject ?? '').trim()
@@ -33,9 +29,10 @@ const subjectOf = (subject: null | string | undefined) => {
  * Answers a conversation on the channel the person chose, if the contact is reachable there (else a
  * 400 with the reason): email through the org's provider, threaded (`Re:` subject, In-Reply-To and
  * References of the last email received, our own Message-ID kept so the answer to it threads back);
- * SMS through the org's SMS provider at its pace (shared with its jobs through PostgreSQL). The reply
- * is kept in the thread as sent, or failed with the provider's reason as a sentence; the thread is
- * marked read.
+ * SMS through the org's SMS provider at its pace (shared with its jobs through PostgreSQL; a slot more
+ * than 10 s away is a 429). The reply is stored as queued first and then delivered under its own claim
+ * (deliverConversationReply): it ends sent, failed with the provider's reason as a sentence, or queued
+ * for a retry after a transient failure; once sent, the thread is marked read.
  */
 export const sendConversationReply = async ({ req, conversationID, channel, text }: { req: PayloadRequest; conversationID: number; channel: unknown; text: unknown }): Promise<SentReply> => {
   const conversation = await readConversation(req, conversationID, 'inbound.reply', 'Your role cannot reply to conversations.')
@@ -52,7 +49,8 @@ export const sendConversationReply = async ({ req, conversationID, channel, text
   let providerMessageID: string
   let subject: null | string = null
   let from: string
-  let failure: null | string = null
+  let threading: null | { inReplyTo?: string; references?: string } = null
+  let slotAt: number | undefined
   if (channel === 'email') {
     const settings = resolveSendingSettings(orgDoc)
     const { rows } = await dbPool(req.payload).query<{ subject: null | string; provider_message_i_d: string }>(
@@ -64,63 +62,26 @@ export const sendConversationReply = async ({ req, conversationID, channel, text
     providerMessageID = `<outpost-reply-${randomUUID()}@${settings.fromAddress.split('@')[1] ?? 'outpost.local'}>`
     provider = settings.provider
     from = settings.fromAddress
-    try {
-      const transport = getOrgTransport({ org: { id: org, name: orgDoc.name, postalAddress: orgDoc.postalAddress, sending: orgDoc.sending }, settings })
-      await transport.send({
-        from: { address: settings.fromAddress, name: settings.fromName },
-        to: target.address,
-        replyTo: settings.replyTo ?? undefined,
-        subject,
-        text: body,
-        html: body
-          .split(/\n{2,}/)
-          .map((p) => `<p>${Handlebars.escapeExpression(p).replace(/\n/g, '<br>')}</p>`)
-          .join('\n'),
-        headers: { 'Message-ID': providerMessageID, ...(thread[0] ? { 'In-Reply-To': thread[0], References: [...thread].reverse().join(' ') } : {}) },
-      })
-    } catch (error) {
-      if (error instanceof EmailSendError || error instanceof TransportConfigError) failure = error.message
-      else throw error
-    }
+    threading = thread[0] ? { inReplyTo: thread[0], references: [...thread].reverse().join(' ') } : null
   } else {
     const settings = resolveSmsSettings(orgDoc)
-    const context = {
-      payload: req.payload,
-      jobID: 0,
-      org: { id: org, name: orgDoc.name, postalAddress: orgDoc.postalAddress, authTokenEncrypted: orgDoc.sms?.twilioAuthTokenEncrypted ?? null },
-      settings,
-      template: { smsBody: '' },
-    }
     provider = settings.provider
     from = settings.fromNumber ?? settings.messagingServiceSid ?? 'outbox'
     providerMessageID = `pending-${randomUUID()}`
-    try {
-      const transport = getSmsTransport(context)
-      // The org's SMS pace is shared with its running jobs: the reply takes the next free slot.
-      const pace = await paceSends({ payload: req.payload, key: rateKeyOf('sms', context), intervalMs: paceIntervalMs({ perSecond: settings.perSecondLimit ?? null, perMinute: settings.perMinuteLimit }), count: 1 })
-      const wait = pace.firstAt - Date.now()
-      if (wait > MAX_PACE_WAIT_MS) throw new AppError('RATE_LIMITED', `SMS leave at the organisation’s rate and the next free slot is ${Math.ceil(wait / 1000)} s away: try again shortly.`)
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-      const [result] = await transport.sendBatch([
-        {
-          to: target.address,
-          ...(settings.messagingServiceSid ? { messagingServiceSid: settings.messagingServiceSid } : { from: settings.fromNumber ?? undefined }),
-          body,
-          statusCallback: transport.kind === 'twilio' ? smsStatusCallbackUrl() : undefined,
-        },
-      ])
-      if (result?.ok) providerMessageID = result.providerMessageID ?? providerMessageID
-      else failure = result?.error.message ?? 'The SMS could not be sent.'
-    } catch (error) {
-      if (error instanceof TransportConfigError) failure = error.message
-      else throw error
-    }
+    // The org's SMS pace is shared with its running jobs: the reply takes the next free slot, if it is near.
+    const pace = await paceSends({ payload: req.payload, key: rateKeyOf('sms', { org: { id: org }, settings }), intervalMs: paceIntervalMs({ perSecond: settings.perSecondLimit ?? null, perMinute: settings.perMinuteLimit }), count: 1 })
+    const wait = pace.firstAt - Date.now()
+    if (wait > MAX_PACE_WAIT_MS) throw new AppError('RATE_LIMITED', `SMS leave at the organisation’s rate and the next free slot is ${Math.ceil(wait / 1000)} s away: try again shortly.`)
+    slotAt = pace.firstAt
   }
+  // Kept first, as queued: from here the reply is delivered (and retried) under its own claim, so
+  // nothing the person wrote is lost to a provider outage or a stopped worker.
   const { rows } = await dbPool(req.payload).query<{ id: number }>(
-    `INSERT INTO messages (org_id, conversation_id, direction, channel, provider, provider_message_i_d, "from", "to", subject, body_text, status, error, sent_by_id, created_at, updated_at)
-     VALUES ($1, $2, 'outbound', $3, $4::enum_messages_provider, $5, $6, $7, $8, $9, $10::enum_messages_status, $11, $12, now(), now()) RETURNING id`,
-    [org, conversation.id, channel, provider, providerMessageID, from, target.address, subject, body, failure ? 'failed' : 'sent', failure, req.user!.id],
+    `INSERT INTO messages (org_id, conversation_id, direction, channel, provider, provider_message_i_d, "from", "to", subject, body_text, status, threading, attempts, sent_by_id, created_at, updated_at)
+     VALUES ($1, $2, 'outbound', $3, $4::enum_messages_provider, $5, $6, $7, $8, $9, 'queued', $10::jsonb, 0, $11, now(), now()) RETURNING id`,
+    [org, conversation.id, channel, provider, providerMessageID, from, target.address, subject, body, threading ? JSON.stringify(threading) : null, req.user!.id],
   )
-  if (!failure) await dbPool(req.payload).query(`UPDATE conversations SET unread = false, last_message_at = now(), updated_at = now() WHERE id = $1`, [conversation.id])
-  return { message: rows[0]!.id, status: failure ? 'failed' : 'sent', error: failure }
+  const message = rows[0]!.id
+  const delivery = await deliverConversationReply({ payload: req.payload, messageID: message, slotAt })
+  return { message, status: delivery.status === 'busy' ? 'queued' : delivery.status, error: delivery.error }
 }

@@ -41,4 +41,4 @@ export type ChannelDriver<M, C extends EngineContext = EngineContext> = {
 }
 
 /** The account a job's rates apply to: one pace per org, channel and provider, shared by all its jobs and workers. */
-export const rateKeyOf = (channel: string, context: EngineContext): string => `${channel}:org:${context.org.id}:${context.settings.provider}`
+export const rateKeyOf = (channel: string, context: { org: { id: number }; settings: { provider: string } }): string => `${channel}:org:${context.org.id}:${context.settings.provider}`

@@ -5,6 +5,7 @@ import { inTransactionOn } from '@/db/transaction'
 import { describeTwilioDeliveryError, type TwilioStatus, twilioStatusOutcome } from '@/integrations/sms'
 
 import { moveJobCounters, moveRecipients } from '../events/move-recipient-states'
+import { moveReplyStatuses } from '../inbox/move-reply-statuses'
 import { suppressAddresses } from '../suppressions/suppress-addresses'
 import type { SmsMessageTarget } from './find-sms-message'
 
@@ -60,12 +61,8 @@ export const applyTwilioStatus = async ({ payload, report, target, receivedAt = 
       if (eventID === undefined) throw new Duplicate()
       if (!recipient && target.message && outcome !== 'progress') {
         // An inbox reply: its status in the thread moves forwards only (sent < delivered < failed).
-        const moved = await client.query(
-          `UPDATE messages SET status = $2::enum_messages_status, error = CASE WHEN $2 = 'failed' THEN $3 ELSE error END, updated_at = now()
-            WHERE id = $1 AND (CASE status WHEN 'failed' THEN 3 WHEN 'delivered' THEN 2 WHEN 'sent' THEN 1 ELSE 0 END) < (CASE $2 WHEN 'failed' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END)`,
-          [target.message.id, outcome, failure?.sentence ?? null],
-        )
-        const result: TwilioStatusOutcome = moved.rowCount ? (outcome === 'failed' ? 'failed' : 'updated') : 'no_change'
+        const moved = await moveReplyStatuses(client, [{ message: target.message.id, status: outcome, error: failure?.sentence ?? null }])
+        const result: TwilioStatusOutcome = moved.size ? (outcome === 'failed' ? 'failed' : 'updated') : 'no_change'
         await client.query(`UPDATE webhook_events SET outcome = $2::enum_webhook_events_outcome, org_id = $3 WHERE id = $1`, [eventID, result, target.message.org])
         return result
       }

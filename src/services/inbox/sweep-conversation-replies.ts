@@ -1,0 +1,41 @@
+import type { Payload } from 'payload'
+
+import { dbPool } from '@/db/pool'
+
+import { deliverConversationReply } from './deliver-conversation-reply'
+
+const STOPPED_WHILE_SENDING =
+  'The worker stopped while handing this reply to the provider, so whether it left is unknown; it was not sent again, to avoid a duplicate.'
+
+export type RepliesSwept = { released: number; unknown: number; delivered: number }
+
+/**
+ * Keeps inbox replies moving when a worker dies or a retry comes due: a claim whose lease ran out goes
+ * back to `queued` if it was never handed to the provider (the attempt is not counted), or becomes
+ * `unknown` if it was (never resent: it may have left); then up to `limit` due replies are delivered,
+ * each under its own atomic claim, so sweeps on many workers never send one twice.
+ */
+export const sweepConversationReplies = async ({ payload, limit = 20 }: { payload: Payload; limit?: number }): Promise<RepliesSwept> => {
+  const pool = dbPool(payload)
+  const { rows: expired } = await pool.query<{ status: string }>(
+    `UPDATE messages
+        SET status = (CASE WHEN handed_off_at IS NULL THEN 'queued' ELSE 'unknown' END)::enum_messages_status,
+            attempts = attempts - CASE WHEN handed_off_at IS NULL THEN 1 ELSE 0 END,
+            error = CASE WHEN handed_off_at IS NULL THEN error ELSE $1 END,
+            next_attempt_at = CASE WHEN handed_off_at IS NULL THEN now() ELSE NULL END,
+            claim_token = NULL, lease_expires_at = NULL, updated_at = now()
+      WHERE status = 'sending' AND direction = 'outbound' AND lease_expires_at < now()
+      RETURNING status::text AS status`,
+    [STOPPED_WHILE_SENDING],
+  )
+  const { rows: due } = await pool.query<{ id: number }>(
+    `SELECT id FROM messages WHERE status = 'queued' AND direction = 'outbound' AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY next_attempt_at NULLS FIRST, id LIMIT $1`,
+    [limit],
+  )
+  let delivered = 0
+  for (const row of due) {
+    const outcome = await deliverConversationReply({ payload, messageID: row.id })
+    if (outcome.status !== 'busy') delivered += 1
+  }
+  return { released: expired.filter((r) => r.status === 'queued').length, unknown: expired.filter((r) => r.status === 'unknown').length, delivered }
+}
