@@ -41,6 +41,7 @@ import { twilioStatusEndpoint } from './src/endpoints/twilio-status'
 import { unsubscribeEndpoints } from './src/endpoints/unsubscribe'
 import { answerInputErrors } from './src/hooks/answerInputErrors'
 import { hardenBuiltIns } from './src/plugins/hardenBuiltIns'
+import { organisationWording } from './src/plugins/organisationWording'
 import { tenantGuardsPlugin } from './src/plugins/tenantGuards'
 
 const dirname = path.dirname(fileURLToPath(import.meta.url))
@@ -68,6 +69,7 @@ export default buildConfig({
     avatar: 'default',
     components: {
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
+      providers: ['@/components/DesktopNavOpen#DesktopNavOpen'],
       beforeNavLinks: ['@/components/inbox/InboxNavLink#InboxNavLink'],
       beforeDashboard: ['@/components/home/HomeDashboard#HomeDashboard'],
       afterNavLinks: ['@/components/analytics/AnalyticsNavLink#AnalyticsNavLink'],
@@ -91,7 +93,8 @@ export default buildConfig({
     access: { run: ({ req }) => isSuperAdmin(req.user), queue: ({ req }) => isSuperAdmin(req.user), cancel: ({ req }) => isSuperAdmin(req.user) },
   },
   hooks: { afterError: [answerInputErrors] },
-  i18n: { translations: { en: { error: { userLocked: LOGIN_REFUSED, emailOrPasswordIncorrect: LOGIN_REFUSED } } } },
+  // An empty cell is a dash, not "<No Last Error>".
+  i18n: { translations: { en: { error: { userLocked: LOGIN_REFUSED, emailOrPasswordIncorrect: LOGIN_REFUSED }, general: { noLabel: '—' } } } },
   onInit,
   // LOG_LEVEL=fatal keeps test output readable; Payload logs every refused request at error level.
   logger: process.env.LOG_LEVEL ? { options: { level: process.env.LOG_LEVEL } } : undefined,
@@ -119,8 +122,9 @@ export default buildConfig({
       },
       collections: { contacts: {}, segments: {}, imports: {}, exports: {}, 'email-jobs': {}, 'email-templates': {}, media: {} },
       userHasAccessToAllTenants: (user) => isSuperAdmin(user),
-      i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organization' } } },
+      i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organisation' } } },
     }),
+    organisationWording,
     // Last: it walks every collection, including the fields the multi-tenant plugin added.
     tenantGuardsPlugin,
   ],

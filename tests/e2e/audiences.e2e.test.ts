@@ -14,7 +14,7 @@ import { parse } from 'csv-parse/sync'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
-import { launchBrowser, login, screenshot } from '../helpers/browser'
+import { launchBrowser, login, screenshot, confirmInApp } from '../helpers/browser'
 import { TEST_ENV } from '../helpers/test-env'
 import { startWorkerProcess } from '../helpers/worker-process'
 
@@ -157,8 +157,8 @@ describe('audiences in the admin', () => {
     await page.waitForLoadState('networkidle')
     await screenshot(page, 'job-segment-audience')
 
-    page.once('dialog', (dialog) => void dialog.accept())
     await page.getByRole('button', { name: 'Queue for sending' }).click()
+    await confirmInApp(page)
     await page.getByText(`Job queued: ${TAGGED} to send, 0 excluded.`).waitFor({ timeout: 20_000 })
     expect((await api(`/email-jobs/${jobID}`)).body).toEqual(expect.objectContaining({ status: 'queued', total: TAGGED }))
   })

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { type SmtpSink, startSmtpSink } from '../fakes/smtp-sink'
-import { launchBrowser, login, restClient } from '../helpers/browser'
+import { launchBrowser, login, restClient, confirmInApp } from '../helpers/browser'
 import { TEST_ENV } from '../helpers/test-env'
 
 const baseURL = inject('baseURL')
@@ -133,20 +133,16 @@ const openJob = async (id: number) => {
 describe('the email job detail page', () => {
   it('queue and cancel each end with a toast, after a confirmation for the cancel', async () => {
     await openJob(smallJob)
-    page.once('dialog', (dialog) => void dialog.accept())
     await page.getByRole('button', { name: 'Queue for sending' }).click()
+    expect(await confirmInApp(page)).toBe('It will be sent to 5 contacts. From then on its recipients and content are fixed.')
     await page.getByText('Job queued: 5 to send, 0 excluded.').waitFor({ timeout: 20_000 })
     await page.waitForFunction(() => document.querySelector('[data-testid="job-status"]')?.textContent === 'Queued', null, { timeout: 20_000 })
     await shots('queued-toast')
 
-    let asked = ''
-    page.once('dialog', (dialog) => {
-      asked = dialog.message()
-      void dialog.accept()
-    })
     await page.getByRole('button', { name: 'Cancel job' }).click()
+    const asked = await confirmInApp(page)
     await page.getByText('Job cancelled.').waitFor({ timeout: 20_000 })
-    expect(asked).toMatch(/Cancel this job\?/)
+    expect(asked).toMatch(/^\d+ messages? not yet sent will not be sent/)
     await page.waitForFunction(() => document.querySelector('[data-testid="job-progress"]')?.getAttribute('data-status') === 'cancelled', null, { timeout: 20_000 })
     await shots('cancelled-toast')
     expect((await api('sender@demo.test', `/email-jobs/${smallJob}`)).body.status).toBe('cancelled')
@@ -157,8 +153,8 @@ describe('the email job detail page', () => {
     await openJob(bigJob)
     // A marker on window: a reload would wipe it.
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true))
-    page.once('dialog', (dialog) => void dialog.accept())
     await page.getByRole('button', { name: 'Queue for sending' }).click()
+    await confirmInApp(page)
     await page.getByText('Job queued: 29 to send, 1 excluded.').waitFor({ timeout: 20_000 })
 
     const seen = new Set<number>()
@@ -206,14 +202,10 @@ describe('the email job detail page', () => {
 
   it('retry failed asks first, toasts, and sends the failed recipient again', async () => {
     sink.setRecipientRule(null)
-    let asked = ''
-    page.once('dialog', (dialog) => {
-      asked = dialog.message()
-      void dialog.accept()
-    })
     await page.getByRole('button', { name: 'Retry 1 failed' }).click()
+    const asked = await confirmInApp(page)
     await page.getByText('Failed recipients queued again.').waitFor({ timeout: 20_000 })
-    expect(asked).toMatch(/Try 1 failed recipients once more\?/)
+    expect(asked).toBe('Try 1 failed recipient once more. Addresses suppressed since are skipped.')
     await page.waitForFunction(() => document.querySelector('[data-testid="job-status"]')?.textContent === 'Completed', null, { timeout: 30_000 })
     expect(await page.getByTestId('job-counter-sent').locator('dd').innerText()).toBe('29')
     expect(await page.getByTestId('job-counter-failed').locator('dd').innerText()).toBe('0')

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
 import { createUnsubscribeToken } from '@/services/unsubscribe/unsubscribe-token'
 
-import { launchBrowser, login, screenshot } from '../helpers/browser'
+import { launchBrowser, login, screenshot, confirmInApp } from '../helpers/browser'
 import { TEST_ENV } from '../helpers/test-env'
 
 const baseURL = inject('baseURL')
@@ -53,8 +53,8 @@ describe('an email job in the admin', () => {
     await page.goto(`${baseURL}/admin/collections/email-jobs/${jobID}`)
     await page.waitForLoadState('networkidle')
     await statusIs('Draft')
-    page.once('dialog', (dialog) => void dialog.accept())
     await page.getByRole('button', { name: 'Queue for sending' }).click()
+    await confirmInApp(page)
     await page.getByText('Job queued: 3 to send, 0 excluded.').waitFor({ timeout: 20_000 })
     await statusIs('Queued')
     expect((await api(`/email-jobs/${jobID}`)).body).toEqual(expect.objectContaining({ status: 'queued', total: 3, pending: 3 }))
@@ -65,8 +65,8 @@ describe('an email job in the admin', () => {
     await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 10_000 })
     expect(await page.getByRole('button', { name: 'Queue for sending' }).count()).toBe(0)
 
-    page.once('dialog', (dialog) => void dialog.accept())
     await page.getByRole('button', { name: 'Cancel job' }).click()
+    await confirmInApp(page)
     await statusIs('Cancelled')
     expect((await api(`/email-jobs/${jobID}`)).body.status).toBe('cancelled')
     expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(0)

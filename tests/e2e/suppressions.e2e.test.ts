@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
-import { launchBrowser, login, screenshot } from '../helpers/browser'
+import { launchBrowser, login, screenshot, confirmInApp } from '../helpers/browser'
 
 const baseURL = inject('baseURL')
 const run = Date.now()
@@ -170,6 +170,7 @@ describe('review queue in the admin', () => {
     await screenshot(page, 'suppressions-review-light')
 
     await page.getByRole('button', { name: 'Confirm' }).click()
+    expect(await confirmInApp(page)).toBe(`Every message to ${candidates.confirm} stops, in every job of its organisation, until someone lifts it.`)
     await page.getByText(`Confirmed: ${candidates.confirm} is suppressed.`).waitFor({ timeout: 20_000 })
     await statusIs(page, 'Suppressed')
     expect(await page.getByRole('button', { name: 'Confirm' }).count()).toBe(0)

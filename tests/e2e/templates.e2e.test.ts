@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
-import { launchBrowser, login, screenshot } from '../helpers/browser'
+import { launchBrowser, login, screenshot, confirmInApp } from '../helpers/browser'
 
 const baseURL = inject('baseURL')
 let browser: Browser
@@ -81,6 +81,7 @@ describe('template approval in the admin', () => {
     // an approver reviews but does not edit: no "Back to draft"
     expect(await page.getByRole('button', { name: 'Back to draft' }).count()).toBe(0)
     await page.getByRole('button', { name: 'Approve' }).click()
+    expect(await confirmInApp(page)).toMatch(/becomes approved: senders of its organisation can queue jobs with it/)
     await page.waitForSelector('text=/Template approved/', { timeout: 15_000 })
     await page.waitForFunction(() => document.querySelector('[data-testid="template-status"]')?.textContent === 'Approved', undefined, {
       timeout: 15_000,

@@ -66,3 +66,16 @@ export const restClient = (baseURL: string) => {
   }
   return { api, login, created }
 }
+
+/**
+ * Answers the admin's in-app confirmation dialog (never the browser's `confirm()`): waits for it, reads
+ * its sentence, presses its confirm button and waits until the action settled and the dialog closed.
+ */
+export const confirmInApp = async (page: Page): Promise<string> => {
+  const modal = page.locator('.confirmation-modal')
+  await modal.waitFor({ timeout: 15_000 })
+  const sentence = await modal.getByTestId('confirm-body').innerText()
+  await modal.locator('#confirm-action').click()
+  await modal.waitFor({ state: 'detached', timeout: 30_000 })
+  return sentence
+}

@@ -47,7 +47,7 @@ export const AuditLogs: CollectionConfig = {
     { name: 'actor', type: 'relationship', relationTo: 'users', index: true },
     { name: 'actorLabel', type: 'text', label: 'Actor' },
     { name: 'org', type: 'relationship', relationTo: 'organizations', index: true },
-    { type: 'row', fields: [{ name: 'targetCollection', type: 'text' }, { name: 'targetID', type: 'text', index: true }] },
+    { type: 'row', fields: [{ name: 'targetCollection', type: 'text', label: 'Target collection' }, { name: 'targetID', type: 'text', label: 'Target id', index: true }] },
     { name: 'summary', type: 'text', required: true },
     { name: 'changes', type: 'json', admin: { components: { Field: '@/components/JsonView#JsonView' } } },
     { name: 'ip', type: 'text', label: 'Request IP' },

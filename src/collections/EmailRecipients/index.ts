@@ -42,7 +42,7 @@ export const EmailRecipients: CollectionConfig = {
     { name: 'attempts', type: 'number', defaultValue: 0 },
     { name: 'lastError', type: 'text' },
     { name: 'providerCode', type: 'text' },
-    { name: 'providerMessageID', type: 'text', index: true },
+    { name: 'providerMessageID', type: 'text', label: 'Provider message id', index: true },
     { name: 'nextAttemptAt', type: 'date' },
     { name: 'leaseExpiresAt', type: 'date' },
     { name: 'sentAt', type: 'date' },

@@ -15,7 +15,10 @@ import { smsSettings } from './smsSettings'
 /** The tenants. The multi-tenant plugin limits every non-super user to the orgs they belong to. */
 export const Organizations: CollectionConfig = {
   slug: 'organizations',
-  labels: { singular: 'Organization', plural: 'Organizations' },
+  labels: { singular: 'Organisation', plural: 'Organisations' },
+  // The API keeps the names it always had (GraphQL `Organization`, `Organizations`; the generated type).
+  graphQL: { singularName: 'Organization', pluralName: 'Organizations' },
+  typescript: { interface: 'Organization' },
   admin: {
     useAsTitle: 'name',
     defaultColumns: ['name', 'slug', 'updatedAt'],

@@ -2,6 +2,8 @@
 import { Button, toast, useDocumentInfo, useFormFields } from '@payloadcms/ui'
 import React, { useState } from 'react'
 
+import { useConfirm } from '@/components/useConfirm'
+
 /**
  * The org's inbound email address (SendGrid Inbound Parse's destination URL), for its admins: copy it,
  * or rotate it when it leaked (the old one stops at once).
@@ -11,13 +13,13 @@ export const InboundEmailAddress = () => {
   const stored = useFormFields(([fields]) => fields['inbound.emailSecret']?.value as string | undefined)
   const [secret, setSecret] = useState<string | undefined>(undefined)
   const [busy, setBusy] = useState(false)
+  const { ask, dialog } = useConfirm('inbound-rotate-confirm')
   if (!id) return null
   const current = secret ?? stored
   const origin = typeof window === 'undefined' ? '' : window.location.origin
   const url = current ? `${origin}/api/callbacks/inbound-email/${current}` : null
 
   const rotate = async () => {
-    if (!window.confirm('Rotate the inbound address? Mail sent to the old one will no longer arrive: update SendGrid Inbound Parse at once.')) return
     setBusy(true)
     try {
       const res = await fetch(`/api/organizations/${id}/rotate-inbound-secret`, { method: 'POST', credentials: 'include' })
@@ -36,6 +38,7 @@ export const InboundEmailAddress = () => {
 
   return (
     <div className="field-type" style={{ marginBottom: 'var(--base)' }}>
+      {dialog}
       <label className="field-label">Inbound Parse URL</label>
       {url ? (
         <code data-testid="inbound-email-url" style={{ display: 'block', wordBreak: 'break-all', padding: '0.5rem 0.75rem', background: 'var(--theme-elevation-50)', borderRadius: 'var(--style-radius-s)' }}>
@@ -48,7 +51,7 @@ export const InboundEmailAddress = () => {
         In SendGrid: Settings → Inbound Parse → add your reply domain and this URL (either mode: parsed or raw). Up to 30 MB per email.
       </p>
       {url && (
-        <Button buttonStyle="secondary" size="small" margin={false} disabled={busy} onClick={rotate}>
+        <Button buttonStyle="secondary" size="small" margin={false} disabled={busy} onClick={() => ask({ heading: 'Rotate the inbound address?', body: 'Mail sent to the old address will no longer arrive: update SendGrid Inbound Parse with the new one at once.', confirmLabel: 'Rotate address' }, rotate)}>
           {busy ? 'Rotating…' : 'Rotate address'}
         </Button>
       )}

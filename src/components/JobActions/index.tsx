@@ -4,9 +4,11 @@ import { useRouter } from 'next/navigation'
 import React, { useEffect, useRef, useState } from 'react'
 
 import { hasOrgPermission } from '@/access/orgAccess'
+import { type AudienceCount, countAudience, useAudienceRequest } from '@/components/audience/AudienceSummary'
 import { JOB_STATUS_LABEL } from '@/components/job-detail/labels'
 import { setProgressStatus } from '@/components/job-detail/progress-store'
 import { useLiveJob } from '@/components/job-detail/use-live-job'
+import { type ConfirmQuestion, useConfirm } from '@/components/useConfirm'
 import { isJobActionAllowed, type JobAction } from '@/services/sending/job-transitions'
 
 type Action = 'queue' | JobAction
@@ -19,12 +21,21 @@ const DONE: Record<Exclude<Action, 'queue'>, string> = {
   'retry-failed': 'Failed recipients queued again.',
 }
 
-/** What a person is asked before an action that cannot be undone (queue, cancel, sending again); pause and resume run at once. */
-const confirmation = (action: Action, counts: { failed: number; unknown: number }): null | string => {
-  if (action === 'queue') return 'Queue this job for sending? From then on its recipients and content are fixed.'
-  if (action === 'cancel') return 'Cancel this job? Messages not yet sent will not be sent.'
-  if (action === 'resend-unknown') return `Send again to ${counts.unknown} recipients whose outcome is unknown? Some of them may already have received it.`
-  if (action === 'retry-failed') return `Try ${counts.failed} failed recipients once more? Addresses suppressed since are skipped.`
+const count = (n: number, one: string, many = `${one}s`) => `${new Intl.NumberFormat('en').format(n)} ${n === 1 ? one : many}`
+
+/**
+ * What a person is asked before an action that cannot be undone (queue, cancel, sending again), naming
+ * what will happen and to how many; pause and resume run at once.
+ */
+const confirmation = (action: Action, counts: { failed: number; unknown: number; pending: number; audience: null | { total: number; suppressed: number } }): ConfirmQuestion | null => {
+  if (action === 'queue') {
+    const audience = counts.audience
+    const who = audience ? `${count(audience.total - audience.suppressed, 'contact')}${audience.suppressed ? ` (${count(audience.suppressed, 'suppressed contact')} skipped)` : ''}` : 'its audience'
+    return { heading: 'Queue this job?', body: `It will be sent to ${who}. From then on its recipients and content are fixed.`, confirmLabel: 'Queue for sending' }
+  }
+  if (action === 'cancel') return { heading: 'Cancel this job?', body: `${count(counts.pending, 'message')} not yet sent will not be sent; messages already handed to the provider still arrive.`, confirmLabel: 'Cancel job' }
+  if (action === 'resend-unknown') return { heading: 'Send again?', body: `Send again to ${count(counts.unknown, 'recipient')} whose outcome is unknown? Some of them may already have received it.`, confirmLabel: `Resend to ${count(counts.unknown, 'recipient')}` }
+  if (action === 'retry-failed') return { heading: 'Retry failed recipients?', body: `Try ${count(counts.failed, 'failed recipient')} once more. Addresses suppressed since are skipped.`, confirmLabel: `Retry ${count(counts.failed, 'recipient')}` }
   return null
 }
 
@@ -44,6 +55,8 @@ export const JobActions = () => {
   const canQueue = hasOrgPermission(user, org, 'jobs.queue')
   const canControl = hasOrgPermission(user, org, 'jobs.cancel')
   const [busy, setBusy] = useState(false)
+  const { ask, dialog } = useConfirm('job-action-confirm')
+  const { request: audienceRequest } = useAudienceRequest()
   const status = progress?.status ?? formStatus ?? 'draft'
   const unknown = progress?.unknown ?? 0
   const failed = progress?.failed ?? 0
@@ -59,9 +72,7 @@ export const JobActions = () => {
 
   if (!id) return <p style={{ color: 'var(--theme-elevation-500)' }}>Save the job, then queue it from here.</p>
 
-  const act = async (action: Action) => {
-    const question = confirmation(action, { failed, unknown })
-    if (question && !window.confirm(question)) return
+  const perform = async (action: Action) => {
     setBusy(true)
     try {
       const res = await fetch(`/api/email-jobs/${id}/${action}`, { method: 'POST', credentials: 'include' })
@@ -84,6 +95,14 @@ export const JobActions = () => {
     }
   }
 
+  const act = async (action: Action) => {
+    let audience: null | AudienceCount = null
+    if (action === 'queue') audience = await countAudience(audienceRequest).catch(() => null)
+    const question = confirmation(action, { failed, unknown, pending: progress?.pending ?? 0, audience })
+    if (question) ask(question, () => perform(action))
+    else await perform(action)
+  }
+
   const button = (action: Action, label: string, style: 'primary' | 'secondary' | 'subtle' = 'secondary') => (
     <Button buttonStyle={style} disabled={busy || modified} key={action} onClick={() => act(action)} size="small">
       {label}
@@ -93,6 +112,7 @@ export const JobActions = () => {
 
   return (
     <div className="job-actions" style={{ marginBottom: 'var(--base)' }}>
+      {dialog}
       <strong data-testid="job-status">{JOB_STATUS_LABEL[status] ?? status}</strong>
       {modified && <p style={{ color: 'var(--theme-elevation-500)', fontSize: 12 }}>Save your changes first.</p>}
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginTop: 8 }}>

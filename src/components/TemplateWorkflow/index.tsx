@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation'
 import React, { useState } from 'react'
 
 import { hasOrgPermission } from '@/access/orgAccess'
+import { useConfirm } from '@/components/useConfirm'
 
 type Status = 'approved' | 'draft' | 'pending' | 'rejected'
 
@@ -33,6 +34,8 @@ export const TemplateWorkflow = () => {
     approve: hasOrgPermission(user, org, 'templates.approve'),
   }
   const [busy, setBusy] = useState(false)
+  const { ask, dialog } = useConfirm('template-review-confirm')
+  const name = (useFormFields(([fields]) => fields.name?.value) as string | undefined) || 'this template'
   const [reason, setReason] = useState('')
   const [rejecting, setRejecting] = useState(false)
 
@@ -63,6 +66,7 @@ export const TemplateWorkflow = () => {
 
   return (
     <div className="template-workflow" style={{ marginBottom: 'var(--base)' }}>
+      {dialog}
       <div style={{ alignItems: 'center', display: 'flex', gap: 8, marginBottom: 12 }}>
         <span style={{ background: COLOR[status], borderRadius: '50%', display: 'inline-block', height: 10, width: 10 }} />
         <strong data-testid="template-status">{LABEL[status]}</strong>
@@ -76,7 +80,7 @@ export const TemplateWorkflow = () => {
         )}
         {status === 'pending' && !rejecting && can.approve && (
           <>
-            <Button buttonStyle="primary" disabled={busy || modified} onClick={() => move('approved')} size="small">
+            <Button buttonStyle="primary" disabled={busy || modified} onClick={() => ask({ heading: 'Approve this template?', body: `“${name}” becomes approved: senders of its organisation can queue jobs with it as it stands now.`, confirmLabel: 'Approve' }, () => move('approved'))} size="small">
               Approve
             </Button>
             <Button buttonStyle="secondary" disabled={busy || modified} onClick={() => setRejecting(true)} size="small">
@@ -103,7 +107,7 @@ export const TemplateWorkflow = () => {
             value={reason}
           />
           <div style={{ display: 'flex', gap: 8 }}>
-            <Button buttonStyle="primary" disabled={busy || !reason.trim()} onClick={() => move('rejected', { rejectionReason: reason })} size="small">
+            <Button buttonStyle="primary" disabled={busy || !reason.trim()} onClick={() => ask({ heading: 'Reject this template?', body: `“${name}” goes back to its author as rejected, with your reason; it cannot be sent until approved.`, confirmLabel: 'Reject' }, () => move('rejected', { rejectionReason: reason }))} size="small">
               Reject
             </Button>
             <Button buttonStyle="subtle" onClick={() => setRejecting(false)} size="small">

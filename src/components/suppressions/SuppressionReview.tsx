@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation'
 import React, { useId, useState } from 'react'
 
 import { hasOrgPermission, isSuperAdmin } from '@/access/orgAccess'
+import { useConfirm } from '@/components/useConfirm'
 
 import './suppressions.scss'
 
@@ -30,6 +31,7 @@ export const SuppressionReview = () => {
   const canReview = isGlobal ? isSuperAdmin(user) : hasOrgPermission(user, org, 'suppressions.review')
   const canManage = isGlobal ? isSuperAdmin(user) : hasOrgPermission(user, org, 'suppressions.manage')
   const [busy, setBusy] = useState(false)
+  const { ask, dialog } = useConfirm('suppression-review-confirm')
   const [dismissing, setDismissing] = useState(false)
   const [reason, setReason] = useState('')
 
@@ -64,6 +66,7 @@ export const SuppressionReview = () => {
 
   return (
     <div className="suppression-review" data-testid="suppression-review">
+      {dialog}
       <div className="suppression-review__state">
         <span aria-hidden className={`suppression-review__dot suppression-review__dot--${status}`} />
         <strong data-testid="suppression-status">{LABEL[status] ?? status}</strong>
@@ -77,7 +80,7 @@ export const SuppressionReview = () => {
           {modified && canReview && <p className="suppressions-muted">Save or discard your changes first.</p>}
           {canReview && !dismissing && (
             <div className="suppression-review__actions">
-              <Button buttonStyle="primary" disabled={busy || modified} margin={false} onClick={() => decide('confirm')} size="medium">
+              <Button buttonStyle="primary" disabled={busy || modified} margin={false} onClick={() => ask({ heading: 'Suppress this address?', body: `Every message to ${address ?? 'this address'} stops, in every job of its organisation, until someone lifts it.`, confirmLabel: 'Suppress' }, () => decide('confirm'))} size="medium">
                 Confirm
               </Button>
               <Button buttonStyle="secondary" disabled={busy || modified} margin={false} onClick={() => setDismissing(true)} size="medium">

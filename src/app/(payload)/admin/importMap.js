@@ -33,6 +33,7 @@ import { AnalyticsNavLink as AnalyticsNavLink_274ba3c2a93de65c0f81308ced6a7e0d }
 import { HomeDashboard as HomeDashboard_3b31cfc5e1aa28f10596b3046f33f8dd } from '@/components/home/HomeDashboard'
 import { TenantSelector as TenantSelector_d6d5f193a167989e2ee7d14202901e62 } from '@payloadcms/plugin-multi-tenant/rsc'
 import { InboxNavLink as InboxNavLink_39c231fe5f01b82151bc504a6b1a0775 } from '@/components/inbox/InboxNavLink'
+import { DesktopNavOpen as DesktopNavOpen_71fd995fe5ce80bd39e14e8b41318b05 } from '@/components/DesktopNavOpen'
 import { TenantSelectionProvider as TenantSelectionProvider_d6d5f193a167989e2ee7d14202901e62 } from '@payloadcms/plugin-multi-tenant/rsc'
 import { AnalyticsView as AnalyticsView_14b64d09bcaefa82063874452b17985e } from '@/components/analytics/AnalyticsView'
 import { InboxView as InboxView_f7357d93d0d86567026c45e309504f1a } from '@/components/inbox/InboxView'
@@ -75,6 +76,7 @@ export const importMap = {
   "@/components/home/HomeDashboard#HomeDashboard": HomeDashboard_3b31cfc5e1aa28f10596b3046f33f8dd,
   "@payloadcms/plugin-multi-tenant/rsc#TenantSelector": TenantSelector_d6d5f193a167989e2ee7d14202901e62,
   "@/components/inbox/InboxNavLink#InboxNavLink": InboxNavLink_39c231fe5f01b82151bc504a6b1a0775,
+  "@/components/DesktopNavOpen#DesktopNavOpen": DesktopNavOpen_71fd995fe5ce80bd39e14e8b41318b05,
   "@payloadcms/plugin-multi-tenant/rsc#TenantSelectionProvider": TenantSelectionProvider_d6d5f193a167989e2ee7d14202901e62,
   "@/components/analytics/AnalyticsView#AnalyticsView": AnalyticsView_14b64d09bcaefa82063874452b17985e,
   "@/components/inbox/InboxView#InboxView": InboxView_f7357d93d0d86567026c45e309504f1a,
