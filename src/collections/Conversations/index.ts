@@ -4,6 +4,8 @@ import { LOUD_ACCESS, roleFieldAccess } from '@/access/fieldAccess'
 import { nobody, orgScoped } from '@/access/orgAccess'
 
 import { conversationEndpoints } from './endpoints'
+import { statusCell } from '@/fields/status-cell'
+import { statusOptions } from '@/services/vocabulary/statuses'
 
 const systemOnly: FieldAccess = () => false
 
@@ -53,10 +55,10 @@ export const Conversations: CollectionConfig = {
       required: true,
       defaultValue: 'open',
       index: true,
-      options: CONVERSATION_STATUSES.map((value) => ({ label: value === 'open' ? 'Open' : 'Closed', value })),
+      options: statusOptions('conversation'),
       access: roleFieldAccess('inbound.reply'),
       custom: { ...LOUD_ACCESS, deniedMessage: 'Your role cannot close or reopen conversations.' },
-      admin: { position: 'sidebar' },
+      admin: { position: 'sidebar', components: statusCell('conversation') },
     },
     {
       name: 'assignee',

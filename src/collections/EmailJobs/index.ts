@@ -6,6 +6,8 @@ import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 import { applyPendingSelection, audienceFields, captureSelectionInput, takeSelectionChange } from './audience'
 import { audienceCountEndpoint, jobEngagementEndpoint, jobSelectionEndpoint, jobStateEndpoints, queueEmailJobEndpoint } from './endpoints'
 import { channelFromTemplate, keepQueuedJobsFrozen, keepSentJobs } from './hooks'
+import { statusCell } from '@/fields/status-cell'
+import { statusOptions } from '@/services/vocabulary/statuses'
 
 export const JOB_STATUSES = ['draft', 'queued', 'sending', 'paused', 'completed', 'completed_with_errors', 'failed', 'cancelled'] as const
 export const JOB_COUNTERS = ['total', 'pending', 'sent', 'delivered', 'failed', 'excluded', 'unknown'] as const
@@ -110,9 +112,9 @@ export const EmailJobs: CollectionConfig = {
       required: true,
       defaultValue: 'draft',
       index: true,
-      options: JOB_STATUSES.map((s) => ({ label: s.replace(/_/g, ' '), value: s })),
+      options: statusOptions('job'),
       access: { create: systemOnly, update: systemOnly },
-      admin: { position: 'sidebar', readOnly: true },
+      admin: { position: 'sidebar', readOnly: true, components: statusCell('job') },
     },
     {
       name: 'pausedReason',

@@ -1,6 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
 import { nobody, orgScoped } from '@/access/orgAccess'
+import { statusCell } from '@/fields/status-cell'
+import { statusOptions } from '@/services/vocabulary/statuses'
 
 export const RECIPIENT_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'failed', 'excluded', 'unknown'] as const
 
@@ -36,7 +38,7 @@ export const EmailRecipients: CollectionConfig = {
       admin: { description: 'The email address, or for an SMS job the number in E.164 (+447400123456).' },
     },
     { name: 'channel', type: 'select', defaultValue: 'email', options: ['email', 'sms'], admin: { description: 'The job’s channel, kept on each row for the metrics.' } },
-    { name: 'status', type: 'select', required: true, defaultValue: 'pending', options: [...RECIPIENT_STATUSES] },
+    { name: 'status', type: 'select', required: true, defaultValue: 'pending', options: statusOptions('recipient'), admin: { components: statusCell('recipient') } },
     { name: 'excludedReason', type: 'text' },
     { name: 'suppression', type: 'relationship', relationTo: 'suppressions' },
     { name: 'attempts', type: 'number', defaultValue: 0 },

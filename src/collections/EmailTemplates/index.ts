@@ -4,13 +4,14 @@ import { textarea } from 'payload/shared'
 import { LOUD_ACCESS, roleFieldAccess } from '@/access/fieldAccess'
 import { orgCreate, orgScoped, orgScopedAny } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
-import { TEMPLATE_STATUSES } from '@/services/templates/plan-template-change'
 import { TEMPLATE_VARIABLES } from '@/services/templates/template-variables'
 import { validateTemplateSource } from '@/services/templates/validate-template-source'
 
 import { previewTemplateEndpoint, templateEngagementEndpoint, testSendTemplateEndpoint } from './endpoints'
 import { applyWorkflow, auditWorkflow } from './hooks/applyWorkflow'
 import { keepOneDefault } from './hooks/keepOneDefault'
+import { statusCell } from '@/fields/status-cell'
+import { statusOptions } from '@/services/vocabulary/statuses'
 
 const systemOnly: FieldAccess = () => false
 const UNSUBSCRIBE = /\{\{\s*unsubscribe_link\s*\}\}/
@@ -173,11 +174,11 @@ export const EmailTemplates: CollectionConfig = {
       required: true,
       defaultValue: 'draft',
       index: true,
-      options: TEMPLATE_STATUSES.map((s) => ({ label: s[0]!.toUpperCase() + s.slice(1), value: s })),
+      options: statusOptions('template'),
       // A copy of an approved template is a new draft, to be reviewed on its own.
       hooks: { beforeDuplicate: [() => 'draft'] },
       // Shown by the workflow panel below (badge and actions); kept as a list column and filter.
-      admin: { position: 'sidebar', readOnly: true, hidden: true },
+      admin: { position: 'sidebar', readOnly: true, hidden: true, components: statusCell('template') },
     },
     {
       name: 'workflow',

@@ -3,6 +3,8 @@ import type { CollectionConfig } from 'payload'
 import { nobody, orgScoped } from '@/access/orgAccess'
 
 import { inboundEmailRawEndpoint } from './endpoints'
+import { statusCell } from '@/fields/status-cell'
+import { statusOptions } from '@/services/vocabulary/statuses'
 
 export const INBOUND_EMAIL_STATUSES = ['queued', 'threaded', 'ignored', 'failed'] as const
 
@@ -33,7 +35,7 @@ export const InboundEmails: CollectionConfig = {
   endpoints: [inboundEmailRawEndpoint],
   fields: [
     { name: 'org', type: 'relationship', relationTo: 'organizations', required: true, admin: { readOnly: true } },
-    { name: 'status', type: 'select', required: true, defaultValue: 'queued', index: true, options: [...INBOUND_EMAIL_STATUSES], admin: { readOnly: true } },
+    { name: 'status', type: 'select', required: true, defaultValue: 'queued', index: true, options: statusOptions('inboundEmail'), admin: { readOnly: true, components: statusCell('inboundEmail') } },
     { name: 'reason', type: 'text', admin: { readOnly: true, description: 'Why it was ignored or failed.' } },
     { name: 'mode', type: 'select', options: ['parsed', 'raw'], admin: { readOnly: true, description: 'SendGrid Inbound Parse: parsed fields, or the raw MIME message.' } },
     { name: 'messageID', type: 'text', required: true, label: 'Message-ID', admin: { readOnly: true } },

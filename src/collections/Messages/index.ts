@@ -1,6 +1,8 @@
 import type { CollectionConfig } from 'payload'
 
 import { nobody, orgScoped } from '@/access/orgAccess'
+import { statusCell } from '@/fields/status-cell'
+import { statusOptions } from '@/services/vocabulary/statuses'
 
 /**
  * `queued` waits for its (next) attempt, `sending` is claimed by one worker, `unknown` was handed to the
@@ -64,7 +66,7 @@ export const Messages: CollectionConfig = {
       relationTo: 'email-jobs',
       admin: { readOnly: true, description: 'The job this message answers (by its signed reply address or In-Reply-To).', condition: (data) => Boolean(data?.job) },
     },
-    { name: 'status', type: 'select', required: true, defaultValue: 'received', options: [...MESSAGE_STATUSES], admin: { readOnly: true } },
+    { name: 'status', type: 'select', required: true, defaultValue: 'received', options: statusOptions('message'), admin: { readOnly: true, components: statusCell('message') } },
     { name: 'error', type: 'text', admin: { readOnly: true, condition: (data) => Boolean(data?.error) } },
     { name: 'sentBy', type: 'relationship', relationTo: 'users', admin: { readOnly: true, condition: (data) => Boolean(data?.sentBy) } },
     // An outbound reply's delivery claim (see deliverConversationReply): written by SQL only, never shown.

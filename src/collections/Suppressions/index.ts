@@ -8,6 +8,8 @@ import { isValidEmail, normalizeEmail } from '@/services/contacts/normalize-emai
 import { AppError } from '@/services/errors/app-error'
 
 import { suppressionEndpoints } from './endpoints'
+import { statusCell } from '@/fields/status-cell'
+import { statusOptions } from '@/services/vocabulary/statuses'
 
 export const SUPPRESSION_REASONS = ['bounce', 'dropped', 'spamreport', 'unsubscribe', 'keyword', 'manual'] as const
 export const SUPPRESSION_CHANNELS = ['email', 'sms'] as const
@@ -148,11 +150,8 @@ export const Suppressions: CollectionConfig = {
       required: true,
       defaultValue: 'active',
       index: true,
-      options: [
-        { label: 'Active', value: 'active' },
-        { label: 'Pending review', value: 'pending_review' },
-        { label: 'Lifted', value: 'lifted' },
-      ],
+      options: statusOptions('suppression'),
+      admin: { components: statusCell('suppression') },
     },
     { name: 'source', type: 'text', maxLength: 120, defaultValue: 'admin', admin: { description: 'Where it came from: admin, webhook, unsubscribe link, import…' } },
     { name: 'note', type: 'textarea', maxLength: 1000 },

@@ -4,17 +4,10 @@ import { useRouter } from 'next/navigation'
 import React, { useState } from 'react'
 
 import { hasOrgPermission } from '@/access/orgAccess'
+import { StatusPill } from '@/components/status/StatusPill'
 import { useConfirm } from '@/components/useConfirm'
 
 type Status = 'approved' | 'draft' | 'pending' | 'rejected'
-
-const LABEL: Record<Status, string> = { draft: 'Draft', pending: 'Waiting for approval', approved: 'Approved', rejected: 'Rejected' }
-const COLOR: Record<Status, string> = {
-  draft: 'var(--theme-elevation-500)',
-  pending: 'var(--theme-warning-500)',
-  approved: 'var(--theme-success-500)',
-  rejected: 'var(--theme-error-500)',
-}
 
 /**
  * Sidebar actions of the approval workflow. Each button asks the server for a transition; the server
@@ -67,9 +60,8 @@ export const TemplateWorkflow = () => {
   return (
     <div className="template-workflow" style={{ marginBottom: 'var(--base)' }}>
       {dialog}
-      <div style={{ alignItems: 'center', display: 'flex', gap: 8, marginBottom: 12 }}>
-        <span style={{ background: COLOR[status], borderRadius: '50%', display: 'inline-block', height: 10, width: 10 }} />
-        <strong data-testid="template-status">{LABEL[status]}</strong>
+      <div style={{ marginBottom: 12 }}>
+        <StatusPill kind="template" testID="template-status" value={status} />
       </div>
       {modified && <p style={{ color: 'var(--theme-elevation-500)', fontSize: 12 }}>Save your changes before a review step.</p>}
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>

@@ -4,6 +4,7 @@ import React, { useEffect, useState } from 'react'
 
 import { isSuperAdmin, orgIDsAllowing } from '@/access/orgAccess'
 import type { OrgAction } from '@/access/roles'
+import { StatusPill } from '@/components/status/StatusPill'
 
 import './home.css'
 
@@ -140,6 +141,7 @@ export const HomeDashboard = () => {
                     <Link href={`${admin}/collections/email-jobs/${job.id}`} prefetch={false}>
                       {job.name}
                     </Link>
+                    <StatusPill kind="job" value={job.status} />
                     <span className="home__muted">
                       {job.channel === 'sms' ? 'SMS' : 'Email'} · {percent}% · {done.toLocaleString()} of {job.total.toLocaleString()}
                     </span>

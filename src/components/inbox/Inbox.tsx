@@ -3,6 +3,7 @@ import { Button, toast, useAuth, useConfig } from '@payloadcms/ui'
 import React, { useCallback, useEffect, useMemo, useState } from 'react'
 
 import { hasOrgPermission } from '@/access/orgAccess'
+import { statusLabel } from '@/services/vocabulary/statuses'
 
 import './inbox.css'
 
@@ -44,7 +45,6 @@ const nameOf = (c: Contact) => [c.firstName, c.lastName].filter(Boolean).join(' 
 const time = (iso?: null | string) =>
   iso ? new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : ''
 const CHANNEL_LABEL = { email: 'Email', sms: 'SMS' } as const
-const STATUS_LABEL: Record<string, string> = { received: 'Received', queued: 'Queued', sending: 'Sending', sent: 'Sent', delivered: 'Delivered', failed: 'Failed', unknown: 'Outcome unknown' }
 
 const api = async <T,>(path: string, init: RequestInit = {}): Promise<{ ok: boolean; status: number; body: T & { errors?: { message: string; data?: { errors?: { message: string }[] } }[] } }> => {
   const res = await fetch(`/api${path}`, { credentials: 'include', ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } })
@@ -210,7 +210,7 @@ export const Inbox = () => {
                     <div className="inbox__message-meta">
                       <span>{m.direction === 'inbound' ? m.from : `You, to ${m.to ?? ''}`}</span>
                       <span className="inbox__pill">{CHANNEL_LABEL[m.channel]}</span>
-                      {m.direction === 'outbound' && <span className={`inbox__pill${m.status === 'failed' || m.status === 'unknown' ? ' inbox__pill--error' : ''}`} data-testid="message-status">{STATUS_LABEL[m.status] ?? m.status}</span>}
+                      {m.direction === 'outbound' && <span className={`inbox__pill${m.status === 'failed' || m.status === 'unknown' ? ' inbox__pill--error' : ''}`} data-testid="message-status">{statusLabel('message', m.status)}</span>}
                       <span className="inbox__muted">{time(m.createdAt)}</span>
                     </div>
                     {m.subject && <div className="inbox__subject">{m.subject}</div>}

@@ -1,24 +1,8 @@
-/** Words the job pages show for statuses and times; one place, so the progress, table and actions agree. */
-export const JOB_STATUS_LABEL: Record<string, string> = {
-  draft: 'Draft',
-  queued: 'Queued',
-  sending: 'Sending',
-  paused: 'Paused',
-  completed: 'Completed',
-  completed_with_errors: 'Completed with errors',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-}
+import { statusLabels, statusTones, type Tone } from '@/services/vocabulary/statuses'
 
-export const RECIPIENT_STATUS_LABEL: Record<string, string> = {
-  pending: 'Pending',
-  sending: 'Sending',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  failed: 'Failed',
-  excluded: 'Excluded',
-  unknown: 'Unknown',
-}
+/** Words the job pages show for statuses (from the one STATUS_VOCABULARY) and times. */
+export const JOB_STATUS_LABEL = statusLabels('job')
+export const RECIPIENT_STATUS_LABEL = statusLabels('recipient')
 
 export const SUPPRESSION_REASON_LABEL: Record<string, string> = {
   bounce: 'Bounced',
@@ -29,27 +13,9 @@ export const SUPPRESSION_REASON_LABEL: Record<string, string> = {
   manual: 'Blocked by hand',
 }
 
-/** The tone of a status: the colour of its pill and its segment of the bar. */
-export type Tone = 'success' | 'delivered' | 'error' | 'warning' | 'muted' | 'active'
-export const RECIPIENT_TONE: Record<string, Tone> = {
-  pending: 'active',
-  sending: 'active',
-  sent: 'success',
-  delivered: 'delivered',
-  failed: 'error',
-  excluded: 'muted',
-  unknown: 'warning',
-}
-export const JOB_TONE: Record<string, Tone> = {
-  draft: 'muted',
-  queued: 'active',
-  sending: 'active',
-  paused: 'warning',
-  completed: 'success',
-  completed_with_errors: 'warning',
-  failed: 'error',
-  cancelled: 'muted',
-}
+export type { Tone }
+export const RECIPIENT_TONE = statusTones('recipient')
+export const JOB_TONE = statusTones('job')
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' })
 

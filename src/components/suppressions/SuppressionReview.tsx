@@ -5,13 +5,13 @@ import React, { useId, useState } from 'react'
 
 import { hasOrgPermission, isSuperAdmin } from '@/access/orgAccess'
 import { useConfirm } from '@/components/useConfirm'
+import { statusLabel } from '@/services/vocabulary/statuses'
 
 import './suppressions.scss'
 
 type Status = 'active' | 'lifted' | 'pending_review'
 type Decision = 'confirm' | 'dismiss'
 
-const LABEL: Record<Status, string> = { active: 'Suppressed', pending_review: 'Waiting for review', lifted: 'Lifted' }
 
 /**
  * Sidebar of a suppression: its state in words, and for a candidate of the review queue the
@@ -69,7 +69,7 @@ export const SuppressionReview = () => {
       {dialog}
       <div className="suppression-review__state">
         <span aria-hidden className={`suppression-review__dot suppression-review__dot--${status}`} />
-        <strong data-testid="suppression-status">{LABEL[status] ?? status}</strong>
+        <strong data-testid="suppression-status">{statusLabel('suppression', status)}</strong>
       </div>
       {status === 'pending_review' && (
         <>
