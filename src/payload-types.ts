@@ -458,6 +458,13 @@ export interface User {
    * Sees and manages every organisation.
    */
   isSuperAdmin?: boolean | null;
+  invitation?: {
+    status?: ('pending' | 'accepted' | 'revoked') | null;
+    invitedAt?: string | null;
+    expiresAt?: string | null;
+    acceptedAt?: string | null;
+    invitedBy?: (number | null) | User;
+  };
   orgs?:
     | {
         org: number | Organization;
@@ -865,6 +872,10 @@ export interface AuditLog {
     | 'template.default_seeded'
     | 'role.change'
     | 'user.unlock'
+    | 'user.invite'
+    | 'user.invitation_resend'
+    | 'user.invitation_revoke'
+    | 'user.invitation_accept'
     | 'settings.change'
     | 'job.queue'
     | 'job.cancel'
@@ -1597,6 +1608,15 @@ export interface UsersSelect<T extends boolean = true> {
   name?: T;
   phone?: T;
   isSuperAdmin?: T;
+  invitation?:
+    | T
+    | {
+        status?: T;
+        invitedAt?: T;
+        expiresAt?: T;
+        acceptedAt?: T;
+        invitedBy?: T;
+      };
   orgs?:
     | T
     | {

@@ -24,6 +24,7 @@ import * as migration_20261206_103034_sms_jobs from './20261206_103034_sms_jobs'
 import * as migration_20261206_110403_inbox from './20261206_110403_inbox';
 import * as migration_20261206_113330_inbox_attachments from './20261206_113330_inbox_attachments';
 import * as migration_20261206_132951_reply_claims from './20261206_132951_reply_claims';
+import * as migration_20261206_134359_invitations from './20261206_134359_invitations';
 
 export const migrations = [
   {
@@ -154,6 +155,11 @@ export const migrations = [
   {
     up: migration_20261206_132951_reply_claims.up,
     down: migration_20261206_132951_reply_claims.down,
-    name: '20261206_132951_reply_claims'
+    name: '20261206_132951_reply_claims',
+  },
+  {
+    up: migration_20261206_134359_invitations.up,
+    down: migration_20261206_134359_invitations.down,
+    name: '20261206_134359_invitations'
   },
 ];

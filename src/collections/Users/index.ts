@@ -2,8 +2,11 @@ import type { Access, CollectionConfig, Where } from 'payload'
 
 import { isSuperAdmin, orgIDsAllowing, superAdminField } from '@/access/orgAccess'
 import { parsePhoneNumber } from '@/services/contacts/parse-phone-number'
+import { statusOptions } from '@/services/vocabulary/statuses'
 
 import { auditRoleChanges, auditUnlock, guardMembershipChanges, guardSuperAdminFlag, guardUserDelete } from './hooks/guardMembershipChanges'
+import { acceptInvitationOnReset } from './hooks/acceptInvitationOnReset'
+import { invitationEndpoints } from './invitation-endpoints'
 
 const isProduction = process.env.NODE_ENV === 'production'
 
@@ -30,8 +33,9 @@ export const Users: CollectionConfig = {
   slug: 'users',
   admin: {
     useAsTitle: 'email',
-    defaultColumns: ['name', 'email', 'orgs', 'updatedAt'],
+    defaultColumns: ['name', 'email', 'orgs', 'invitation', 'updatedAt'],
     group: 'Settings',
+    components: { beforeListTable: ['@/components/users/Invitations#Invitations'] },
   },
   auth: {
     useAPIKey: true,
@@ -54,8 +58,9 @@ export const Users: CollectionConfig = {
     beforeChange: [guardMembershipChanges],
     beforeDelete: [guardUserDelete],
     afterChange: [auditRoleChanges],
-    afterOperation: [auditUnlock],
+    afterOperation: [auditUnlock, acceptInvitationOnReset],
   },
+  endpoints: invitationEndpoints,
   fields: [
     { name: 'name', type: 'text', maxLength: 120 },
     {
@@ -79,6 +84,21 @@ export const Users: CollectionConfig = {
       label: 'Super admin',
       admin: { position: 'sidebar', description: 'Sees and manages every organisation.' },
       access: { create: superAdminField, update: superAdminField },
+    },
+    {
+      name: 'invitation',
+      type: 'group',
+      label: 'Invitation',
+      // Written by the invitation services only (system writes); everyone who may read the user reads it.
+      access: { create: () => false, update: () => false },
+      admin: { position: 'sidebar', readOnly: true, condition: (data) => Boolean(data?.invitation?.status), components: { Cell: '@/components/users/InvitationCell#InvitationCell' } },
+      fields: [
+        { name: 'status', type: 'select', options: statusOptions('invitation'), admin: { readOnly: true } },
+        { name: 'invitedAt', type: 'date', label: 'Invited', admin: { readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
+        { name: 'expiresAt', type: 'date', label: 'Link expires', admin: { readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
+        { name: 'acceptedAt', type: 'date', label: 'Joined', admin: { readOnly: true, date: { pickerAppearance: 'dayAndTime' } } },
+        { name: 'invitedBy', type: 'relationship', relationTo: 'users', label: 'Invited by', admin: { readOnly: true } },
+      ],
     },
   ],
 }

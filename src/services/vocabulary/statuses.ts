@@ -60,6 +60,11 @@ export const STATUS_VOCABULARY = {
     ignored: { label: 'Logged only', tone: 'muted' },
     failed: { label: 'Failed', tone: 'error' },
   },
+  invitation: {
+    pending: { label: 'Invitation pending', tone: 'warning' },
+    accepted: { label: 'Joined', tone: 'success' },
+    revoked: { label: 'Invitation withdrawn', tone: 'muted' },
+  },
   import: {
     uploaded: { label: IMPORT_STATUS_LABELS.uploaded, tone: 'muted' },
     queued: { label: IMPORT_STATUS_LABELS.queued, tone: 'active' },

@@ -11,6 +11,7 @@ import { ImportPanel as ImportPanel_385c6cc39c60c20e20483d74a32c0512 } from '@/c
 import { NoSaveButton as NoSaveButton_2e76627240611fb5644f865a3b0c65f5 } from '@/components/imports/NoSaveButton'
 import { ExportPanel as ExportPanel_feb7845503c5df368d2330a9b1141634 } from '@/components/exports/ExportPanel'
 import { SmsBodyField as SmsBodyField_653b549e46627450acc304577687cf71 } from '@/components/SmsBodyField'
+import { StatusCell as StatusCell_387144b93774826b8b5fe2a4e296d1f5 } from '@/components/status/StatusCell'
 import { TemplateWorkflow as TemplateWorkflow_9672196668c120f98d559353cd792b45 } from '@/components/TemplateWorkflow'
 import { TemplatePreview as TemplatePreview_8b991a385e299f1784953745a2a94b47 } from '@/components/TemplatePreview'
 import { TemplateEngagement as TemplateEngagement_02c3f83c2c2e7744a8295e4792f3a140 } from '@/components/engagement/TemplateEngagement'
@@ -27,6 +28,8 @@ import { SettingsTestEmail as SettingsTestEmail_11ca7025e63e2c41e03f6f8e90bb6ad7
 import { SettingsTestSms as SettingsTestSms_7042cbaa4cc2c53a0cf8333eaa8fabfe } from '@/components/SettingsTestSms'
 import { InboundEmailAddress as InboundEmailAddress_53ffb21428dfb19a1692e716a295f8a8 } from '@/components/InboundEmailAddress'
 import { WatchTenantCollection as WatchTenantCollection_1d0591e3cf4f332c83a86da13a0de59a } from '@payloadcms/plugin-multi-tenant/client'
+import { InvitationCell as InvitationCell_d4298fee8f2e6c95da419a9c722bba55 } from '@/components/users/InvitationCell'
+import { Invitations as Invitations_d4d888b996ea29067e4bded5fe09ec1e } from '@/components/users/Invitations'
 import { Icon as Icon_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/brand/Logo'
 import { Logo as Logo_fdf4cffa73f323c9a668fb9f37e710b9 } from '@/components/brand/Logo'
 import { AnalyticsNavLink as AnalyticsNavLink_274ba3c2a93de65c0f81308ced6a7e0d } from '@/components/analytics/AnalyticsNavLink'
@@ -54,6 +57,7 @@ export const importMap = {
   "@/components/imports/NoSaveButton#NoSaveButton": NoSaveButton_2e76627240611fb5644f865a3b0c65f5,
   "@/components/exports/ExportPanel#ExportPanel": ExportPanel_feb7845503c5df368d2330a9b1141634,
   "@/components/SmsBodyField#SmsBodyField": SmsBodyField_653b549e46627450acc304577687cf71,
+  "@/components/status/StatusCell#StatusCell": StatusCell_387144b93774826b8b5fe2a4e296d1f5,
   "@/components/TemplateWorkflow#TemplateWorkflow": TemplateWorkflow_9672196668c120f98d559353cd792b45,
   "@/components/TemplatePreview#TemplatePreview": TemplatePreview_8b991a385e299f1784953745a2a94b47,
   "@/components/engagement/TemplateEngagement#TemplateEngagement": TemplateEngagement_02c3f83c2c2e7744a8295e4792f3a140,
@@ -70,6 +74,8 @@ export const importMap = {
   "@/components/SettingsTestSms#SettingsTestSms": SettingsTestSms_7042cbaa4cc2c53a0cf8333eaa8fabfe,
   "@/components/InboundEmailAddress#InboundEmailAddress": InboundEmailAddress_53ffb21428dfb19a1692e716a295f8a8,
   "@payloadcms/plugin-multi-tenant/client#WatchTenantCollection": WatchTenantCollection_1d0591e3cf4f332c83a86da13a0de59a,
+  "@/components/users/InvitationCell#InvitationCell": InvitationCell_d4298fee8f2e6c95da419a9c722bba55,
+  "@/components/users/Invitations#Invitations": Invitations_d4d888b996ea29067e4bded5fe09ec1e,
   "@/components/brand/Logo#Icon": Icon_fdf4cffa73f323c9a668fb9f37e710b9,
   "@/components/brand/Logo#Logo": Logo_fdf4cffa73f323c9a668fb9f37e710b9,
   "@/components/analytics/AnalyticsNavLink#AnalyticsNavLink": AnalyticsNavLink_274ba3c2a93de65c0f81308ced6a7e0d,
