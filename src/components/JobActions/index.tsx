@@ -7,6 +7,7 @@ import { hasOrgPermission } from '@/access/orgAccess'
 import { type AudienceCount, countAudience, useAudienceRequest } from '@/components/audience/AudienceSummary'
 import { JOB_STATUS_LABEL } from '@/components/job-detail/labels'
 import { setProgressStatus } from '@/components/job-detail/progress-store'
+import { useInFlight } from '@/components/job-detail/use-in-flight'
 import { useLiveJob } from '@/components/job-detail/use-live-job'
 import { type ConfirmQuestion, useConfirm } from '@/components/useConfirm'
 import { isJobActionAllowed, type JobAction } from '@/services/sending/job-transitions'
@@ -56,6 +57,7 @@ export const JobActions = () => {
   const canControl = hasOrgPermission(user, org, 'jobs.cancel')
   const [busy, setBusy] = useState(false)
   const { ask, dialog } = useConfirm('job-action-confirm')
+  const inFlight = useInFlight(id, progress?.status ?? formStatus ?? 'draft')
   const { request: audienceRequest } = useAudienceRequest()
   const status = progress?.status ?? formStatus ?? 'draft'
   const unknown = progress?.unknown ?? 0
@@ -113,7 +115,7 @@ export const JobActions = () => {
   return (
     <div className="job-actions" style={{ marginBottom: 'var(--base)' }}>
       {dialog}
-      <strong data-testid="job-status">{JOB_STATUS_LABEL[status] ?? status}</strong>
+      <strong data-testid="job-status">{inFlight ? (status === 'paused' ? 'Pausing…' : 'Cancelling…') : (JOB_STATUS_LABEL[status] ?? status)}</strong>
       {modified && <p style={{ color: 'var(--theme-elevation-500)', fontSize: 12 }}>Save your changes first.</p>}
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginTop: 8 }}>
         {allowed('queue') && canQueue && button('queue', 'Queue for sending', 'primary')}

@@ -4,6 +4,7 @@ import React from 'react'
 import './job-detail.css'
 import { JOB_STATUS_LABEL, JOB_TONE } from './labels'
 import { LIVE_STATUSES } from './progress-store'
+import { useInFlight } from './use-in-flight'
 import { useLiveJob } from './use-live-job'
 
 type Segment = { key: string; label: string; value: number; tone: string }
@@ -14,6 +15,7 @@ type Segment = { key: string; label: string; value: number; tone: string }
  */
 export const JobProgress = () => {
   const { id, progress } = useLiveJob()
+  const inFlight = useInFlight(id, progress?.status ?? 'draft')
   if (!id || !progress) return null
   const { status, total, pending, sent, delivered, failed, excluded, unknown } = progress
   if (status === 'draft') {
@@ -47,9 +49,14 @@ export const JobProgress = () => {
     <section className="job-detail job-detail__panel" data-testid="job-progress" data-status={status} data-percent={percent}>
       <header className="job-detail__progress-head">
         <span className={`job-detail__pill job-detail__tone--${JOB_TONE[status] ?? 'muted'}`} data-testid="job-progress-status">
-          {live && status !== 'paused' && <span className="job-detail__pulse" aria-hidden />}
-          {JOB_STATUS_LABEL[status] ?? status}
+          {((live && status !== 'paused') || inFlight) && <span className="job-detail__pulse" aria-hidden />}
+          {inFlight ? (status === 'paused' ? 'Pausing…' : 'Cancelling…') : (JOB_STATUS_LABEL[status] ?? status)}
         </span>
+        {inFlight ? (
+          <span className="job-detail__muted" data-testid="job-in-flight">
+            {inFlight} {inFlight === 1 ? 'message' : 'messages'} in flight: the provider already has {inFlight === 1 ? 'it' : 'them'}
+          </span>
+        ) : null}
         <span className="job-detail__progress-figure">
           <strong data-testid="job-progress-percent">{percent}%</strong>
           <span className="job-detail__muted">

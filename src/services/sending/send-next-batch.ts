@@ -27,6 +27,8 @@ export type BatchReport =
 
 /** A dead worker's claims are reclaimed this long after its last heartbeat (plus one sweep). */
 export const DEFAULT_LEASE_SECONDS = 10
+/** How often a batch's outcomes reach the job's counters while it is sending (the job page polls every 1.5 s). */
+const PROGRESS_FLUSH_MS = 1000
 /** A paced worker claims only what it can start within this horizon, leaving the rest to other workers. */
 const PACED_CLAIM_HORIZON_MS = 5000
 const MAX_BACKOFF_SECONDS = 24 * 3600
@@ -136,6 +138,7 @@ export const sendNextBatch = async <M, C extends EngineContext>({
 
   const outcomes: RecipientOutcome[] = []
   const pool = dbPool(payload)
+  let loggedSinceFlush = false
   const threshold = settings.pauseAfterFailures ?? DEFAULT_PAUSE_AFTER_FAILURES
   /**
    * Writes outcomes (and any refused addresses' suppressions). `via: 'log'` puts them in the outcome
@@ -149,6 +152,7 @@ export const sendNextBatch = async <M, C extends EngineContext>({
       const handedOff =
         via === 'log' ? await recordOutcomesAndHandOff(client, { jobID, claimToken, outcomes: written, handOff }) : (await applyRecipientOutcomes(client, jobID, claimToken, written), new Set<number>())
       outcomes.push(...written)
+      if (via === 'log' && written.length) loggedSinceFlush = true
       if (rejected.length) await suppressAddresses(client, rejected, { id: null, label: driver.rejectedBy })
       return handedOff
     } finally {
@@ -222,6 +226,26 @@ export const sendNextBatch = async <M, C extends EngineContext>({
     if (activeTransport && messages.length) {
       const sender = activeTransport
       const pace = await paceSends({ payload, key: rateKeyOf(driver.channel, context), intervalMs, count: toSend.length })
+      // While the batch is on the wire, its logged outcomes reach the recipients and the job's counters
+      // every PROGRESS_FLUSH_MS (in one transaction each, so rows and counters agree): the job page moves
+      // with every message, not once per batch, however large the batch and slow the provider.
+      let flushing: null | Promise<void> = null
+      const flusher = setInterval(() => {
+        if (flushing || !loggedSinceFlush) return
+        loggedSinceFlush = false
+        flushing = (async () => {
+          const client = await pool.connect()
+          try {
+            await flushOutcomeLog(client, jobID, claimToken)
+          } catch {
+            // Nothing lost: the outcomes stay in the log for the next flush (the batch's last one below).
+            loggedSinceFlush = true
+          } finally {
+            client.release()
+            flushing = null
+          }
+        })()
+      }, PROGRESS_FLUSH_MS)
       try {
         results = await dispatchMessages({
           count: toSend.length,
@@ -247,6 +271,9 @@ export const sendNextBatch = async <M, C extends EngineContext>({
         // A hand-off or outcome could not be recorded: what was not handed off goes back below; what was
         // stays handed off, and its lease running out makes it unknown.
         failure ??= error
+      } finally {
+        clearInterval(flusher)
+        await flushing
       }
     }
   }
