@@ -41,6 +41,7 @@ import { twilioStatusEndpoint } from './src/endpoints/twilio-status'
 import { unsubscribeEndpoints } from './src/endpoints/unsubscribe'
 import { answerInputErrors } from './src/hooks/answerInputErrors'
 import { hardenBuiltIns } from './src/plugins/hardenBuiltIns'
+import { datePresentation } from './src/plugins/datePresentation'
 import { organisationWording } from './src/plugins/organisationWording'
 import { tenantGuardsPlugin } from './src/plugins/tenantGuards'
 
@@ -67,9 +68,11 @@ export default buildConfig({
     meta: { titleSuffix: ' · Outpost' },
     // No Gravatar: the admin must not call out to third parties.
     avatar: 'default',
+    // Payload's own date displays (a document's Created and Updated) in one unambiguous style; lists use DateCell.
+    dateFormat: 'd MMM yyyy, HH:mm',
     components: {
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
-      providers: ['@/components/DesktopNavOpen#DesktopNavOpen'],
+      providers: ['@/components/DesktopNavOpen#DesktopNavOpen', '@/components/dates/DateSettingsProvider#DateSettingsProvider'],
       beforeNavLinks: ['@/components/inbox/InboxNavLink#InboxNavLink'],
       beforeDashboard: ['@/components/home/HomeDashboard#HomeDashboard'],
       afterNavLinks: ['@/components/analytics/AnalyticsNavLink#AnalyticsNavLink'],
@@ -125,6 +128,7 @@ export default buildConfig({
       i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organisation' } } },
     }),
     organisationWording,
+    datePresentation,
     // Last: it walks every collection, including the fields the multi-tenant plugin added.
     tenantGuardsPlugin,
   ],

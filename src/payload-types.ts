@@ -206,6 +206,14 @@ export interface Organization {
    */
   postalAddress?: string | null;
   /**
+   * How dates and times read in the admin for this organisation’s people (each may choose their own).
+   */
+  locale?: ('en-GB' | 'en-US' | 'en-IE' | 'en-AU' | 'de-DE' | 'fr-FR' | 'es-ES' | 'it-IT' | 'nl-NL' | 'pt-PT') | null;
+  /**
+   * An IANA time zone, e.g. Europe/London or America/New_York.
+   */
+  timeZone?: string | null;
+  /**
    * Nobody approves a template they submitted themselves.
    */
   requireFourEyes?: boolean | null;
@@ -454,6 +462,14 @@ export interface User {
    * Yours, in E.164 (+447400123456): “Send test SMS” in an organisation’s SMS settings texts it.
    */
   phone?: string | null;
+  /**
+   * Leave empty to use your organisation’s.
+   */
+  locale?: ('en-GB' | 'en-US' | 'en-IE' | 'en-AU' | 'de-DE' | 'fr-FR' | 'es-ES' | 'it-IT' | 'nl-NL' | 'pt-PT') | null;
+  /**
+   * Leave empty to use your organisation’s (e.g. Europe/London).
+   */
+  timeZone?: string | null;
   /**
    * Sees and manages every organisation.
    */
@@ -1540,6 +1556,8 @@ export interface OrganizationsSelect<T extends boolean = true> {
   name?: T;
   slug?: T;
   postalAddress?: T;
+  locale?: T;
+  timeZone?: T;
   requireFourEyes?: T;
   sending?:
     | T
@@ -1607,6 +1625,8 @@ export interface OrganizationsSelect<T extends boolean = true> {
 export interface UsersSelect<T extends boolean = true> {
   name?: T;
   phone?: T;
+  locale?: T;
+  timeZone?: T;
   isSuperAdmin?: T;
   invitation?:
     | T

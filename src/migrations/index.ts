@@ -25,6 +25,7 @@ import * as migration_20261206_110403_inbox from './20261206_110403_inbox';
 import * as migration_20261206_113330_inbox_attachments from './20261206_113330_inbox_attachments';
 import * as migration_20261206_132951_reply_claims from './20261206_132951_reply_claims';
 import * as migration_20261206_134359_invitations from './20261206_134359_invitations';
+import * as migration_20261206_135541_date_settings from './20261206_135541_date_settings';
 
 export const migrations = [
   {
@@ -160,6 +161,11 @@ export const migrations = [
   {
     up: migration_20261206_134359_invitations.up,
     down: migration_20261206_134359_invitations.down,
-    name: '20261206_134359_invitations'
+    name: '20261206_134359_invitations',
+  },
+  {
+    up: migration_20261206_135541_date_settings.up,
+    down: migration_20261206_135541_date_settings.down,
+    name: '20261206_135541_date_settings'
   },
 ];

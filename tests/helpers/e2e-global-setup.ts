@@ -1,15 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 
 import type { TestProject } from 'vitest/node'
 
+import { startSmtpSink } from '../fakes/smtp-sink'
 import { migrateAndSeed } from './prepare-database'
 import { createTestDatabase } from './test-database'
 import { TEST_ENV } from './test-env'
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** GET it for the mail the server sent through SMTP_HOST (invitations, alerts): [{ to, subject, text }]. */
+    mailboxURL: string
     baseURL: string
     e2eDatabaseURL: string
   }
@@ -53,6 +57,15 @@ export default async function setup(project: TestProject) {
 
   await migrateAndSeed()
 
+  // The server's own mail (SMTP_HOST: invitations, alerts) goes to a real SMTP sink; tests read it over HTTP.
+  const mail = await startSmtpSink()
+  const mailbox = http.createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify(mail.messages.map((m) => ({ to: m.to, subject: m.parsed.subject ?? '', text: m.parsed.text ?? '' }))))
+  })
+  await new Promise<void>((resolve) => mailbox.listen(0, '127.0.0.1', resolve))
+  const mailboxURL = `http://127.0.0.1:${(mailbox.address() as net.AddressInfo).port}/`
+
   const child = spawn('node_modules/.bin/next', ['start', '-p', String(port), '-H', '127.0.0.1'], {
     env: {
       ...process.env,
@@ -65,16 +78,22 @@ export default async function setup(project: TestProject) {
       LOG_LEVEL: 'error',
       // The operator's allowance for the tests' own SMTP sink on loopback (inbox replies go from the web process).
       OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(mail.port),
+      SMTP_FROM_ADDRESS: 'outpost@e2e.test',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
   await waitForServer(`${baseURL}/api/users/me`, child, 120_000)
   project.provide('baseURL', baseURL)
   project.provide('e2eDatabaseURL', database.url)
+  project.provide('mailboxURL', mailboxURL)
 
   return async () => {
     child.kill('SIGTERM')
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))
     await database.drop()
+    await new Promise((r) => mailbox.close(r))
+    await mail.close()
   }
 }

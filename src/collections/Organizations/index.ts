@@ -1,3 +1,4 @@
+import { DATE_LOCALES, DEFAULT_DATE_SETTINGS, isTimeZone } from '@/services/vocabulary/dates'
 import type { CollectionConfig } from 'payload'
 
 import { authenticated, orgScoped, superAdminOnly } from '@/access/orgAccess'
@@ -52,6 +53,28 @@ export const Organizations: CollectionConfig = {
               type: 'textarea',
               maxLength: 500,
               admin: { description: 'Printed in the footer of every email (required by anti-spam law).' },
+            },
+            {
+              type: 'row',
+              fields: [
+                {
+                  name: 'locale',
+                  type: 'select',
+                  label: 'Date and number style',
+                  defaultValue: DEFAULT_DATE_SETTINGS.locale,
+                  options: DATE_LOCALES.map((l) => ({ value: l.value, label: l.label })),
+                  admin: { description: 'How dates and times read in the admin for this organisation’s people (each may choose their own).' },
+                },
+                {
+                  name: 'timeZone',
+                  type: 'text',
+                  label: 'Time zone',
+                  defaultValue: DEFAULT_DATE_SETTINGS.timeZone,
+                  maxLength: 64,
+                  admin: { description: 'An IANA time zone, e.g. Europe/London or America/New_York.' },
+                  validate: (value: null | string | undefined) => (!value || isTimeZone(value) ? true : `"${value}" is not a time zone: write one like Europe/London or America/New_York.`),
+                },
+              ],
             },
             {
               name: 'requireFourEyes',

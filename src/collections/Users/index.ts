@@ -2,6 +2,7 @@ import type { Access, CollectionConfig, Where } from 'payload'
 
 import { isSuperAdmin, orgIDsAllowing, superAdminField } from '@/access/orgAccess'
 import { parsePhoneNumber } from '@/services/contacts/parse-phone-number'
+import { DATE_LOCALES, isTimeZone } from '@/services/vocabulary/dates'
 import { statusOptions } from '@/services/vocabulary/statuses'
 
 import { auditRoleChanges, auditUnlock, guardMembershipChanges, guardSuperAdminFlag, guardUserDelete } from './hooks/guardMembershipChanges'
@@ -75,6 +76,26 @@ export const Users: CollectionConfig = {
         if (!parsed.ok) return `"${value}" is not a phone number we can use: ${parsed.reason}.`
         return parsed.e164 === value.trim() ? true : `Write the number in E.164, as ${parsed.e164}.`
       },
+    },
+    {
+      type: 'row',
+      fields: [
+        {
+          name: 'locale',
+          type: 'select',
+          label: 'My date style',
+          options: DATE_LOCALES.map((l) => ({ value: l.value, label: l.label })),
+          admin: { description: 'Leave empty to use your organisation’s.' },
+        },
+        {
+          name: 'timeZone',
+          type: 'text',
+          label: 'My time zone',
+          maxLength: 64,
+          admin: { description: 'Leave empty to use your organisation’s (e.g. Europe/London).' },
+          validate: (value: null | string | undefined) => (!value || isTimeZone(value) ? true : `"${value}" is not a time zone: write one like Europe/London or America/New_York.`),
+        },
+      ],
     },
     {
       name: 'isSuperAdmin',

@@ -3,6 +3,7 @@ import { useDocumentInfo, useFormFields } from '@payloadcms/ui'
 import Link from 'next/link'
 import React, { useEffect, useState } from 'react'
 
+import { DateTime } from '@/components/dates/DateSettingsProvider'
 import { RECIPIENT_STATUS_LABEL, SUPPRESSION_REASON_LABEL } from '@/components/job-detail/labels'
 import type { ContactEngagement, ContactEvent } from '@/services/metrics/read-contact-engagement'
 import type { EngagementCounts } from '@/services/metrics/read-engagement'
@@ -39,7 +40,7 @@ const ENGAGEMENT_FIGURES: { key: keyof EngagementCounts; label: string }[] = [
   { key: 'unsubscribed', label: 'Unsubscribed' },
 ]
 
-const when = (value?: null | string) => (value ? new Date(value).toLocaleString() : '—')
+const when = (value?: null | string) => <DateTime value={value} />
 const jobOf = (job: ContactEvent['job'] | Send['job']) => (job && typeof job === 'object' ? job : null)
 
 const fetchJSON = async (path: string, signal: AbortSignal) => {

@@ -4,7 +4,9 @@ import React, { type ReactNode } from 'react'
 import type { Engagement, EngagementCounts, EngagementRates } from '@/services/metrics/read-engagement'
 
 import './engagement.css'
-import { formatCount, formatRate, formatWhen } from './format'
+import { DateTime } from '@/components/dates/DateSettingsProvider'
+
+import { formatCount, formatRate } from './format'
 
 type Tone = 'success' | 'info' | 'error' | 'warning'
 
@@ -137,10 +139,10 @@ export const EngagementPanel = ({ engagement, title = 'Engagement', emptyText = 
           <p className="engagement__times engagement__muted">
             <span>Accepted counts every message the provider accepted, also those that bounced or were marked as spam later (the rates’ “sent”).</span>
             <span>
-              Opens: first {formatWhen(engagement.times.firstOpenAt)}, last {formatWhen(engagement.times.lastOpenAt)}
+              Opens: first <DateTime value={engagement.times.firstOpenAt} />, last <DateTime value={engagement.times.lastOpenAt} />
             </span>
             <span>
-              Clicks: first {formatWhen(engagement.times.firstClickAt)}, last {formatWhen(engagement.times.lastClickAt)}
+              Clicks: first <DateTime value={engagement.times.firstClickAt} />, last <DateTime value={engagement.times.lastClickAt} />
             </span>
           </p>
         </>

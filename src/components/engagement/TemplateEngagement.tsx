@@ -2,11 +2,12 @@
 import { useConfig, useDocumentInfo } from '@payloadcms/ui'
 import React from 'react'
 
+import { DateTime } from '@/components/dates/DateSettingsProvider'
 import { JOB_STATUS_LABEL } from '@/components/job-detail/labels'
 import type { TemplateEngagement as TemplateEngagementData } from '@/services/metrics/read-template-engagement'
 
 import { EngagementPanel } from './EngagementPanel'
-import { formatCount, formatRate, formatShortWhen } from './format'
+import { formatCount, formatRate } from './format'
 import { useEngagement } from './use-engagement'
 
 /** On a template's page: engagement over every job sent with it, and one row per job. */
@@ -55,7 +56,7 @@ export const TemplateEngagement = () => {
                       </a>
                       <span className="engagement__muted"> · {JOB_STATUS_LABEL[job.status] ?? job.status}</span>
                     </td>
-                    <td className="engagement__muted engagement__nowrap">{formatShortWhen(job.queuedAt)}</td>
+                    <td className="engagement__muted engagement__nowrap"><DateTime value={job.queuedAt} /></td>
                     <td className="engagement__num">{formatCount(job.sent)}</td>
                     <td className="engagement__num">{formatCount(job.delivered)}</td>
                     <td className="engagement__num">{formatRate(job.openRate)}</td>

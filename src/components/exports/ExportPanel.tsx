@@ -5,6 +5,7 @@ import type { UIFieldClientComponent } from 'payload'
 import React, { useCallback, useEffect, useState } from 'react'
 
 import type { Export } from '@/payload-types'
+import { DateTime } from '@/components/dates/DateSettingsProvider'
 import { EXPORT_KIND_LABELS, EXPORT_KINDS, EXPORT_STATUS_LABELS, type ExportKind } from '@/services/exports/export-definitions'
 
 import { postJSON } from '../recipient-picker/post-json'
@@ -153,7 +154,7 @@ const ExportStatus = ({ id }: { id: number | string }) => {
           <a className="btn btn--style-primary btn--size-medium" data-testid="export-download" download href={`/api/exports/${doc.id}/download`}>
             Download the CSV
           </a>
-          {doc.expiresAt && <span className="import-panel__muted">Available until {new Date(doc.expiresAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}, to members of this organisation.</span>}
+          {doc.expiresAt && <span className="import-panel__muted">Available until <DateTime value={doc.expiresAt} />, to members of this organisation.</span>}
         </div>
       )}
     </section>

@@ -3,6 +3,7 @@ import { Button, toast, useAuth, useConfig } from '@payloadcms/ui'
 import React, { useCallback, useEffect, useMemo, useState } from 'react'
 
 import { hasOrgPermission } from '@/access/orgAccess'
+import { DateTime } from '@/components/dates/DateSettingsProvider'
 import { statusLabel } from '@/services/vocabulary/statuses'
 
 import './inbox.css'
@@ -42,8 +43,6 @@ const POLL_MS = 4000
 const idOf = (value: unknown): number | undefined => (value && typeof value === 'object' ? (value as { id: number }).id : typeof value === 'number' ? value : undefined)
 const contactOf = (value: Conversation['contact']): Contact | null => (value && typeof value === 'object' ? value : null)
 const nameOf = (c: Contact) => [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || `Contact ${c.id}`
-const time = (iso?: null | string) =>
-  iso ? new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(iso)) : ''
 const CHANNEL_LABEL = { email: 'Email', sms: 'SMS' } as const
 
 const api = async <T,>(path: string, init: RequestInit = {}): Promise<{ ok: boolean; status: number; body: T & { errors?: { message: string; data?: { errors?: { message: string }[] } }[] } }> => {
@@ -179,7 +178,7 @@ export const Inbox = () => {
                       </span>
                     ))}
                     {c.status === 'closed' && <span className="inbox__pill">Closed</span>}
-                    <span className="inbox__muted">{time(c.lastMessageAt)}</span>
+                    <span className="inbox__muted"><DateTime value={c.lastMessageAt} /></span>
                   </span>
                 </button>
               </li>
@@ -211,7 +210,7 @@ export const Inbox = () => {
                       <span>{m.direction === 'inbound' ? m.from : `You, to ${m.to ?? ''}`}</span>
                       <span className="inbox__pill">{CHANNEL_LABEL[m.channel]}</span>
                       {m.direction === 'outbound' && <span className={`inbox__pill${m.status === 'failed' || m.status === 'unknown' ? ' inbox__pill--error' : ''}`} data-testid="message-status">{statusLabel('message', m.status)}</span>}
-                      <span className="inbox__muted">{time(m.createdAt)}</span>
+                      <span className="inbox__muted"><DateTime value={m.createdAt} /></span>
                     </div>
                     {m.subject && <div className="inbox__subject">{m.subject}</div>}
                     <MessageBody message={m} />

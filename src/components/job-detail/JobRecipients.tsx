@@ -3,7 +3,9 @@ import { useConfig, useFormFields } from '@payloadcms/ui'
 import React, { useEffect, useMemo, useState } from 'react'
 
 import './job-detail.css'
-import { formatBytes, formatTime, RECIPIENT_STATUS_LABEL, RECIPIENT_TONE, SUPPRESSION_REASON_LABEL } from './labels'
+import { DateTime } from '@/components/dates/DateSettingsProvider'
+
+import { formatBytes, RECIPIENT_STATUS_LABEL, RECIPIENT_TONE, SUPPRESSION_REASON_LABEL } from './labels'
 import type { Counter } from './counters'
 import { attachmentsQuery, recipientsQuery } from './queries'
 import { useLiveJob } from './use-live-job'
@@ -73,7 +75,7 @@ const Times = ({ r }: { r: Recipient }) => {
     <span className="job-detail__times">
       {lines.map(([label, at]) => (
         <span key={label}>
-          <span className="job-detail__muted">{label}</span> {formatTime(at)}
+          <span className="job-detail__muted">{label}</span> <DateTime value={at} />
         </span>
       ))}
     </span>
@@ -135,7 +137,7 @@ const ExclusionRow = ({ admin, r }: { admin: string; r: Recipient }) => {
           <span>{r.excludedReason || <span className="job-detail__muted">No reason was recorded.</span>}</span>
         )}
       </td>
-      <td className="job-detail__nowrap">{suppression?.createdAt ? formatTime(suppression.createdAt) : <span className="job-detail__muted">—</span>}</td>
+      <td className="job-detail__nowrap">{suppression?.createdAt ? <DateTime value={suppression.createdAt} /> : <span className="job-detail__muted">—</span>}</td>
       <td className="job-detail__nowrap">
         {suppressionID ? (
           <a className="job-detail__link" href={`${admin}/collections/suppressions/${suppressionID}`}>

@@ -17,14 +17,6 @@ export type { Tone }
 export const RECIPIENT_TONE = statusTones('recipient')
 export const JOB_TONE = statusTones('job')
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' })
-
-export const formatTime = (value: null | string | undefined): string => {
-  if (!value) return ''
-  const date = new Date(value)
-  return Number.isNaN(date.getTime()) ? '' : dateTime.format(date)
-}
-
 export const formatBytes = (bytes: null | number | undefined): string => {
   if (!bytes) return ''
   if (bytes < 1024) return `${bytes} B`

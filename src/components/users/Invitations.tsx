@@ -5,6 +5,7 @@ import React, { useCallback, useEffect, useId, useState } from 'react'
 
 import { isSuperAdmin, orgIDsAllowing } from '@/access/orgAccess'
 import { ORG_ROLES, ROLE_LABELS, type OrgRole } from '@/access/roles'
+import { DateTime } from '@/components/dates/DateSettingsProvider'
 import { useConfirm } from '@/components/useConfirm'
 
 import './invitations.css'
@@ -15,8 +16,6 @@ type Org = { id: number; name: string }
 const errorOf = (body: unknown, fallback: string): string =>
   (body as { errors?: { message?: string }[] } | null)?.errors?.[0]?.message ?? fallback
 
-const when = (iso: null | string | undefined) =>
-  iso ? new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : ''
 
 /**
  * Above the users list, for those who may invite (`users.manage` in an organisation): invite a person by
@@ -156,8 +155,12 @@ export const Invitations = () => {
               return (
                 <tr key={person.id}>
                   <td>{person.email}</td>
-                  <td>{when(person.invitation?.invitedAt)}</td>
-                  <td>{expired ? <span className="status-pill status-pill--error">Expired</span> : `Works until ${when(person.invitation?.expiresAt)}`}</td>
+                  <td>
+                    <DateTime value={person.invitation?.invitedAt} />
+                  </td>
+                  <td>{expired ? <span className="status-pill status-pill--error">Expired</span> : <>
+                        Works until <DateTime value={person.invitation?.expiresAt} />
+                      </>}</td>
                   <td className="invitations__actions">
                     <Button buttonStyle="secondary" margin={false} onClick={() => void act(person, 'resend')} size="small">
                       Resend

@@ -2,6 +2,7 @@ import { TenantField as TenantField_1d0591e3cf4f332c83a86da13a0de59a } from '@pa
 import { TagsCell as TagsCell_78525ef1f3e15da81b08747eeb4ef6c8 } from '@/components/TagsCell'
 import { OrgTagsField as OrgTagsField_71c8c9c79f02c45336c389d96e467389 } from '@/components/tags/OrgTagsField'
 import { ContactActivity as ContactActivity_8cabade67508851400a093023d32e924 } from '@/components/contact-activity/ContactActivity'
+import { DateCell as DateCell_9345af85e7eed70c92d46a4c47ecd1ba } from '@/components/dates/DateCell'
 import { ContactsListActions as ContactsListActions_7cbb6ebadc72306761a7fe42ad6f7932 } from '@/components/imports/ListActions'
 import { ListCountNote as ListCountNote_1ec5aee0e4890ea91b00ad30f70c1397 } from '@/components/ListCountNote'
 import { AssignTenantFieldTrigger as AssignTenantFieldTrigger_1d0591e3cf4f332c83a86da13a0de59a } from '@payloadcms/plugin-multi-tenant/client'
@@ -37,6 +38,7 @@ import { HomeDashboard as HomeDashboard_3b31cfc5e1aa28f10596b3046f33f8dd } from 
 import { TenantSelector as TenantSelector_d6d5f193a167989e2ee7d14202901e62 } from '@payloadcms/plugin-multi-tenant/rsc'
 import { InboxNavLink as InboxNavLink_39c231fe5f01b82151bc504a6b1a0775 } from '@/components/inbox/InboxNavLink'
 import { DesktopNavOpen as DesktopNavOpen_71fd995fe5ce80bd39e14e8b41318b05 } from '@/components/DesktopNavOpen'
+import { DateSettingsProvider as DateSettingsProvider_2ea30d7983183e77f8c5e427d747fdd2 } from '@/components/dates/DateSettingsProvider'
 import { TenantSelectionProvider as TenantSelectionProvider_d6d5f193a167989e2ee7d14202901e62 } from '@payloadcms/plugin-multi-tenant/rsc'
 import { AnalyticsView as AnalyticsView_14b64d09bcaefa82063874452b17985e } from '@/components/analytics/AnalyticsView'
 import { InboxView as InboxView_f7357d93d0d86567026c45e309504f1a } from '@/components/inbox/InboxView'
@@ -48,6 +50,7 @@ export const importMap = {
   "@/components/TagsCell#TagsCell": TagsCell_78525ef1f3e15da81b08747eeb4ef6c8,
   "@/components/tags/OrgTagsField#OrgTagsField": OrgTagsField_71c8c9c79f02c45336c389d96e467389,
   "@/components/contact-activity/ContactActivity#ContactActivity": ContactActivity_8cabade67508851400a093023d32e924,
+  "@/components/dates/DateCell#DateCell": DateCell_9345af85e7eed70c92d46a4c47ecd1ba,
   "@/components/imports/ListActions#ContactsListActions": ContactsListActions_7cbb6ebadc72306761a7fe42ad6f7932,
   "@/components/ListCountNote#ListCountNote": ListCountNote_1ec5aee0e4890ea91b00ad30f70c1397,
   "@payloadcms/plugin-multi-tenant/client#AssignTenantFieldTrigger": AssignTenantFieldTrigger_1d0591e3cf4f332c83a86da13a0de59a,
@@ -83,6 +86,7 @@ export const importMap = {
   "@payloadcms/plugin-multi-tenant/rsc#TenantSelector": TenantSelector_d6d5f193a167989e2ee7d14202901e62,
   "@/components/inbox/InboxNavLink#InboxNavLink": InboxNavLink_39c231fe5f01b82151bc504a6b1a0775,
   "@/components/DesktopNavOpen#DesktopNavOpen": DesktopNavOpen_71fd995fe5ce80bd39e14e8b41318b05,
+  "@/components/dates/DateSettingsProvider#DateSettingsProvider": DateSettingsProvider_2ea30d7983183e77f8c5e427d747fdd2,
   "@payloadcms/plugin-multi-tenant/rsc#TenantSelectionProvider": TenantSelectionProvider_d6d5f193a167989e2ee7d14202901e62,
   "@/components/analytics/AnalyticsView#AnalyticsView": AnalyticsView_14b64d09bcaefa82063874452b17985e,
   "@/components/inbox/InboxView#InboxView": InboxView_f7357d93d0d86567026c45e309504f1a,
