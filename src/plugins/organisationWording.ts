@@ -30,7 +30,10 @@ const orgFieldOf = (collection: CollectionConfig) => collection.fields.some((f) 
 export const organisationWording = (config: Config): Config => ({
   ...config,
   collections: (config.collections ?? []).map((collection) => {
-    const fields = relabel(collection.fields)
+    // The multi-tenant plugin hides its organisation field from list columns and filters: show it.
+    const fields = relabel(collection.fields).map((field) =>
+      'name' in field && field.name === 'org' && field.type === 'relationship' ? ({ ...field, admin: { ...field.admin, disableListColumn: false, disableListFilter: false } } as Field) : field,
+    )
     const columns = collection.admin?.defaultColumns
     const withOrg = orgFieldOf(collection) && columns && !columns.includes('org') ? [columns[0]!, 'org', ...columns.slice(1)] : columns
     return {

@@ -47,7 +47,7 @@ export const InboundEmailAddress = () => {
       ) : (
         <p>Only this organisation’s admins see the inbound address.</p>
       )}
-      <p style={{ color: 'var(--theme-elevation-500)', fontSize: '0.85rem', margin: '0.5rem 0' }}>
+      <p style={{ color: 'var(--theme-elevation-650)', fontSize: '0.85rem', margin: '0.5rem 0' }}>
         In SendGrid: Settings → Inbound Parse → add your reply domain and this URL (either mode: parsed or raw). Up to 30 MB per email.
       </p>
       {url && (

@@ -72,7 +72,7 @@ export const JobActions = () => {
     router.refresh()
   }, [status, formStatus, modified, router])
 
-  if (!id) return <p style={{ color: 'var(--theme-elevation-500)' }}>Save the job, then queue it from here.</p>
+  if (!id) return <p style={{ color: 'var(--theme-elevation-650)' }}>Save the job, then queue it from here.</p>
 
   const perform = async (action: Action) => {
     setBusy(true)
@@ -116,7 +116,7 @@ export const JobActions = () => {
     <div className="job-actions" style={{ marginBottom: 'var(--base)' }}>
       {dialog}
       <strong data-testid="job-status">{inFlight ? (status === 'paused' ? 'Pausing…' : 'Cancelling…') : (JOB_STATUS_LABEL[status] ?? status)}</strong>
-      {modified && <p style={{ color: 'var(--theme-elevation-500)', fontSize: 12 }}>Save your changes first.</p>}
+      {modified && <p style={{ color: 'var(--theme-elevation-650)', fontSize: 12 }}>Save your changes first.</p>}
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginTop: 8 }}>
         {allowed('queue') && canQueue && button('queue', 'Queue for sending', 'primary')}
         {allowed('pause') && canControl && button('pause', 'Pause')}

@@ -32,7 +32,7 @@ export const SettingsTestEmail = () => {
       <Button buttonStyle="secondary" size="small" margin={false} disabled={busy || modified} onClick={send}>
         {busy ? 'Sending…' : 'Send test email'}
       </Button>
-      <span style={{ color: 'var(--theme-elevation-500)', fontSize: '0.85rem' }}>
+      <span style={{ color: 'var(--theme-elevation-650)', fontSize: '0.85rem' }}>
         {modified ? 'Save first: the test uses the saved settings.' : 'Sends one message to your own address through these settings.'}
       </span>
     </div>

@@ -46,7 +46,7 @@ export const SettingsTestSms = () => {
       <Button buttonStyle="secondary" size="small" margin={false} disabled={busy || modified} onClick={send}>
         {busy ? 'Sending…' : 'Send test SMS'}
       </Button>
-      <span style={{ color: 'var(--theme-elevation-500)', fontSize: '0.85rem' }}>
+      <span style={{ color: 'var(--theme-elevation-650)', fontSize: '0.85rem' }}>
         {modified ? 'Save first: the test uses the saved settings.' : 'Sends one SMS to your own number through these settings.'}
       </span>
     </div>

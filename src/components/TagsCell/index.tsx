@@ -5,7 +5,7 @@ import React from 'react'
 /** Tags in list views as small chips instead of raw JSON. */
 export const TagsCell = ({ cellData }: DefaultCellComponentProps) => {
   const tags = Array.isArray(cellData) ? (cellData as unknown[]).filter((t): t is string => typeof t === 'string') : []
-  if (tags.length === 0) return <span style={{ color: 'var(--theme-elevation-400)' }}>—</span>
+  if (tags.length === 0) return <span style={{ color: 'var(--theme-elevation-650)' }}>—</span>
   return (
     <span style={{ display: 'inline-flex', flexWrap: 'wrap', gap: 4 }}>
       {tags.map((tag) => (

@@ -32,7 +32,7 @@ export const TemplateWorkflow = () => {
   const [reason, setReason] = useState('')
   const [rejecting, setRejecting] = useState(false)
 
-  if (!id) return <p style={{ color: 'var(--theme-elevation-500)' }}>Save the template to submit it for approval.</p>
+  if (!id) return <p style={{ color: 'var(--theme-elevation-650)' }}>Save the template to submit it for approval.</p>
 
   const move = async (to: Status, extra: Record<string, unknown> = {}) => {
     setBusy(true)
@@ -63,7 +63,7 @@ export const TemplateWorkflow = () => {
       <div style={{ marginBottom: 12 }}>
         <StatusPill kind="template" testID="template-status" value={status} />
       </div>
-      {modified && <p style={{ color: 'var(--theme-elevation-500)', fontSize: 12 }}>Save your changes before a review step.</p>}
+      {modified && <p style={{ color: 'var(--theme-elevation-650)', fontSize: 12 }}>Save your changes before a review step.</p>}
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
         {(status === 'draft' || status === 'rejected') && can.submit && (
           <Button buttonStyle="primary" disabled={busy || modified} onClick={() => move('pending')} size="small">
