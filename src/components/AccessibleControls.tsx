@@ -12,7 +12,7 @@ const mend = (root: ParentNode) => {
     input.setAttribute('aria-label', label)
   }
   // Buttons inside an aria-hidden part (react-select's indicators) must not take focus.
-  for (const focusable of root.querySelectorAll<HTMLElement>('[aria-hidden="true"] button:not([tabindex="-1"]), [aria-hidden="true"] [tabindex]:not([tabindex="-1"])')) {
+  for (const focusable of root.querySelectorAll<HTMLElement>('[aria-hidden="true"] button:not([tabindex="-1"]), [aria-hidden="true"] [tabindex]:not([tabindex="-1"]), button[aria-hidden="true"]:not([tabindex="-1"]), [aria-hidden="true"][tabindex]:not([tabindex="-1"])')) {
     focusable.setAttribute('tabindex', '-1')
   }
   // Icon-only buttons without a name.

@@ -2,8 +2,12 @@ import type { CollectionConfig, Config, Field } from 'payload'
 
 const ORGANISATION = { singular: 'Organisation', plural: 'Organisations' }
 
-/** A label Payload or a plugin made up for an organisation field ("Org", "Assigned Tenant", "Tenant"). */
-const isGeneratedLabel = (label: unknown) => label === undefined || (typeof label === 'string' && /^(org|orgs|tenant|tenants|assigned tenant)$/i.test(label.trim()))
+/**
+ * A label Payload or a plugin made up for an organisation field: none ("Org"), a translation function
+ * (the multi-tenant plugin's "Assigned Tenant"), or one of those words.
+ */
+const isGeneratedLabel = (label: unknown) =>
+  label === undefined || typeof label === 'function' || (typeof label === 'string' && /^(org|orgs|tenant|tenants|assigned tenant)$/i.test(label.trim()))
 
 const relabel = (fields: Field[]): Field[] =>
   fields.map((field) => {
