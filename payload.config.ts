@@ -72,7 +72,7 @@ export default buildConfig({
     dateFormat: 'd MMM yyyy, HH:mm',
     components: {
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
-      providers: ['@/components/DesktopNavOpen#DesktopNavOpen', '@/components/dates/DateSettingsProvider#DateSettingsProvider', '@/components/AccessibleControls#AccessibleControls'],
+      providers: ['@/components/DesktopNavOpen#DesktopNavOpen', '@/components/AccessibleControls#AccessibleControls'],
       beforeNavLinks: ['@/components/inbox/InboxNavLink#InboxNavLink'],
       beforeDashboard: ['@/components/home/HomeDashboard#HomeDashboard'],
       afterNavLinks: ['@/components/analytics/AnalyticsNavLink#AnalyticsNavLink'],

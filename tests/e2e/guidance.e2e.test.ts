@@ -47,20 +47,22 @@ describe('an admin that guides', () => {
   })
 
   it('shows the super admin an Organisation column and labelled status pills in tenant lists, and a dash for empty cells', async () => {
+    const demoOrg = (await api('super@demo.test', '/organizations?where[slug][equals]=demo-org')).body.docs[0].id
+    await created('super@demo.test', '/suppressions', { org: demoOrg, channel: 'email', address: `blocked-${stamp}@example.com`, reason: 'manual' })
     const page = await open('super@demo.test')
-    for (const list of ['contacts', 'email-jobs', 'email-templates', 'suppressions']) {
+    for (const list of ['contacts', 'email-templates', 'suppressions']) {
       await page.goto(`${baseURL}/admin/collections/${list}`)
       await page.locator('table thead').first().waitFor({ timeout: 30_000 })
       const headers = (await page.locator('table thead th').allInnerTexts()).map((h) => h.trim())
       expect(headers, list).toContain('Organisation')
       expect(await page.locator('table tbody').first().innerText(), list).not.toMatch(/<No /)
     }
-    await page.goto(`${baseURL}/admin/collections/email-jobs`)
+    await page.goto(`${baseURL}/admin/collections/suppressions`)
     await page.locator('table tbody tr').first().waitFor({ timeout: 30_000 })
     const pills = await page.locator('table tbody .status-pill').allInnerTexts()
     expect(pills.length).toBeGreaterThan(0)
-    for (const label of pills) expect(label).toMatch(/^(Draft|Queued|Sending|Paused|Completed|Completed with errors|Failed|Cancelled)$/)
-    await screenshot(page, 'guidance-jobs-list-super')
+    for (const label of pills) expect(label).toMatch(/^(Suppressed|Waiting for review|Lifted)$/)
+    await screenshot(page, 'guidance-suppressions-list-super')
     await page.context().close()
   })
 
@@ -69,16 +71,24 @@ describe('an admin that guides', () => {
     expect(demo).toEqual(expect.objectContaining({ locale: 'en-GB', timeZone: 'Europe/London' }))
     const us = await created('super@demo.test', '/organizations', { name: `US ${stamp}`, slug: `us-${stamp}`, postalAddress: '1 Main St', locale: 'en-US', timeZone: 'America/New_York' })
     const contact = await created('super@demo.test', '/contacts', { org: us, email: `us-${stamp}@example.com`, firstName: 'Uma' })
-    const { updatedAt } = (await api("super@demo.test", `/contacts/${contact}`)).body as { updatedAt: string }
-    const page = await open('super@demo.test')
-    await page.goto(`${baseURL}/admin/collections/contacts?where[org][equals]=${us}`)
-    const cell = page.locator('table tbody tr').first().locator('time').first()
+    await created('super@demo.test', '/users', { email: `us-admin-${stamp}@example.com`, password: 'us-admin-password-1', orgs: [{ org: us, roles: ['admin'] }] })
+    const { updatedAt } = (await api('super@demo.test', `/contacts/${contact}`)).body as { updatedAt: string }
+
+    // A member of the New York organisation reads its dates in en-US, in New York time.
+    const usPage = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
+    await login(usPage, baseURL, `us-admin-${stamp}@example.com`, 'us-admin-password-1')
+    await usPage.goto(`${baseURL}/admin/collections/contacts`)
+    const cell = usPage.locator('table tbody tr').first().locator('time').first()
     await cell.waitFor({ timeout: 30_000 })
     const expected = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/New_York' }).format(new Date(updatedAt))
     expect((await cell.innerText()).replace(/\s/g, ' ')).toBe(expected.replace(/\s/g, ' '))
     expect(await cell.getAttribute('title')).toMatch(/\(America\/New_York\)$/)
-    // A contact of the London organisation, on the same page for the super admin: its own style.
-    await page.goto(`${baseURL}/admin/collections/contacts?where[org][equals]=${demo.id}`)
+    await screenshot(usPage, 'guidance-dates-new-york')
+    await usPage.context().close()
+
+    // A member of the London organisation: en-GB, London time.
+    const page = await open('admin@demo.test')
+    await page.goto(`${baseURL}/admin/collections/contacts`)
     const london = page.locator('table tbody tr').first().locator('time').first()
     await london.waitFor({ timeout: 30_000 })
     expect(await london.innerText()).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/)

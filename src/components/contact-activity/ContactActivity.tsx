@@ -3,7 +3,7 @@ import { useDocumentInfo, useFormFields } from '@payloadcms/ui'
 import Link from 'next/link'
 import React, { useEffect, useState } from 'react'
 
-import { DateTime } from '@/components/dates/DateSettingsProvider'
+import { DateTime } from '@/components/dates/DateTime'
 import { RECIPIENT_STATUS_LABEL, SUPPRESSION_REASON_LABEL } from '@/components/job-detail/labels'
 import type { ContactEngagement, ContactEvent } from '@/services/metrics/read-contact-engagement'
 import type { EngagementCounts } from '@/services/metrics/read-engagement'

@@ -4,7 +4,7 @@ import React, { type ReactNode } from 'react'
 import type { Engagement, EngagementCounts, EngagementRates } from '@/services/metrics/read-engagement'
 
 import './engagement.css'
-import { DateTime } from '@/components/dates/DateSettingsProvider'
+import { DateTime } from '@/components/dates/DateTime'
 
 import { formatCount, formatRate } from './format'
 

@@ -2,7 +2,7 @@
 import { useConfig, useDocumentInfo } from '@payloadcms/ui'
 import React from 'react'
 
-import { DateTime } from '@/components/dates/DateSettingsProvider'
+import { DateTime } from '@/components/dates/DateTime'
 import { JOB_STATUS_LABEL } from '@/components/job-detail/labels'
 import type { TemplateEngagement as TemplateEngagementData } from '@/services/metrics/read-template-engagement'
 

@@ -5,7 +5,7 @@ import type { UIFieldClientComponent } from 'payload'
 import React, { useCallback, useEffect, useState } from 'react'
 
 import type { Export } from '@/payload-types'
-import { DateTime } from '@/components/dates/DateSettingsProvider'
+import { DateTime } from '@/components/dates/DateTime'
 import { EXPORT_KIND_LABELS, EXPORT_KINDS, EXPORT_STATUS_LABELS, type ExportKind } from '@/services/exports/export-definitions'
 
 import { postJSON } from '../recipient-picker/post-json'

@@ -3,7 +3,7 @@ import { Button, toast, useAuth, useConfig } from '@payloadcms/ui'
 import React, { useCallback, useEffect, useMemo, useState } from 'react'
 
 import { hasOrgPermission } from '@/access/orgAccess'
-import { DateTime } from '@/components/dates/DateSettingsProvider'
+import { DateTime } from '@/components/dates/DateTime'
 import { statusLabel } from '@/services/vocabulary/statuses'
 
 import './inbox.css'

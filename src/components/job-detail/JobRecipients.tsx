@@ -3,7 +3,7 @@ import { useConfig, useFormFields } from '@payloadcms/ui'
 import React, { useEffect, useMemo, useState } from 'react'
 
 import './job-detail.css'
-import { DateTime } from '@/components/dates/DateSettingsProvider'
+import { DateTime } from '@/components/dates/DateTime'
 
 import { formatBytes, RECIPIENT_STATUS_LABEL, RECIPIENT_TONE, SUPPRESSION_REASON_LABEL } from './labels'
 import type { Counter } from './counters'

@@ -5,7 +5,7 @@ import React, { useCallback, useEffect, useId, useState } from 'react'
 
 import { isSuperAdmin, orgIDsAllowing } from '@/access/orgAccess'
 import { ORG_ROLES, ROLE_LABELS, type OrgRole } from '@/access/roles'
-import { DateTime } from '@/components/dates/DateSettingsProvider'
+import { DateTime } from '@/components/dates/DateTime'
 import { useConfirm } from '@/components/useConfirm'
 
 import './invitations.css'

@@ -38,7 +38,6 @@ import { HomeDashboard as HomeDashboard_3b31cfc5e1aa28f10596b3046f33f8dd } from 
 import { TenantSelector as TenantSelector_d6d5f193a167989e2ee7d14202901e62 } from '@payloadcms/plugin-multi-tenant/rsc'
 import { InboxNavLink as InboxNavLink_39c231fe5f01b82151bc504a6b1a0775 } from '@/components/inbox/InboxNavLink'
 import { DesktopNavOpen as DesktopNavOpen_71fd995fe5ce80bd39e14e8b41318b05 } from '@/components/DesktopNavOpen'
-import { DateSettingsProvider as DateSettingsProvider_2ea30d7983183e77f8c5e427d747fdd2 } from '@/components/dates/DateSettingsProvider'
 import { AccessibleControls as AccessibleControls_6201ec5b5ac84df5e093403a91fb5329 } from '@/components/AccessibleControls'
 import { TenantSelectionProvider as TenantSelectionProvider_d6d5f193a167989e2ee7d14202901e62 } from '@payloadcms/plugin-multi-tenant/rsc'
 import { AnalyticsView as AnalyticsView_14b64d09bcaefa82063874452b17985e } from '@/components/analytics/AnalyticsView'
@@ -87,7 +86,6 @@ export const importMap = {
   "@payloadcms/plugin-multi-tenant/rsc#TenantSelector": TenantSelector_d6d5f193a167989e2ee7d14202901e62,
   "@/components/inbox/InboxNavLink#InboxNavLink": InboxNavLink_39c231fe5f01b82151bc504a6b1a0775,
   "@/components/DesktopNavOpen#DesktopNavOpen": DesktopNavOpen_71fd995fe5ce80bd39e14e8b41318b05,
-  "@/components/dates/DateSettingsProvider#DateSettingsProvider": DateSettingsProvider_2ea30d7983183e77f8c5e427d747fdd2,
   "@/components/AccessibleControls#AccessibleControls": AccessibleControls_6201ec5b5ac84df5e093403a91fb5329,
   "@payloadcms/plugin-multi-tenant/rsc#TenantSelectionProvider": TenantSelectionProvider_d6d5f193a167989e2ee7d14202901e62,
   "@/components/analytics/AnalyticsView#AnalyticsView": AnalyticsView_14b64d09bcaefa82063874452b17985e,

@@ -1,0 +1,80 @@
+'use client'
+import { useAuth } from '@payloadcms/ui'
+import React, { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react'
+
+import { memberOrgIDs, relationID } from '@/access/orgAccess'
+import { type DateSettings, formatDateTime, formatFullTimestamp, resolveDateSettings } from '@/services/vocabulary/dates'
+
+type OrgSettings = Record<string, { locale?: null | string; timeZone?: null | string }>
+type Dates = {
+  /** The settings for a row of organisation `org` (or the person's only organisation). */
+  settingsFor: (org?: unknown) => DateSettings
+  format: (value: Date | null | number | string | undefined, org?: unknown) => string
+  full: (value: Date | null | number | string | undefined, org?: unknown) => string
+}
+
+// The date settings of the organisations the person can see, loaded once per page for every date shown.
+const store: { orgs: null | OrgSettings; loadedFor: unknown; listeners: Set<() => void> } = { orgs: null, loadedFor: undefined, listeners: new Set() }
+
+const load = (userID: unknown) => {
+  if (store.loadedFor === userID) return
+  store.loadedFor = userID
+  void fetch('/api/organizations?limit=500&depth=0&select[locale]=true&select[timeZone]=true', { credentials: 'include' })
+    .then((res) => (res.ok ? res.json() : { docs: [] }))
+    .then((body: { docs: { id: number; locale?: string; timeZone?: string }[] }) => {
+      store.orgs = Object.fromEntries(body.docs.map((doc) => [String(doc.id), { locale: doc.locale, timeZone: doc.timeZone }]))
+      for (const listener of store.listeners) listener()
+    })
+    .catch(() => {
+      store.loadedFor = undefined
+    })
+}
+
+const subscribe = (listener: () => void) => {
+  store.listeners.add(listener)
+  return () => store.listeners.delete(listener)
+}
+
+/**
+ * Every date in the admin (list cells, job pages, inbox, invitations) in one style: the person's own
+ * locale and zone if they chose them (their account), else their organisation's (the row's, for someone
+ * who sees several), else en-GB and Europe/London.
+ */
+export const useDates = (): Dates => {
+  const { user } = useAuth()
+  const userID = user?.id
+  useEffect(() => {
+    if (userID !== undefined) load(userID)
+  }, [userID])
+  const orgs = useSyncExternalStore(subscribe, () => store.orgs, () => null)
+  const own = user as null | { locale?: null | string; timeZone?: null | string } | undefined
+  const single = user ? memberOrgIDs(user).join(',') : ''
+  const settingsFor = useCallback(
+    (org?: unknown) => {
+      const ids = single ? single.split(',') : []
+      const id = relationID(org as never) ?? (ids.length === 1 ? ids[0] : undefined)
+      return resolveDateSettings(own, id !== undefined ? orgs?.[String(id)] : undefined)
+    },
+    [orgs, own, single],
+  )
+  return useMemo<Dates>(
+    () => ({
+      settingsFor,
+      format: (v, org) => formatDateTime(v, settingsFor(org)),
+      full: (v, org) => formatFullTimestamp(v, settingsFor(org)),
+    }),
+    [settingsFor],
+  )
+}
+
+/** A date as the admin shows it, with the full timestamp and zone as its tooltip. */
+export const DateTime = ({ value, org }: { value: Date | null | number | string | undefined; org?: unknown }) => {
+  const { format, full } = useDates()
+  const text = format(value, org)
+  if (!text) return <span>—</span>
+  return (
+    <time dateTime={new Date(value as string).toISOString()} title={full(value, org)}>
+      {text}
+    </time>
+  )
+}
