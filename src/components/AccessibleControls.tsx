@@ -11,6 +11,16 @@ const mend = (root: ParentNode) => {
     const label = textOf(field?.querySelector('.field-label, label')) || textOf(input.closest('[aria-label]')) || 'Choose an option'
     input.setAttribute('aria-label', label)
   }
+  // Date pickers' text inputs: named after their field.
+  for (const input of root.querySelectorAll<HTMLInputElement>('.date-time-picker input:not([aria-label]):not([aria-labelledby])')) {
+    input.setAttribute('aria-label', textOf(input.closest('.field-type')?.querySelector('.field-label, label')) || 'Date')
+  }
+  // The list's row checkboxes carry an empty name.
+  for (const input of root.querySelectorAll<HTMLInputElement>('.select-row input[type="checkbox"][aria-label=""], .select-all input[type="checkbox"][aria-label=""]')) {
+    input.setAttribute('aria-label', input.closest('.select-all') ? 'Select all rows' : 'Select this row')
+  }
+  // The document's tab strip is a <ul> of links, not of list items: no list semantics.
+  for (const list of root.querySelectorAll<HTMLElement>('ul.doc-tabs__tabs:not([role])')) list.setAttribute('role', 'presentation')
   // Buttons inside an aria-hidden part (react-select's indicators) must not take focus.
   for (const focusable of root.querySelectorAll<HTMLElement>('[aria-hidden="true"] button:not([tabindex="-1"]), [aria-hidden="true"] [tabindex]:not([tabindex="-1"]), button[aria-hidden="true"]:not([tabindex="-1"]), [aria-hidden="true"][tabindex]:not([tabindex="-1"])')) {
     focusable.setAttribute('tabindex', '-1')
