@@ -81,7 +81,7 @@ describe('an admin that guides', () => {
     const cell = usPage.locator('table tbody tr').first().locator('time').first()
     await cell.waitFor({ timeout: 30_000 })
     const expected = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'America/New_York' }).format(new Date(updatedAt))
-    expect((await cell.innerText()).replace(/\s/g, ' ')).toBe(expected.replace(/\s/g, ' '))
+    await expect.poll(async () => (await cell.innerText()).replace(/\s/g, ' '), { timeout: 15_000 }).toBe(expected.replace(/\s/g, ' '))
     expect(await cell.getAttribute('title')).toMatch(/\(America\/New_York\)$/)
     await screenshot(usPage, 'guidance-dates-new-york')
     await usPage.context().close()

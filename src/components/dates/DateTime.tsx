@@ -46,14 +46,25 @@ export const useDates = (): Dates => {
   useEffect(() => {
     if (userID !== undefined) load(userID)
   }, [userID])
-  const orgs = useSyncExternalStore(subscribe, () => store.orgs, () => null)
+  const loaded = useSyncExternalStore(subscribe, () => store.orgs, () => null)
+  // Until the list has loaded, the person's own organisations as their account carries them (populated).
+  const memberships = (user as null | { orgs?: { org?: unknown }[] } | undefined)?.orgs
+  const orgs = useMemo<OrgSettings>(() => {
+    if (loaded) return loaded
+    const known: OrgSettings = {}
+    for (const row of memberships ?? []) {
+      const org = row?.org as null | undefined | { id?: unknown; locale?: null | string; timeZone?: null | string }
+      if (org && typeof org === 'object' && org.id !== undefined) known[String(org.id)] = { locale: org.locale, timeZone: org.timeZone }
+    }
+    return known
+  }, [loaded, memberships])
   const own = user as null | { locale?: null | string; timeZone?: null | string } | undefined
   const single = user ? memberOrgIDs(user).join(',') : ''
   const settingsFor = useCallback(
     (org?: unknown) => {
       const ids = single ? single.split(',') : []
       const id = relationID(org as never) ?? (ids.length === 1 ? ids[0] : undefined)
-      return resolveDateSettings(own, id !== undefined ? orgs?.[String(id)] : undefined)
+      return resolveDateSettings(own, id !== undefined ? orgs[String(id)] : undefined)
     },
     [orgs, own, single],
   )
