@@ -9,6 +9,7 @@ import { AppError } from '@/services/errors/app-error'
 
 import { suppressionEndpoints } from './endpoints'
 import { statusCell } from '@/fields/status-cell'
+import { SUPPRESSION_REASON_LABEL } from '@/components/job-detail/labels'
 import { statusOptions } from '@/services/vocabulary/statuses'
 
 export const SUPPRESSION_REASONS = ['bounce', 'dropped', 'spamreport', 'unsubscribe', 'keyword', 'manual'] as const
@@ -142,8 +143,8 @@ export const Suppressions: CollectionConfig = {
         return true
       },
     },
-    { name: 'channel', type: 'select', required: true, defaultValue: 'email', options: [...SUPPRESSION_CHANNELS] },
-    { name: 'reason', type: 'select', required: true, defaultValue: 'manual', options: [...SUPPRESSION_REASONS] },
+    { name: 'channel', type: 'select', required: true, defaultValue: 'email', options: SUPPRESSION_CHANNELS.map((value) => ({ value, label: value === 'sms' ? 'SMS' : 'Email' })) },
+    { name: 'reason', type: 'select', required: true, defaultValue: 'manual', options: SUPPRESSION_REASONS.map((value) => ({ value, label: SUPPRESSION_REASON_LABEL[value] ?? value })) },
     {
       name: 'status',
       type: 'select',

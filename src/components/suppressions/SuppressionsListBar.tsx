@@ -6,6 +6,8 @@ import type { Where } from 'payload'
 import React, { useEffect, useMemo, useState } from 'react'
 
 import { isSuperAdmin, orgIDsAllowing } from '@/access/orgAccess'
+import { SUPPRESSION_REASON_LABEL } from '@/components/job-detail/labels'
+import { statusOptions } from '@/services/vocabulary/statuses'
 
 import { AddSuppressionList, GLOBAL_LIST, type ListOption } from './AddSuppressionList'
 import { applyQuickFilter, type QuickFilterKey, readQuickFilters, whereToSearch } from './quick-filters'
@@ -21,9 +23,7 @@ const GROUPS: Group[] = [
     label: 'Status',
     chips: [
       { label: 'All', value: undefined },
-      { label: 'Active', value: 'active' },
-      { label: 'Pending review', value: 'pending_review' },
-      { label: 'Lifted', value: 'lifted' },
+      ...statusOptions('suppression'),
     ],
   },
   {
@@ -49,12 +49,7 @@ const GROUPS: Group[] = [
     label: 'Reason',
     chips: [
       { label: 'Any', value: undefined },
-      { label: 'Bounce', value: 'bounce' },
-      { label: 'Dropped', value: 'dropped' },
-      { label: 'Spam report', value: 'spamreport' },
-      { label: 'Unsubscribe', value: 'unsubscribe' },
-      { label: 'Keyword', value: 'keyword' },
-      { label: 'Manual', value: 'manual' },
+      ...Object.entries(SUPPRESSION_REASON_LABEL).map(([value, label]) => ({ value, label })),
     ],
   },
 ]
