@@ -82,7 +82,7 @@ describe('suppression list in the admin', () => {
     // the table refreshes with the new entries
     await page.locator('tr', { hasText: pasted.first }).waitFor({ timeout: 20_000 })
     await page.locator('tr', { hasText: pasted.second }).waitFor({ timeout: 20_000 })
-    expect(await page.locator('tr', { hasText: pasted.first }).innerText()).toMatch(/manual/i)
+    expect(await page.locator('tr', { hasText: pasted.first }).innerText()).toMatch(/Blocked by hand/)
     const stored = await api(`/suppressions?where[address][equals]=${pasted.second}`, { token: adminToken })
     expect(stored.body.docs).toEqual([expect.objectContaining({ status: 'active', reason: 'manual', source: 'pasted list', channel: 'email' })])
     await page.waitForTimeout(300)
