@@ -34,7 +34,7 @@ describe('admin panel (production build)', () => {
     const selector = superPage.locator('.tenant-selector').first()
     await openNav(superPage)
     await selector.waitFor({ state: 'visible', timeout: 15_000 })
-    expect(await selector.textContent()).toContain('Organization')
+    expect(await selector.textContent()).toContain('Organisation')
     await screenshot(superPage, 'dashboard-super')
     await selector.locator('.rs__control').click()
     const options = await superPage.locator('.rs__option').allInnerTexts()

@@ -304,7 +304,7 @@ describe('the analytics dashboard', () => {
     await open()
     await Promise.all([
       page.waitForResponse((res) => res.url().includes('/api/metrics/summary') && new URL(res.url()).searchParams.get('org') === String(org)),
-      page.getByLabel('Organisation').selectOption(String(org)),
+      page.getByTestId('analytics').getByLabel('Organisation').selectOption(String(org)),
     ])
     await page.locator('[data-testid="analytics"][data-state="ready"] [data-testid="kpi-sent-value"]').waitFor()
     expect(new URL(page.url()).searchParams.get('org')).toBe(String(org))
