@@ -105,8 +105,7 @@ const runLimited = async <T>(items: T[], limit: number, task: (item: T) => Promi
  * SendGrid's v3 Mail Send API through the official SDK. A batch is grouped by shared content (from,
  * reply-to, html, text, attachments) into requests of up to 1,000 personalizations; each recipient's
  * subject, headers, substitutions and our recipient or reply id (custom_args.outpost_recipient_id,
- * outpost_reply_id) travel in
- * its personalization, so SendGrid renders the per-recipient differences.
+ * outpost_reply_id) travel in its personalization, so SendGrid renders the per-recipient differences.
  */
 export const createSendGridTransport = (settings: SendGridSettings): EmailTransport => {
   const service = new MailService()
@@ -157,20 +156,19 @@ export const createSendGridTransport = (settings: SendGridSettings): EmailTransp
     return { shared, key }
   }
 
-  const personalization = (message: OutgoingEmail) => ({
-    to: message.to,
-    subject: message.subject,
-    ...(message.headers && Object.keys(message.headers).length > 0 ? { headers: message.headers } : {}),
-    ...(message.substitutions && Object.keys(message.substitutions).length > 0 ? { substitutions: message.substitutions } : {}),
-    ...(message.reference !== undefined || message.replyReference !== undefined
-      ? {
-          customArgs: {
-            ...(message.reference !== undefined ? { outpost_recipient_id: message.reference } : {}),
-            ...(message.replyReference !== undefined ? { outpost_reply_id: message.replyReference } : {}),
-          },
-        }
-      : {}),
-  })
+  const personalization = (message: OutgoingEmail) => {
+    const customArgs = {
+      ...(message.reference !== undefined ? { outpost_recipient_id: message.reference } : {}),
+      ...(message.replyReference !== undefined ? { outpost_reply_id: message.replyReference } : {}),
+    }
+    return {
+      to: message.to,
+      subject: message.subject,
+      ...(message.headers && Object.keys(message.headers).length > 0 ? { headers: message.headers } : {}),
+      ...(message.substitutions && Object.keys(message.substitutions).length > 0 ? { substitutions: message.substitutions } : {}),
+      ...(Object.keys(customArgs).length > 0 ? { customArgs } : {}),
+    }
+  }
 
   const sendRequest = async (shared: SharedContent, messages: OutgoingEmail[]): Promise<string | null> => {
     const [response] = await service.send({

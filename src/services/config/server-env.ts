@@ -57,3 +57,9 @@ export const envNumber = (name: string, fallback: number, { min = 0, env = proce
   const value = Number(raw)
   return raw !== undefined && raw.trim() !== '' && Number.isFinite(value) && value >= min ? value : fallback
 }
+
+/**
+ * The public origin for links in mail people click (invitations, import results): SITE_URL, else the
+ * config's serverURL, else the development default. Never the request's Host header, which a client chooses.
+ */
+export const publicSiteURL = (env: Env = process.env, serverURL = ''): string => (env.SITE_URL?.trim() || serverURL.trim() || 'http://localhost:3000').replace(/\/+$/, '')

@@ -236,11 +236,11 @@ const applyInTransaction = async (client: PoolClient, events: SendgridEvent[], s
     client,
     replyTargets.map((t) => ({ message: t.recipient, status: t.status, error: t.error })),
   )
-  for (const target of replyTargets) {
-    if (movedReplies.has(target.recipient)) target.event.outcome = target.status === 'failed' ? 'failed' : 'updated'
+  for (const target of replyTargets.filter((t) => movedReplies.has(t.recipient))) {
+    target.event.outcome = target.status === 'failed' ? 'failed' : 'updated'
+    if (target.status === 'failed') result.failedUpdated += 1
+    else result.updated += 1
   }
-  result.failedUpdated += replyTargets.filter((t) => movedReplies.has(t.recipient) && t.status === 'failed').length
-  result.updated += replyTargets.filter((t) => movedReplies.has(t.recipient) && t.status !== 'failed').length
 
   const candidates = fresh.map((event) => ({ event, candidate: suppressionFor(event) })).filter((c) => c.candidate !== null)
   const created = await suppressAddresses(client, candidates.map((c) => c.candidate!), WEBHOOK_ACTOR)

@@ -3,6 +3,7 @@ import type { Payload } from 'payload'
 import { dbPool } from '@/db/pool'
 
 import { IMPORT_STATUS_LABELS, type ImportStatus } from './import-definitions'
+import { publicSiteURL } from '../config/server-env'
 
 const number = new Intl.NumberFormat('en')
 
@@ -81,8 +82,7 @@ const notifyStarter = async (payload: Payload, finished: Finished, message: stri
   try {
     const user = await payload.findByID({ collection: 'users', id: finished.started_by_id, depth: 0, overrideAccess: true, disableErrors: true })
     if (!user?.email) return
-    const site = (process.env.SITE_URL || 'http://localhost:3000').replace(/\/$/, '')
-    const link = `${site}/admin/collections/imports/${finished.id}`
+    const link = `${publicSiteURL(process.env, payload.config.serverURL)}/admin/collections/imports/${finished.id}`
     const state = IMPORT_STATUS_LABELS[finished.status]
     const lines = [`${state}: ${importSummary(finished)}`, ...(message ? [message] : []), `See it, and download the rows that were not imported: ${link}`]
     await payload.sendEmail({ to: user.email, subject: `Import ${state.toLowerCase()}: ${finished.file_name}`, text: lines.join('\n\n') })

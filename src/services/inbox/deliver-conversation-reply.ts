@@ -4,14 +4,15 @@ import Handlebars from 'handlebars'
 import type { Payload } from 'payload'
 
 import { dbPool } from '@/db/pool'
-import type { SendError, SendOutcome } from '@/integrations/sending/types'
+import type { Organization } from '@/payload-types'
+import type { SendOutcome } from '@/integrations/sending/types'
 
 import { rateKeyOf } from '../sending/channel-driver'
 import { smsStatusCallbackUrl } from '../sending/channels/sms-channel'
 import { getOrgTransport, TransportConfigError } from '../sending/get-org-transport'
 import { paceIntervalMs, paceSends } from '../sending/pace-sends'
 import { resolveSendingSettings } from '../sending/resolve-sending-settings'
-import { retryDelayFor } from '../sending/send-next-batch'
+import { decideRetry } from '../sending/decide-retry'
 import { getSmsTransport } from '../sms/get-sms-transport'
 import { resolveSmsSettings } from '../sms/resolve-sms-settings'
 
@@ -62,11 +63,14 @@ export const deliverConversationReply = async ({
   messageID,
   slotAt,
   maxPaceWaitMs = 30_000,
+  org,
 }: {
   payload: Payload
   messageID: number
   slotAt?: number
   maxPaceWaitMs?: number
+  /** The reply's organisation as the caller already read it (with hidden fields); read here otherwise. */
+  org?: Organization
 }): Promise<ReplyDelivery> => {
   const pool = dbPool(payload)
   const token = randomUUID()
@@ -94,14 +98,20 @@ export const deliverConversationReply = async ({
     return { status, error: fields.error ?? null } as ReplyDelivery
   }
 
-  const orgDoc = await payload.findByID({ collection: 'organizations', id: claimed.org_id, depth: 0, showHiddenFields: true })
+  /**
+   * Marks the claim handed off just before the provider call; false when the claim is no longer ours
+   * (its lease ran out and the sweep took it back), and then nothing may be sent.
+   */
+  const handOff = async () => (await pool.query(`UPDATE messages SET handed_off_at = now() WHERE id = $1 AND claim_token = $2 AND status = 'sending'`, [claimed.id, token])).rowCount === 1
+
+  const orgDoc = org?.id === claimed.org_id ? org : await payload.findByID({ collection: 'organizations', id: claimed.org_id, depth: 0, showHiddenFields: true })
   let result: SendOutcome
   try {
     if (claimed.channel === 'email') {
       const settings = resolveSendingSettings(orgDoc)
       const transport = getOrgTransport({ org: { id: orgDoc.id, name: orgDoc.name, postalAddress: orgDoc.postalAddress, sending: orgDoc.sending }, settings })
       const threading = claimed.threading ?? {}
-      await pool.query(`UPDATE messages SET handed_off_at = now() WHERE id = $1 AND claim_token = $2`, [claimed.id, token])
+      if (!(await handOff())) return { status: 'busy', error: null }
       ;[result] = (await transport.sendBatch([
         {
           from: { address: settings.fromAddress, name: settings.fromName },
@@ -131,7 +141,7 @@ export const deliverConversationReply = async ({
       const wait = startAt - Date.now()
       if (wait > maxPaceWaitMs) return await finish('queued', { retryInSeconds: Math.ceil(wait / 1000), uncount: true, error: null })
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-      await pool.query(`UPDATE messages SET handed_off_at = now() WHERE id = $1 AND claim_token = $2`, [claimed.id, token])
+      if (!(await handOff())) return { status: 'busy', error: null }
       ;[result] = (await transport.sendBatch([
         {
           to: claimed.to,
@@ -150,13 +160,6 @@ export const deliverConversationReply = async ({
   }
   if (!result) return finish('failed', { error: 'The provider gave no result for the reply.' })
   if (result.ok) return finish('sent', { providerMessageID: claimed.channel === 'sms' ? result.providerMessageID : null })
-  const failure: SendError = result.error
-  if ((failure.kind === 'transient' || failure.accountLevel) && claimed.attempts < MAX_REPLY_ATTEMPTS) {
-    return finish('queued', {
-      error: `${failure.message} Retrying (attempt ${claimed.attempts} of ${MAX_REPLY_ATTEMPTS}).`,
-      retryInSeconds: retryDelayFor(claimed.attempts, RETRY_DELAY_SECONDS),
-    })
-  }
-  const gaveUp = failure.kind === 'transient' || failure.accountLevel ? ` Gave up after ${claimed.attempts} attempts.` : ''
-  return finish('failed', { error: `${failure.message}${gaveUp}` })
+  const decision = decideRetry(result.error, claimed.attempts, MAX_REPLY_ATTEMPTS, RETRY_DELAY_SECONDS)
+  return decision.retry ? finish('queued', { error: decision.error, retryInSeconds: decision.retryInSeconds }) : finish('failed', { error: decision.error })
 }

@@ -82,6 +82,6 @@ export const sendConversationReply = async ({ req, conversationID, channel, text
     [org, conversation.id, channel, provider, providerMessageID, from, target.address, subject, body, threading ? JSON.stringify(threading) : null, req.user!.id],
   )
   const message = rows[0]!.id
-  const delivery = await deliverConversationReply({ payload: req.payload, messageID: message, slotAt })
+  const delivery = await deliverConversationReply({ payload: req.payload, messageID: message, slotAt, org: orgDoc })
   return { message, status: delivery.status === 'busy' ? 'queued' : delivery.status, error: delivery.error }
 }

@@ -7,6 +7,9 @@ import { deliverConversationReply } from './deliver-conversation-reply'
 const STOPPED_WHILE_SENDING =
   'The worker stopped while handing this reply to the provider, so whether it left is unknown; it was not sent again, to avoid a duplicate.'
 
+/** The longest a sweep waits for one SMS reply's pace slot (it runs every 15 s). */
+const SWEEP_PACE_WAIT_MS = 5_000
+
 export type RepliesSwept = { released: number; unknown: number; delivered: number }
 
 /**
@@ -34,7 +37,8 @@ export const sweepConversationReplies = async ({ payload, limit = 20 }: { payloa
   )
   let delivered = 0
   for (const row of due) {
-    const outcome = await deliverConversationReply({ payload, messageID: row.id })
+    // A reply whose SMS slot is further off goes back until then, so one sweep never waits long.
+    const outcome = await deliverConversationReply({ payload, messageID: row.id, maxPaceWaitMs: SWEEP_PACE_WAIT_MS })
     if (outcome.status !== 'busy') delivered += 1
   }
   return { released: expired.filter((r) => r.status === 'queued').length, unknown: expired.filter((r) => r.status === 'unknown').length, delivered }

@@ -11,6 +11,7 @@ import { type RecipientOutcome, applyRecipientOutcomes, flushOutcomeLog, recordO
 import { type ChannelDriver, type EngineContext, rateKeyOf } from './channel-driver'
 import { emailChannel } from './channels/email-channel'
 import { type ClaimedRecipient, claimNextBatch, handOffRecipients, releaseClaims } from './claim-next-batch'
+import { decideRetry } from './decide-retry'
 import { type DispatchResult, dispatchMessages, isProviderFailure } from './dispatch-messages'
 import { type FinishedJob, finalizeEmailJob } from './finalize-email-job'
 import { inFlightLimiterFor } from './in-flight-limiter'
@@ -31,30 +32,16 @@ export const DEFAULT_LEASE_SECONDS = 10
 const PROGRESS_FLUSH_MS = 1000
 /** A paced worker claims only what it can start within this horizon, leaving the rest to other workers. */
 const PACED_CLAIM_HORIZON_MS = 5000
-const MAX_BACKOFF_SECONDS = 24 * 3600
 /** Without a setting in the job's snapshot (jobs queued before the breaker existed). */
 const DEFAULT_PAUSE_AFTER_FAILURES = 20
-
-/** Exponential backoff: the retry delay, doubled for each attempt already made, capped at a day. */
-export const retryDelayFor = (attempt: number, retryDelaySeconds: number): number =>
-  Math.min(MAX_BACKOFF_SECONDS, retryDelaySeconds * 2 ** Math.max(0, attempt - 1))
 
 const outcomeFor = (recipient: ClaimedRecipient, result: SendOutcome, context: EngineContext): RecipientOutcome => {
   if (result.ok) return { id: recipient.id, attempt: recipient.attempts, status: 'sent', providerMessageID: result.providerMessageID }
   const { error } = result
-  const maxAttempts = 1 + context.settings.maxRetries
-  if ((error.kind === 'transient' || error.accountLevel) && recipient.attempts < maxAttempts) {
-    return {
-      id: recipient.id,
-      attempt: recipient.attempts,
-      status: 'pending',
-      error: `${error.message} Retrying (attempt ${recipient.attempts} of ${maxAttempts}).`,
-      providerCode: error.providerCode,
-      retryInSeconds: retryDelayFor(recipient.attempts, context.settings.retryDelaySeconds),
-    }
-  }
-  const gaveUp = error.kind === 'transient' || error.accountLevel ? ` Gave up after ${recipient.attempts} attempts.` : ''
-  return { id: recipient.id, attempt: recipient.attempts, status: 'failed', error: `${error.message}${gaveUp}`, providerCode: error.providerCode }
+  const decision = decideRetry(error, recipient.attempts, 1 + context.settings.maxRetries, context.settings.retryDelaySeconds)
+  return decision.retry
+    ? { id: recipient.id, attempt: recipient.attempts, status: 'pending', error: decision.error, providerCode: error.providerCode, retryInSeconds: decision.retryInSeconds }
+    : { id: recipient.id, attempt: recipient.attempts, status: 'failed', error: decision.error, providerCode: error.providerCode }
 }
 
 /** Moves a queued job to sending (later calls match no row) and says whether it is sending now. */
@@ -234,14 +221,17 @@ export const sendNextBatch = async <M, C extends EngineContext>({
         if (flushing || !loggedSinceFlush) return
         loggedSinceFlush = false
         flushing = (async () => {
-          const client = await pool.connect()
           try {
-            await flushOutcomeLog(client, jobID, claimToken)
+            const client = await pool.connect()
+            try {
+              await flushOutcomeLog(client, jobID, claimToken)
+            } finally {
+              client.release()
+            }
           } catch {
             // Nothing lost: the outcomes stay in the log for the next flush (the batch's last one below).
             loggedSinceFlush = true
           } finally {
-            client.release()
             flushing = null
           }
         })()

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto'
 
 import type { PayloadRequest } from 'payload'
 
+import { publicSiteURL } from '../config/server-env'
+
 /** An invitation link works this long (the issue's 72 hours). */
 export const INVITATION_HOURS = 72
 
@@ -11,13 +13,6 @@ export type IssuedInvitation = {
   link: string
   /** Whether the invitation went out by email; without a mail server (SMTP_HOST) the admin passes the link on. */
   emailed: boolean
-}
-
-const siteOrigin = (req: PayloadRequest): string => {
-  const configured = (process.env.SITE_URL || req.payload.config.serverURL || '').trim().replace(/\/+$/, '')
-  if (configured) return configured
-  const host = req.headers.get('host')
-  return host ? `${req.headers.get('x-forwarded-proto') === 'https' ? 'https' : 'http'}://${host}` : 'http://localhost:3000'
 }
 
 /**
@@ -38,7 +33,7 @@ export const issueInvitation = async ({ req, userID, email, orgName, inviterLabe
     req,
     data: { invitation: { status: 'pending', invitedAt: new Date().toISOString(), expiresAt, invitedBy: typeof req.user?.id === 'number' ? req.user.id : null } },
   })
-  const link = `${siteOrigin(req)}/admin/reset/${token}`
+  const link = `${publicSiteURL(process.env, req.payload.config.serverURL)}/admin/reset/${token}`
   const emailed = req.payload.email?.name !== 'console'
   const expires = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(expiresAt))
   await req.payload.sendEmail({

@@ -24,7 +24,7 @@ const readInvitee = async (req: PayloadRequest, id: number) => {
 /** Sends a pending invitation again with a new 72-hour link; the old link stops working. Audited. */
 export const resendInvitation = async ({ req, id }: { req: PayloadRequest; id: number }) => {
   const { user, managed } = await readInvitee(req, id)
-  const org = await req.payload.findByID({ collection: 'organizations', id: Number(managed[0]), depth: 0, req, overrideAccess: true })
+  const org = await req.payload.findByID({ collection: 'organizations', id: Number(managed[0]), depth: 0, req, user: req.user, overrideAccess: false })
   const issued = await issueInvitation({ req, userID: user.id, email: user.email, orgName: org.name, inviterLabel: req.user!.name || req.user!.email })
   for (const orgID of managed) {
     await recordAudit(req, { action: 'user.invitation_resend', org: orgID, target: { collection: 'users', id: user.id }, summary: `Invitation to ${user.email} sent again; the new link expires ${issued.expiresAt}` })
@@ -44,9 +44,10 @@ export const revokeInvitation = async ({ req, id }: { req: PayloadRequest; id: n
   }
   await req.payload.db.updateOne({ collection: 'users', id: user.id, data: { resetPasswordExpiration: new Date().toISOString() }, req })
   if (!remaining.length) {
-    await req.payload.delete({ collection: 'users', id: user.id, overrideAccess: true, req })
+    await req.payload.delete({ collection: 'users', id: user.id, req, user: req.user, overrideAccess: false })
     return { status: 'revoked' as const, user: user.id, deleted: true }
   }
+  // A system write: the invitation's state is no one's to set through the API (its field access says so).
   await req.payload.update({
     collection: 'users',
     id: user.id,

@@ -96,9 +96,3 @@ export const statusTone = (kind: StatusKind, value: unknown): Tone => entryOf(ki
 
 /** A select field's options for a kind of status: the API's values with the labels the admin shows. */
 export const statusOptions = (kind: StatusKind) => Object.entries(STATUS_VOCABULARY[kind]).map(([value, entry]) => ({ value, label: entry.label }))
-
-/** value → label, for components that index by status. */
-export const statusLabels = (kind: StatusKind): Record<string, string> =>
-  Object.fromEntries(Object.entries(STATUS_VOCABULARY[kind]).map(([value, entry]) => [value, entry.label]))
-export const statusTones = (kind: StatusKind): Record<string, Tone> =>
-  Object.fromEntries(Object.entries(STATUS_VOCABULARY[kind]).map(([value, entry]) => [value, entry.tone]))
