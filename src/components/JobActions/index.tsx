@@ -5,12 +5,12 @@ import React, { useEffect, useRef, useState } from 'react'
 
 import { hasOrgPermission } from '@/access/orgAccess'
 import { type AudienceCount, countAudience, useAudienceRequest } from '@/components/audience/AudienceSummary'
-import { JOB_STATUS_LABEL } from '@/components/job-detail/labels'
 import { setProgressStatus } from '@/components/job-detail/progress-store'
-import { useInFlight } from '@/components/job-detail/use-in-flight'
+import { settlingLabel, useInFlight } from '@/components/job-detail/use-in-flight'
 import { useLiveJob } from '@/components/job-detail/use-live-job'
 import { type ConfirmQuestion, useConfirm } from '@/components/useConfirm'
 import { isJobActionAllowed, type JobAction } from '@/services/sending/job-transitions'
+import { statusLabel } from '@/services/vocabulary/statuses'
 
 type Action = 'queue' | JobAction
 
@@ -115,7 +115,7 @@ export const JobActions = () => {
   return (
     <div className="job-actions" style={{ marginBottom: 'var(--base)' }}>
       {dialog}
-      <strong data-testid="job-status">{inFlight ? (status === 'paused' ? 'Pausing…' : 'Cancelling…') : (JOB_STATUS_LABEL[status] ?? status)}</strong>
+      <strong data-testid="job-status">{settlingLabel(status, inFlight, statusLabel('job', status))}</strong>
       {modified && <p style={{ color: 'var(--theme-elevation-650)', fontSize: 12 }}>Save your changes first.</p>}
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginTop: 8 }}>
         {allowed('queue') && canQueue && button('queue', 'Queue for sending', 'primary')}

@@ -4,7 +4,8 @@ import Link from 'next/link'
 import React, { useEffect, useState } from 'react'
 
 import { DateTime } from '@/components/dates/DateTime'
-import { RECIPIENT_STATUS_LABEL, SUPPRESSION_REASON_LABEL } from '@/components/job-detail/labels'
+import { SUPPRESSION_REASON_LABEL } from '@/components/job-detail/labels'
+import { StatusPill } from '@/components/status/StatusPill'
 import type { ContactEngagement, ContactEvent } from '@/services/metrics/read-contact-engagement'
 import type { EngagementCounts } from '@/services/metrics/read-engagement'
 
@@ -185,7 +186,7 @@ export const ContactActivity = () => {
                 <tr key={send.id}>
                   <td>{job ? <Link href={`/admin/collections/email-jobs/${job.id}`}>{job.name ?? `Job ${job.id}`}</Link> : '—'}</td>
                   <td>
-                    <span className={`contact-activity__pill contact-activity__pill--${send.status}`}>{RECIPIENT_STATUS_LABEL[send.status] ?? send.status}</span>
+                    <StatusPill kind="recipient" value={send.status} />
                   </td>
                   <td>{when(send.sentAt)}</td>
                   <td>{when(send.deliveredAt ?? send.failedAt)}</td>

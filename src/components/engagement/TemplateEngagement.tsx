@@ -3,12 +3,12 @@ import { useConfig, useDocumentInfo } from '@payloadcms/ui'
 import React from 'react'
 
 import { DateTime } from '@/components/dates/DateTime'
-import { JOB_STATUS_LABEL } from '@/components/job-detail/labels'
 import type { TemplateEngagement as TemplateEngagementData } from '@/services/metrics/read-template-engagement'
 
 import { EngagementPanel } from './EngagementPanel'
 import { formatCount, formatRate } from './format'
 import { useEngagement } from './use-engagement'
+import { statusLabel } from '@/services/vocabulary/statuses'
 
 /** On a template's page: engagement over every job sent with it, and one row per job. */
 export const TemplateEngagement = () => {
@@ -54,7 +54,7 @@ export const TemplateEngagement = () => {
                       <a className="engagement__link" href={`${admin}/collections/email-jobs/${job.id}`}>
                         {job.name}
                       </a>
-                      <span className="engagement__muted"> · {JOB_STATUS_LABEL[job.status] ?? job.status}</span>
+                      <span className="engagement__muted"> · {statusLabel('job', job.status)}</span>
                     </td>
                     <td className="engagement__muted engagement__nowrap"><DateTime value={job.queuedAt} /></td>
                     <td className="engagement__num">{formatCount(job.sent)}</td>

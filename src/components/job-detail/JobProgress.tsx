@@ -2,10 +2,12 @@
 import React from 'react'
 
 import './job-detail.css'
-import { JOB_STATUS_LABEL, JOB_TONE } from './labels'
+import { StatusPill } from '@/components/status/StatusPill'
+
 import { LIVE_STATUSES } from './progress-store'
-import { useInFlight } from './use-in-flight'
+import { settlingLabel, useInFlight } from './use-in-flight'
 import { useLiveJob } from './use-live-job'
+import { statusLabel } from '@/services/vocabulary/statuses'
 
 type Segment = { key: string; label: string; value: number; tone: string }
 
@@ -48,10 +50,10 @@ export const JobProgress = () => {
   return (
     <section className="job-detail job-detail__panel" data-testid="job-progress" data-status={status} data-percent={percent}>
       <header className="job-detail__progress-head">
-        <span className={`job-detail__pill job-detail__tone--${JOB_TONE[status] ?? 'muted'}`} data-testid="job-progress-status">
+        <StatusPill kind="job" testID="job-progress-status" value={status}>
           {((live && status !== 'paused') || inFlight) && <span className="job-detail__pulse" aria-hidden />}
-          {inFlight ? (status === 'paused' ? 'Pausing…' : 'Cancelling…') : (JOB_STATUS_LABEL[status] ?? status)}
-        </span>
+          {settlingLabel(status, inFlight, statusLabel('job', status))}
+        </StatusPill>
         {inFlight ? (
           <span className="job-detail__muted" data-testid="job-in-flight">
             {inFlight} {inFlight === 1 ? 'message' : 'messages'} in flight: the provider already has {inFlight === 1 ? 'it' : 'them'}

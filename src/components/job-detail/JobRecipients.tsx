@@ -4,8 +4,10 @@ import React, { useEffect, useMemo, useState } from 'react'
 
 import './job-detail.css'
 import { DateTime } from '@/components/dates/DateTime'
+import { Pill, StatusPill } from '@/components/status/StatusPill'
+import { statusLabel } from '@/services/vocabulary/statuses'
 
-import { formatBytes, RECIPIENT_STATUS_LABEL, RECIPIENT_TONE, SUPPRESSION_REASON_LABEL } from './labels'
+import { formatBytes, SUPPRESSION_REASON_LABEL } from './labels'
 import type { Counter } from './counters'
 import { attachmentsQuery, recipientsQuery } from './queries'
 import { useLiveJob } from './use-live-job'
@@ -45,11 +47,11 @@ const FILTERS: { key: string; label: string; statuses: string[] | null; counter:
 const asObject = <T,>(value: Relation<T>): ({ id: number } & T) | null => (value && typeof value === 'object' ? value : null)
 const idOf = (value: Relation<unknown>): null | number => (typeof value === 'number' ? value : value && typeof value === 'object' ? value.id : null)
 
-const Pill = ({ status, jobCancelled }: { status: string; jobCancelled: boolean }) =>
+const RecipientPill = ({ status, jobCancelled }: { status: string; jobCancelled: boolean }) =>
   jobCancelled && (status === 'pending' || status === 'sending') ? (
-    <span className="job-detail__pill job-detail__tone--muted">Not sent</span>
+    <Pill tone="muted">Not sent</Pill>
   ) : (
-    <span className={`job-detail__pill job-detail__tone--${RECIPIENT_TONE[status] ?? 'muted'}`}>{RECIPIENT_STATUS_LABEL[status] ?? status}</span>
+    <StatusPill kind="recipient" value={status} />
   )
 
 const ContactLink = ({ admin, contact }: { admin: string; contact: Recipient['contact'] }) => {
@@ -90,7 +92,7 @@ const RecipientRow = ({ admin, jobCancelled, r }: { admin: string; jobCancelled:
     </td>
     <td>
       <span className="job-detail__times">
-        <Pill jobCancelled={jobCancelled} status={r.status} />
+        <RecipientPill jobCancelled={jobCancelled} status={r.status} />
         <span className="job-detail__muted" data-testid="recipient-attempts">
           {r.attempts ?? 0} {r.attempts === 1 ? 'attempt' : 'attempts'}
         </span>
@@ -119,10 +121,10 @@ const ExclusionRow = ({ admin, r }: { admin: string; r: Recipient }) => {
         <ContactLink admin={admin} contact={r.contact} />
       </td>
       <td>
-        <span className="job-detail__pill job-detail__tone--muted" data-testid="exclusion-reason">
+        <Pill testID="exclusion-reason" tone="muted">
           {SUPPRESSION_REASON_LABEL[reason] ?? (reason || 'Excluded')}
-        </span>
-        {suppression?.status && suppression.status !== 'active' && <span className="job-detail__muted"> (now {suppression.status.replace(/_/g, ' ')})</span>}
+        </Pill>
+        {suppression?.status && suppression.status !== 'active' && <span className="job-detail__muted"> (now {statusLabel('suppression', suppression.status).toLowerCase()})</span>}
       </td>
       <td>
         {suppression ? (

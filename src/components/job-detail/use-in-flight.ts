@@ -35,7 +35,13 @@ export const useInFlight = (id: number | string | undefined, status: string): nu
     return created
   })
   useEffect(() => {
-    if (!settling || entry.key === key) return
+    if (!settling) {
+      // Resumed: a later pause polls afresh.
+      if (entry.timer) clearTimeout(entry.timer)
+      entry.key = ''
+      return
+    }
+    if (entry.key === key) return
     if (entry.timer) clearTimeout(entry.timer)
     entry.key = key
     entry.count = null
@@ -51,3 +57,7 @@ export const useInFlight = (id: number | string | undefined, status: string): nu
   )
   return settling ? count : null
 }
+
+/** The status as the job page says it: "Pausing…" or "Cancelling…" while messages are still in flight. */
+export const settlingLabel = (status: string, inFlight: null | number, label: string): string =>
+  inFlight ? (status === 'paused' ? 'Pausing…' : 'Cancelling…') : label
