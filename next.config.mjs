@@ -18,7 +18,7 @@ const apiContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline';
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // PGlite ships WebAssembly and the pg driver has optional native bits: keep them out of the bundle.
-  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pg', 'smtp-server'],
+  serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-socket', 'pg', 'smtp-server', 'pdfjs-dist'],
   poweredByHeader: false,
   // Parallel builds (e.g. several engineers' browser tests on one machine) can each use their own directory.
   distDir: process.env.NEXT_DIST_DIR || '.next',

@@ -8,11 +8,17 @@ import { buildConfig, type FieldAccess } from 'payload'
 import { loudAccess } from './src/access/fieldAccess'
 import { isSuperAdmin, orgIDsAllowing } from './src/access/orgAccess'
 import { ORG_ROLES } from './src/access/roles'
+import { AssistantLogs } from './src/collections/AssistantLogs'
 import { AuditLogs } from './src/collections/AuditLogs'
+import { BookingInvitations } from './src/collections/BookingInvitations'
+import { BookingSyncs } from './src/collections/BookingSyncs'
+import { CalendarConnections } from './src/collections/CalendarConnections'
+import { Bookings } from './src/collections/Bookings'
 import { Contacts } from './src/collections/Contacts'
 import { EmailJobs } from './src/collections/EmailJobs'
 import { EmailRecipients } from './src/collections/EmailRecipients'
 import { EmailTemplates } from './src/collections/EmailTemplates'
+import { KbArticles } from './src/collections/KbArticles'
 import { Media } from './src/collections/Media'
 import { Organizations } from './src/collections/Organizations'
 import { Exports } from './src/collections/Exports'
@@ -34,6 +40,8 @@ import { onInit } from './src/seed/on-init'
 import { healthEndpoints } from './src/endpoints/health'
 import { metricsPrometheusEndpoints } from './src/endpoints/metrics-prometheus'
 import { metricsSummaryEndpoint } from './src/endpoints/metrics-summary'
+import { assistantAskEndpoint, assistantSuggestReplyEndpoint, assistantUsageEndpoint } from './src/endpoints/assistant'
+import { serverAssistantProvider } from './src/integrations/assistant'
 import { sendgridWebhookEndpoints } from './src/endpoints/sendgrid-webhook'
 import { inboundEmailEndpoint } from './src/endpoints/inbound-email'
 import { twilioInboundEndpoint } from './src/endpoints/twilio-inbound'
@@ -49,6 +57,8 @@ const dirname = path.dirname(fileURLToPath(import.meta.url))
 
 // Fail at start-up, not at the first send, when production lacks a valid FERNET_KEY.
 resolveFernetKey()
+// …and when ASSISTANT_PROVIDER names no provider we have.
+serverAssistantProvider()
 
 /** Memberships and roles are edited by super admins and org admins (in their own orgs, see guardMembershipChanges). */
 const canManageMembers: FieldAccess = ({ req }) => !req.user || isSuperAdmin(req.user) || orgIDsAllowing(req.user, 'users.manage').length > 0
@@ -73,18 +83,21 @@ export default buildConfig({
     components: {
       graphics: { Logo: '@/components/brand/Logo#Logo', Icon: '@/components/brand/Logo#Icon' },
       providers: ['@/components/DesktopNavOpen#DesktopNavOpen', '@/components/AccessibleControls#AccessibleControls'],
-      beforeNavLinks: ['@/components/inbox/InboxNavLink#InboxNavLink'],
+      beforeNavLinks: ['@/components/inbox/InboxNavLink#InboxNavLink', '@/components/assistant/AssistantNavLink#AssistantNavLink'],
       beforeDashboard: ['@/components/home/HomeDashboard#HomeDashboard'],
+      header: ['@/components/calendar/ReconnectBanner#ReconnectBanner'],
       afterNavLinks: ['@/components/analytics/AnalyticsNavLink#AnalyticsNavLink'],
       views: {
         analytics: { Component: '@/components/analytics/AnalyticsView#AnalyticsView', path: '/analytics', exact: true, meta: { title: 'Analytics' } },
+        assistant: { Component: '@/components/assistant/AssistantView#AssistantView', path: '/assistant', exact: true, meta: { title: 'Assistant' } },
+        bookingsCalendar: { Component: '@/components/bookings/BookingsCalendarView#BookingsCalendarView', path: '/calendar', exact: true, meta: { title: 'Bookings calendar' } },
         inbox: { Component: '@/components/inbox/InboxView#InboxView', path: '/inbox', exact: true, meta: { title: 'Inbox' } },
       },
     },
   },
-  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, SmsOutbox, Conversations, Messages, InboundEmails, Organizations, Users, AuditLogs, WebhookEvents],
+  collections: [Contacts, Segments, Imports, Exports, EmailTemplates, EmailJobs, EmailRecipients, Media, Suppressions, SmsOutbox, Conversations, Messages, InboundEmails, Bookings, BookingInvitations, CalendarConnections, BookingSyncs, KbArticles, Organizations, Users, AuditLogs, AssistantLogs, WebhookEvents],
   db: databaseAdapter(),
-  endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, twilioInboundEndpoint, twilioStatusEndpoint, inboundEmailEndpoint, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint],
+  endpoints: [...healthEndpoints, ...sendgridWebhookEndpoints, twilioInboundEndpoint, twilioStatusEndpoint, inboundEmailEndpoint, ...unsubscribeEndpoints, ...metricsPrometheusEndpoints, metricsSummaryEndpoint, assistantAskEndpoint, assistantSuggestReplyEndpoint, assistantUsageEndpoint],
   editor: lexicalEditor(),
   email: emailAdapter(),
   upload: { limits: { fileSize: 10 * 1024 * 1024 } },
@@ -123,7 +136,7 @@ export default buildConfig({
           },
         ],
       },
-      collections: { contacts: {}, segments: {}, imports: {}, exports: {}, 'email-jobs': {}, 'email-templates': {}, media: {} },
+      collections: { contacts: {}, segments: {}, imports: {}, exports: {}, 'email-jobs': {}, 'email-templates': {}, media: {}, 'kb-articles': {}, bookings: {} },
       userHasAccessToAllTenants: (user) => isSuperAdmin(user),
       i18n: { translations: { en: { 'nav-tenantSelector-label': 'Organisation' } } },
     }),

@@ -80,9 +80,15 @@ export interface Config {
     conversations: Conversation;
     messages: Message;
     'inbound-emails': InboundEmail;
+    bookings: Booking;
+    'booking-invitations': BookingInvitation;
+    'calendar-connections': CalendarConnection;
+    'booking-syncs': BookingSync;
+    'kb-articles': KbArticle;
     organizations: Organization;
     users: User;
     'audit-logs': AuditLog;
+    'assistant-logs': AssistantLog;
     'webhook-events': WebhookEvent;
     'payload-kv': PayloadKv;
     'payload-jobs': PayloadJob;
@@ -90,7 +96,14 @@ export interface Config {
     'payload-preferences': PayloadPreference;
     'payload-migrations': PayloadMigration;
   };
-  collectionsJoins: {};
+  collectionsJoins: {
+    contacts: {
+      bookings: 'bookings';
+    };
+    bookings: {
+      invitations: 'booking-invitations';
+    };
+  };
   collectionsSelect: {
     contacts: ContactsSelect<false> | ContactsSelect<true>;
     segments: SegmentsSelect<false> | SegmentsSelect<true>;
@@ -105,9 +118,15 @@ export interface Config {
     conversations: ConversationsSelect<false> | ConversationsSelect<true>;
     messages: MessagesSelect<false> | MessagesSelect<true>;
     'inbound-emails': InboundEmailsSelect<false> | InboundEmailsSelect<true>;
+    bookings: BookingsSelect<false> | BookingsSelect<true>;
+    'booking-invitations': BookingInvitationsSelect<false> | BookingInvitationsSelect<true>;
+    'calendar-connections': CalendarConnectionsSelect<false> | CalendarConnectionsSelect<true>;
+    'booking-syncs': BookingSyncsSelect<false> | BookingSyncsSelect<true>;
+    'kb-articles': KbArticlesSelect<false> | KbArticlesSelect<true>;
     organizations: OrganizationsSelect<false> | OrganizationsSelect<true>;
     users: UsersSelect<false> | UsersSelect<true>;
     'audit-logs': AuditLogsSelect<false> | AuditLogsSelect<true>;
+    'assistant-logs': AssistantLogsSelect<false> | AssistantLogsSelect<true>;
     'webhook-events': WebhookEventsSelect<false> | WebhookEventsSelect<true>;
     'payload-kv': PayloadKvSelect<false> | PayloadKvSelect<true>;
     'payload-jobs': PayloadJobsSelect<false> | PayloadJobsSelect<true>;
@@ -143,6 +162,12 @@ export interface Config {
       processInboundEmail: TaskProcessInboundEmail;
       sweepInboundEmails: TaskSweepInboundEmails;
       sweepConversationReplies: TaskSweepConversationReplies;
+      expireAssistantLogs: TaskExpireAssistantLogs;
+      embedKbChunks: TaskEmbedKbChunks;
+      sendBookingInvitations: TaskSendBookingInvitations;
+      sweepBookingInvitations: TaskSweepBookingInvitations;
+      syncBookingCalendars: TaskSyncBookingCalendars;
+      sweepCalendarSync: TaskSweepCalendarSync;
       inline: {
         input: unknown;
         output: unknown;
@@ -187,6 +212,14 @@ export interface Contact {
    * Press Enter after each tag.
    */
   tags?: string[] | null;
+  /**
+   * Appointments with this contact. "Add new" makes one with the contact filled in; open one to reschedule or cancel it.
+   */
+  bookings?: {
+    docs?: (number | Booking)[];
+    hasNextPage?: boolean;
+    totalDocs?: number;
+  };
   updatedAt: string;
   createdAt: string;
 }
@@ -337,12 +370,213 @@ export interface Organization {
     replyDomain?: string | null;
   };
   /**
+   * The assistant answers from this organisation’s published knowledge-base articles only. Keys live in the server’s environment.
+   */
+  assistant?: {
+    /**
+     * Empty: the server’s ASSISTANT_PROVIDER. A provider without its key quotes passages only.
+     */
+    provider?: ('none' | 'openai' | 'azure') | null;
+    /**
+     * Empty: the server’s ASSISTANT_MODEL (for Azure, the deployment).
+     */
+    model?: string | null;
+    /**
+     * Used to match word forms ("booking" finds "bookings"). Changing it re-indexes every article.
+     */
+    language?:
+      | (
+          | 'english'
+          | 'french'
+          | 'german'
+          | 'spanish'
+          | 'italian'
+          | 'portuguese'
+          | 'dutch'
+          | 'danish'
+          | 'swedish'
+          | 'norwegian'
+          | 'finnish'
+          | 'simple'
+        )
+      | null;
+    /**
+     * Empty: 20. Over it, asking waits (HTTP 429 with Retry-After).
+     */
+    perMinuteLimit?: number | null;
+    /**
+     * Empty: 1,000,000. Counts the model’s prompt and answer tokens of this calendar month (UTC).
+     */
+    monthlyTokenLimit?: number | null;
+  };
+  bookingsCalendar?: {
+    /**
+     * Whether Google also emails attendees when a booking is written to a connected Google calendar (its sendUpdates). Microsoft calendars always send their own invitations.
+     */
+    sendUpdates?: ('none' | 'externalOnly' | 'all') | null;
+  };
+  /**
    * Replies that consist of exactly one of these words suppress the sender at once; replies that only contain one (or a near miss) go to the suppression review queue. Empty: the defaults.
    */
   optOutKeywords?: {
     sms?: string[] | null;
     email?: string[] | null;
   };
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Appointments with contacts. Moving a booking marks it rescheduled; overlapping bookings of one staff member need "Book anyway".
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "bookings".
+ */
+export interface Booking {
+  id: number;
+  org?: (number | null) | Organization;
+  title: string;
+  start: string;
+  end: string;
+  /**
+   * The IANA zone the times are meant in (e.g. Europe/London). Empty: the organisation’s.
+   */
+  timeZone?: string | null;
+  allowOverlap?: boolean | null;
+  owner: number | User;
+  /**
+   * Whom the booking is with.
+   */
+  contacts?: (number | Contact)[] | null;
+  location?: string | null;
+  videoLink?: string | null;
+  description?: string | null;
+  /**
+   * A contact, or any email address. Each gets an invitation; their answers show here.
+   */
+  attendees?:
+    | {
+        contact?: (number | null) | Contact;
+        email?: string | null;
+        name?: string | null;
+        optional?: boolean | null;
+        response?: ('needs-action' | 'accepted' | 'tentative' | 'declined') | null;
+        id?: string | null;
+      }[]
+    | null;
+  reminders?:
+    | {
+        method: 'popup' | 'email';
+        minutesBefore: number;
+        id?: string | null;
+      }[]
+    | null;
+  /**
+   * A new invitation goes out whenever the time, place, title, description or attendees change, and a cancellation when it is cancelled.
+   */
+  sendInvitations?: boolean | null;
+  /**
+   * Set to Cancelled to cancel; a moved booking becomes Rescheduled by itself.
+   */
+  status: 'scheduled' | 'rescheduled' | 'cancelled';
+  /**
+   * The .ics invitations and cancellations attendees were sent, newest first.
+   */
+  invitations?: {
+    docs?: (number | BookingInvitation)[];
+    hasNextPage?: boolean;
+    totalDocs?: number;
+  };
+  sequence?: number | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "users".
+ */
+export interface User {
+  id: number;
+  name?: string | null;
+  /**
+   * Yours, in E.164 (+447400123456): “Send test SMS” in an organisation’s SMS settings texts it.
+   */
+  phone?: string | null;
+  /**
+   * Leave empty to use your organisation’s.
+   */
+  locale?: ('en-GB' | 'en-US' | 'en-IE' | 'en-AU' | 'de-DE' | 'fr-FR' | 'es-ES' | 'it-IT' | 'nl-NL' | 'pt-PT') | null;
+  /**
+   * Leave empty to use your organisation’s (e.g. Europe/London).
+   */
+  timeZone?: string | null;
+  /**
+   * Sees and manages every organisation.
+   */
+  isSuperAdmin?: boolean | null;
+  invitation?: {
+    status?: ('pending' | 'accepted' | 'revoked') | null;
+    invitedAt?: string | null;
+    expiresAt?: string | null;
+    acceptedAt?: string | null;
+    invitedBy?: (number | null) | User;
+  };
+  orgs?:
+    | {
+        org: number | Organization;
+        roles: ('admin' | 'approver' | 'sender' | 'viewer')[];
+        id?: string | null;
+      }[]
+    | null;
+  updatedAt: string;
+  createdAt: string;
+  enableAPIKey?: boolean | null;
+  apiKey?: string | null;
+  apiKeyIndex?: string | null;
+  hasAPIKey?: boolean | null;
+  email: string;
+  resetPasswordToken?: string | null;
+  resetPasswordExpiration?: string | null;
+  salt?: string | null;
+  hash?: string | null;
+  resetPasswordRequestedAt?: string | null;
+  loginAttempts?: number | null;
+  lockUntil?: string | null;
+  sessions?:
+    | {
+        id: string;
+        createdAt?: string | null;
+        expiresAt: string;
+      }[]
+    | null;
+  password?: string | null;
+  collection: 'users';
+}
+/**
+ * Calendar invitations (.ics) sent to attendees by email: a new one for every change they see, and a cancellation.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "booking-invitations".
+ */
+export interface BookingInvitation {
+  id: number;
+  org: number | Organization;
+  booking: number | Booking;
+  email: string;
+  name?: string | null;
+  method: 'request' | 'cancel';
+  /**
+   * The version of the booking this invitation carries (iCalendar SEQUENCE).
+   */
+  sequence: number;
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'unknown' | 'superseded';
+  attempts?: number | null;
+  error?: string | null;
+  providerMessageID?: string | null;
+  sentAt?: string | null;
+  nextAttemptAt?: string | null;
+  claimToken?: string | null;
+  leaseExpiresAt?: string | null;
+  handedOffAt?: string | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -450,67 +684,6 @@ export interface Import {
   leaseToken?: string | null;
   updatedAt: string;
   createdAt: string;
-}
-/**
- * This interface was referenced by `Config`'s JSON-Schema
- * via the `definition` "users".
- */
-export interface User {
-  id: number;
-  name?: string | null;
-  /**
-   * Yours, in E.164 (+447400123456): “Send test SMS” in an organisation’s SMS settings texts it.
-   */
-  phone?: string | null;
-  /**
-   * Leave empty to use your organisation’s.
-   */
-  locale?: ('en-GB' | 'en-US' | 'en-IE' | 'en-AU' | 'de-DE' | 'fr-FR' | 'es-ES' | 'it-IT' | 'nl-NL' | 'pt-PT') | null;
-  /**
-   * Leave empty to use your organisation’s (e.g. Europe/London).
-   */
-  timeZone?: string | null;
-  /**
-   * Sees and manages every organisation.
-   */
-  isSuperAdmin?: boolean | null;
-  invitation?: {
-    status?: ('pending' | 'accepted' | 'revoked') | null;
-    invitedAt?: string | null;
-    expiresAt?: string | null;
-    acceptedAt?: string | null;
-    invitedBy?: (number | null) | User;
-  };
-  orgs?:
-    | {
-        org: number | Organization;
-        roles: ('admin' | 'approver' | 'sender' | 'viewer')[];
-        id?: string | null;
-      }[]
-    | null;
-  updatedAt: string;
-  createdAt: string;
-  enableAPIKey?: boolean | null;
-  apiKey?: string | null;
-  apiKeyIndex?: string | null;
-  hasAPIKey?: boolean | null;
-  email: string;
-  resetPasswordToken?: string | null;
-  resetPasswordExpiration?: string | null;
-  salt?: string | null;
-  hash?: string | null;
-  resetPasswordRequestedAt?: string | null;
-  loginAttempts?: number | null;
-  lockUntil?: string | null;
-  sessions?:
-    | {
-        id: string;
-        createdAt?: string | null;
-        expiresAt: string;
-      }[]
-    | null;
-  password?: string | null;
-  collection: 'users';
 }
 /**
  * Contacts, a segment or a job’s recipients as a CSV file, ready to download for a day.
@@ -709,6 +882,10 @@ export interface EmailRecipient {
   providerMessageID?: string | null;
   nextAttemptAt?: string | null;
   leaseExpiresAt?: string | null;
+  /**
+   * When a worker handed this attempt to the provider; empty while it only holds the claim. A paused job finishes these and starts no others.
+   */
+  handedOffAt?: string | null;
   sentAt?: string | null;
   deliveredAt?: string | null;
   failedAt?: string | null;
@@ -872,6 +1049,94 @@ export interface InboundEmail {
   createdAt: string;
 }
 /**
+ * Google or Microsoft calendars that bookings are kept in step with, both ways.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "calendar-connections".
+ */
+export interface CalendarConnection {
+  id: number;
+  org: number | Organization;
+  provider: 'google' | 'microsoft';
+  accountEmail: string;
+  owner: number | User;
+  /**
+   * The organisation’s shared calendar: every booking of the organisation goes there. A personal one (not shared) gets its owner’s bookings.
+   */
+  shared?: boolean | null;
+  calendarID?: string | null;
+  status: 'connected' | 'reconnect';
+  lastError?: string | null;
+  lastSyncedAt?: string | null;
+  accessTokenEncrypted?: string | null;
+  refreshTokenEncrypted?: string | null;
+  accessTokenExpiresAt?: string | null;
+  syncCursor?: string | null;
+  pullLeaseUntil?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Each booking in each connected calendar. Filter by Failed for the sync problems; open one to retry it.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "booking-syncs".
+ */
+export interface BookingSync {
+  id: number;
+  org: number | Organization;
+  booking: number | Booking;
+  connection: number | CalendarConnection;
+  status: 'pending' | 'syncing' | 'synced' | 'failed';
+  providerEventID?: string | null;
+  /**
+   * The booking version the calendar has.
+   */
+  syncedSequence?: number | null;
+  lastError?: string | null;
+  providerCode?: string | null;
+  /**
+   * What the calendar could not keep (reminders), and conflicts resolved.
+   */
+  note?: string | null;
+  lastSyncedAt?: string | null;
+  attempts?: number | null;
+  nextAttemptAt?: string | null;
+  claimToken?: string | null;
+  leaseExpiresAt?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * What the assistant may answer from: opening hours, prices, policies. Only published articles are used.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "kb-articles".
+ */
+export interface KbArticle {
+  id: number;
+  org?: (number | null) | Organization;
+  title: string;
+  /**
+   * Use ## headings: each section becomes a passage the assistant can quote and cite.
+   */
+  body: string;
+  /**
+   * Press Enter after each tag.
+   */
+  tags?: string[] | null;
+  /**
+   * Drafts are never used in answers.
+   */
+  status: 'draft' | 'published';
+  source?: {
+    fileName?: string | null;
+    format?: ('md' | 'txt' | 'html' | 'pdf') | null;
+  };
+  updatedAt: string;
+  createdAt: string;
+}
+/**
  * Every approval, rejection, test send, role and settings change. Entries cannot be edited or deleted.
  *
  * This interface was referenced by `Config`'s JSON-Schema
@@ -911,7 +1176,10 @@ export interface AuditLog {
     | 'import.complete'
     | 'import.fail'
     | 'export.create'
-    | 'inbound.link';
+    | 'inbound.link'
+    | 'calendar.connect'
+    | 'calendar.reconnect_required'
+    | 'booking.calendar_change';
   actor?: (number | null) | User;
   actorLabel?: string | null;
   org?: (number | null) | Organization;
@@ -928,6 +1196,49 @@ export interface AuditLog {
     | boolean
     | null;
   ip?: string | null;
+  updatedAt: string;
+  createdAt: string;
+}
+/**
+ * Every question, the passages used, the prompt as sent and the answer. Entries cannot be edited or deleted.
+ *
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "assistant-logs".
+ */
+export interface AssistantLog {
+  id: number;
+  org: number | Organization;
+  askedBy?: (number | null) | User;
+  kind: 'ask' | 'suggest-reply';
+  question: string;
+  outcome: 'answered' | 'unknown' | 'refused' | 'error' | 'cancelled';
+  reason?: string | null;
+  provider?: string | null;
+  model?: string | null;
+  sources?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  prompt?:
+    | {
+        [k: string]: unknown;
+      }
+    | unknown[]
+    | string
+    | number
+    | boolean
+    | null;
+  answer?: string | null;
+  promptTokens?: number | null;
+  completionTokens?: number | null;
+  totalTokens?: number | null;
+  costUSD?: number | null;
+  latencyMs?: number | null;
   updatedAt: string;
   createdAt: string;
 }
@@ -1057,7 +1368,13 @@ export interface PayloadJob {
           | 'sweepImports'
           | 'processInboundEmail'
           | 'sweepInboundEmails'
-          | 'sweepConversationReplies';
+          | 'sweepConversationReplies'
+          | 'expireAssistantLogs'
+          | 'embedKbChunks'
+          | 'sendBookingInvitations'
+          | 'sweepBookingInvitations'
+          | 'syncBookingCalendars'
+          | 'sweepCalendarSync';
         taskID: string;
         input?:
           | {
@@ -1104,6 +1421,12 @@ export interface PayloadJob {
         | 'processInboundEmail'
         | 'sweepInboundEmails'
         | 'sweepConversationReplies'
+        | 'expireAssistantLogs'
+        | 'embedKbChunks'
+        | 'sendBookingInvitations'
+        | 'sweepBookingInvitations'
+        | 'syncBookingCalendars'
+        | 'sweepCalendarSync'
       )
     | null;
   queue?: string | null;
@@ -1181,6 +1504,26 @@ export interface PayloadLockedDocument {
         value: number | InboundEmail;
       } | null)
     | ({
+        relationTo: 'bookings';
+        value: number | Booking;
+      } | null)
+    | ({
+        relationTo: 'booking-invitations';
+        value: number | BookingInvitation;
+      } | null)
+    | ({
+        relationTo: 'calendar-connections';
+        value: number | CalendarConnection;
+      } | null)
+    | ({
+        relationTo: 'booking-syncs';
+        value: number | BookingSync;
+      } | null)
+    | ({
+        relationTo: 'kb-articles';
+        value: number | KbArticle;
+      } | null)
+    | ({
         relationTo: 'organizations';
         value: number | Organization;
       } | null)
@@ -1191,6 +1534,10 @@ export interface PayloadLockedDocument {
     | ({
         relationTo: 'audit-logs';
         value: number | AuditLog;
+      } | null)
+    | ({
+        relationTo: 'assistant-logs';
+        value: number | AssistantLog;
       } | null)
     | ({
         relationTo: 'webhook-events';
@@ -1249,6 +1596,7 @@ export interface ContactsSelect<T extends boolean = true> {
   email?: T;
   phone?: T;
   tags?: T;
+  bookings?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1424,6 +1772,7 @@ export interface EmailRecipientsSelect<T extends boolean = true> {
   providerMessageID?: T;
   nextAttemptAt?: T;
   leaseExpiresAt?: T;
+  handedOffAt?: T;
   sentAt?: T;
   deliveredAt?: T;
   failedAt?: T;
@@ -1550,6 +1899,132 @@ export interface InboundEmailsSelect<T extends boolean = true> {
 }
 /**
  * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "bookings_select".
+ */
+export interface BookingsSelect<T extends boolean = true> {
+  org?: T;
+  title?: T;
+  start?: T;
+  end?: T;
+  timeZone?: T;
+  allowOverlap?: T;
+  owner?: T;
+  contacts?: T;
+  location?: T;
+  videoLink?: T;
+  description?: T;
+  attendees?:
+    | T
+    | {
+        contact?: T;
+        email?: T;
+        name?: T;
+        optional?: T;
+        response?: T;
+        id?: T;
+      };
+  reminders?:
+    | T
+    | {
+        method?: T;
+        minutesBefore?: T;
+        id?: T;
+      };
+  sendInvitations?: T;
+  status?: T;
+  invitations?: T;
+  sequence?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "booking-invitations_select".
+ */
+export interface BookingInvitationsSelect<T extends boolean = true> {
+  org?: T;
+  booking?: T;
+  email?: T;
+  name?: T;
+  method?: T;
+  sequence?: T;
+  status?: T;
+  attempts?: T;
+  error?: T;
+  providerMessageID?: T;
+  sentAt?: T;
+  nextAttemptAt?: T;
+  claimToken?: T;
+  leaseExpiresAt?: T;
+  handedOffAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "calendar-connections_select".
+ */
+export interface CalendarConnectionsSelect<T extends boolean = true> {
+  org?: T;
+  provider?: T;
+  accountEmail?: T;
+  owner?: T;
+  shared?: T;
+  calendarID?: T;
+  status?: T;
+  lastError?: T;
+  lastSyncedAt?: T;
+  accessTokenEncrypted?: T;
+  refreshTokenEncrypted?: T;
+  accessTokenExpiresAt?: T;
+  syncCursor?: T;
+  pullLeaseUntil?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "booking-syncs_select".
+ */
+export interface BookingSyncsSelect<T extends boolean = true> {
+  org?: T;
+  booking?: T;
+  connection?: T;
+  status?: T;
+  providerEventID?: T;
+  syncedSequence?: T;
+  lastError?: T;
+  providerCode?: T;
+  note?: T;
+  lastSyncedAt?: T;
+  attempts?: T;
+  nextAttemptAt?: T;
+  claimToken?: T;
+  leaseExpiresAt?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "kb-articles_select".
+ */
+export interface KbArticlesSelect<T extends boolean = true> {
+  org?: T;
+  title?: T;
+  body?: T;
+  tags?: T;
+  status?: T;
+  source?:
+    | T
+    | {
+        fileName?: T;
+        format?: T;
+      };
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
  * via the `definition` "organizations_select".
  */
 export interface OrganizationsSelect<T extends boolean = true> {
@@ -1608,6 +2083,20 @@ export interface OrganizationsSelect<T extends boolean = true> {
     | {
         emailSecret?: T;
         replyDomain?: T;
+      };
+  assistant?:
+    | T
+    | {
+        provider?: T;
+        model?: T;
+        language?: T;
+        perMinuteLimit?: T;
+        monthlyTokenLimit?: T;
+      };
+  bookingsCalendar?:
+    | T
+    | {
+        sendUpdates?: T;
       };
   optOutKeywords?:
     | T
@@ -1680,6 +2169,30 @@ export interface AuditLogsSelect<T extends boolean = true> {
   summary?: T;
   changes?: T;
   ip?: T;
+  updatedAt?: T;
+  createdAt?: T;
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "assistant-logs_select".
+ */
+export interface AssistantLogsSelect<T extends boolean = true> {
+  org?: T;
+  askedBy?: T;
+  kind?: T;
+  question?: T;
+  outcome?: T;
+  reason?: T;
+  provider?: T;
+  model?: T;
+  sources?: T;
+  prompt?: T;
+  answer?: T;
+  promptTokens?: T;
+  completionTokens?: T;
+  totalTokens?: T;
+  costUSD?: T;
+  latencyMs?: T;
   updatedAt?: T;
   createdAt?: T;
 }
@@ -1943,6 +2456,71 @@ export interface TaskSweepConversationReplies {
   input?: unknown;
   output: {
     delivered: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskExpireAssistantLogs".
+ */
+export interface TaskExpireAssistantLogs {
+  input?: unknown;
+  output: {
+    removed: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskEmbedKbChunks".
+ */
+export interface TaskEmbedKbChunks {
+  input?: unknown;
+  output: {
+    embedded: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSendBookingInvitations".
+ */
+export interface TaskSendBookingInvitations {
+  input: {
+    bookingID: number;
+  };
+  output: {
+    sent: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSweepBookingInvitations".
+ */
+export interface TaskSweepBookingInvitations {
+  input?: unknown;
+  output: {
+    delivered: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSyncBookingCalendars".
+ */
+export interface TaskSyncBookingCalendars {
+  input: {
+    bookingID: number;
+  };
+  output: {
+    synced: number;
+  };
+}
+/**
+ * This interface was referenced by `Config`'s JSON-Schema
+ * via the `definition` "TaskSweepCalendarSync".
+ */
+export interface TaskSweepCalendarSync {
+  input?: unknown;
+  output: {
+    synced: number;
+    pulled: number;
   };
 }
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { formatDateTime, formatFullTimestamp, isTimeZone, resolveDateSettings } from '@/services/vocabulary/dates'
+import { formatDateTime, formatFullTimestamp, formatTimeOfDay, isTimeZone, resolveDateSettings } from '@/services/vocabulary/dates'
 
 describe('dates in the organisation’s locale and time zone', () => {
   const moment = '2026-12-05T14:05:09Z'
@@ -9,6 +9,11 @@ describe('dates in the organisation’s locale and time zone', () => {
     expect(formatDateTime(moment, { locale: 'en-US', timeZone: 'America/New_York' })).toMatch(/^Dec 5, 2026, 9:05\sAM$/)
     expect(formatFullTimestamp(moment, { locale: 'en-GB', timeZone: 'Europe/London' })).toBe('Saturday, 5 December 2026 at 14:05:09 GMT (Europe/London)')
     expect(formatFullTimestamp(moment, { locale: 'en-US', timeZone: 'America/New_York' })).toMatch(/^Saturday, December 5, 2026 at 9:05:09\sAM EST \(America\/New_York\)$/)
+  })
+  it('the time of day for "as of", in the zone', () => {
+    expect(formatTimeOfDay(moment, { locale: 'en-GB', timeZone: 'Europe/London' })).toBe('14:05')
+    expect(formatTimeOfDay(moment, { locale: 'en-US', timeZone: 'America/New_York' })).toMatch(/^9:05\sAM$/)
+    expect(formatTimeOfDay(undefined, { locale: 'en-GB', timeZone: 'Europe/London' })).toBe('')
   })
   it('empty or bad values show nothing', () => {
     expect(formatDateTime(null, { locale: 'en-GB', timeZone: 'Europe/London' })).toBe('')

@@ -114,7 +114,7 @@ describe('engagement of a job', () => {
     expect(res.body.job).toEqual(expect.objectContaining({ id: jobA, status: 'completed_with_errors' }))
     expect(res.body.engagement).toEqual({
       channel: 'email',
-      counts: { total: 6, excluded: 1, sent: 6, delivered: 5, bounced: 1, dropped: 0, complained: 1, unsubscribed: 2, opened: 2, clicked: 1, opens: 4, clicks: 1 },
+      counts: { total: 6, excluded: 1, sent: 6, delivered: 5, bounced: 1, dropped: 0, complained: 1, unsubscribed: 2, opened: 2, clicked: 1, opens: 4, clicks: 1, deliveredThenFailed: 1 },
       rates: { delivery: 5 / 6, bounce: 1 / 6, complaint: 1 / 5, unsubscribe: 2 / 5, open: 2 / 5, click: 1 / 5 },
       times: { firstOpenAt: at(100), lastOpenAt: at(300), firstClickAt: at(400), lastClickAt: at(400) },
     })
@@ -123,7 +123,7 @@ describe('engagement of a job', () => {
     expect(b.status).toBe(200)
     expect(b.body.engagement).toEqual({
       channel: 'email',
-      counts: { total: 2, excluded: 0, sent: 2, delivered: 1, bounced: 0, dropped: 1, complained: 0, unsubscribed: 1, opened: 0, clicked: 1, opens: 0, clicks: 1 },
+      counts: { total: 2, excluded: 0, sent: 2, delivered: 1, bounced: 0, dropped: 1, complained: 0, unsubscribed: 1, opened: 0, clicked: 1, opens: 0, clicks: 1, deliveredThenFailed: 0 },
       rates: { delivery: 1 / 2, bounce: 0, complaint: 0, unsubscribe: 1, open: 0, click: 1 },
       times: { firstOpenAt: null, lastOpenAt: null, firstClickAt: at(1100), lastClickAt: at(1100) },
     })
@@ -138,7 +138,7 @@ describe('engagement of a job', () => {
     const res = await fixture.viewer.get(`/email-jobs/${draftJob}/engagement`)
     expect(res.status).toBe(200)
     expect(res.body.job).toEqual({ id: draftJob, name: expect.any(String), status: 'draft', queuedAt: null })
-    expect(res.body.engagement.counts).toEqual({ total: 0, excluded: 0, sent: 0, delivered: 0, bounced: 0, dropped: 0, complained: 0, unsubscribed: 0, opened: 0, clicked: 0, opens: 0, clicks: 0 })
+    expect(res.body.engagement.counts).toEqual({ total: 0, excluded: 0, sent: 0, delivered: 0, bounced: 0, dropped: 0, complained: 0, unsubscribed: 0, opened: 0, clicked: 0, opens: 0, clicks: 0, deliveredThenFailed: 0 })
     expect(res.body.engagement.rates).toEqual(noRates)
   })
 })
@@ -150,7 +150,7 @@ describe('engagement of a template', () => {
     expect(res.body.template).toEqual({ id: fixture.template, name: expect.any(String) })
     expect(res.body.engagement).toEqual({
       channel: 'email',
-      counts: { total: 8, excluded: 1, sent: 8, delivered: 6, bounced: 1, dropped: 1, complained: 1, unsubscribed: 3, opened: 2, clicked: 2, opens: 4, clicks: 2 },
+      counts: { total: 8, excluded: 1, sent: 8, delivered: 6, bounced: 1, dropped: 1, complained: 1, unsubscribed: 3, opened: 2, clicked: 2, opens: 4, clicks: 2, deliveredThenFailed: 1 },
       rates: { delivery: 6 / 8, bounce: 1 / 8, complaint: 1 / 6, unsubscribe: 3 / 6, open: 2 / 6, click: 2 / 6 },
       times: { firstOpenAt: at(100), lastOpenAt: at(300), firstClickAt: at(400), lastClickAt: at(1100) },
     })
@@ -183,7 +183,7 @@ describe('engagement of a contact', () => {
     expect(res.body.channels).toEqual([
       {
         channel: 'email',
-        counts: { total: 2, excluded: 0, sent: 2, delivered: 2, bounced: 0, dropped: 0, complained: 0, unsubscribed: 1, opened: 1, clicked: 2, opens: 3, clicks: 2 },
+        counts: { total: 2, excluded: 0, sent: 2, delivered: 2, bounced: 0, dropped: 0, complained: 0, unsubscribed: 1, opened: 1, clicked: 2, opens: 3, clicks: 2, deliveredThenFailed: 0 },
         rates: { delivery: 1, bounce: 0, complaint: 0, unsubscribe: 1 / 2, open: 1 / 2, click: 1 },
         times: { firstOpenAt: at(100), lastOpenAt: at(300), firstClickAt: at(400), lastClickAt: at(1100) },
       },

@@ -197,6 +197,59 @@ const VICTIMS: Record<string, Victim> = {
     gqlPatch: 'reason: "Pwned"',
     create: async () => ({ org: demo, messageID: `<${unique('in')}@example.com>`, receivedAt: new Date().toISOString() }),
   },
+  bookings: {
+    make: async () =>
+      (await payload.create({ collection: 'bookings', data: { org: demo, title: 'Demo check-up', owner: demoAdminID, start: '2027-01-05T09:00:00.000Z', end: '2027-01-05T09:30:00.000Z', allowOverlap: true } as never, ...system })) as unknown as Doc,
+    patch: { title: 'Pwned' },
+    gqlPatch: 'title: "Pwned"',
+    create: async () => ({ org: demo, title: 'Sneaky', owner: demoAdminID, start: '2027-01-06T09:00:00.000Z', end: '2027-01-06T09:30:00.000Z' }),
+    own: async () =>
+      (await payload.create({ collection: 'bookings', data: { org: other, title: 'Own booking', owner: attackerUser.id as number, start: '2027-01-07T09:00:00.000Z', end: '2027-01-07T09:30:00.000Z', allowOverlap: true } as never, ...system })) as unknown as Doc,
+  },
+  'booking-invitations': {
+    make: async () => {
+      const booking = await payload.create({ collection: 'bookings', data: { org: demo, title: 'Demo invite', owner: demoAdminID, start: '2027-01-08T09:00:00.000Z', end: '2027-01-08T09:30:00.000Z', allowOverlap: true, sendInvitations: false } as never, ...system })
+      return (await payload.create({ collection: 'booking-invitations', data: { org: demo, booking: booking.id, email: 'demo-guest@example.com', method: 'request', sequence: 0, status: 'sent' }, ...system })) as unknown as Doc
+    },
+    patch: { email: 'pwned@example.com' },
+    gqlPatch: 'email: "pwned@example.com"',
+    create: async () => ({ org: demo, booking: victims.get('bookings')?.id, email: 'sneaky@example.com', method: 'cancel', sequence: 99 }),
+  },
+  'calendar-connections': {
+    // Demo's admin connected the org's shared Google calendar.
+    make: async () =>
+      (await payload.create({
+        collection: 'calendar-connections',
+        data: { org: demo, provider: 'google', accountEmail: `${unique('demo')}@calendar.example`, owner: demoAdminID, shared: true, status: 'connected', refreshTokenEncrypted: 'gAAAAA-not-a-real-token' },
+        ...system,
+      })) as unknown as Doc,
+    patch: { calendarID: 'pwned' },
+    create: async () => ({ org: demo, provider: 'google', accountEmail: 'sneaky@calendar.example', owner: attackerUser.id }),
+  },
+  'booking-syncs': {
+    make: async () => {
+      const booking = await payload.create({ collection: 'bookings', data: { org: demo, title: 'Demo synced', owner: demoAdminID, start: '2027-01-09T09:00:00.000Z', end: '2027-01-09T09:30:00.000Z', allowOverlap: true, sendInvitations: false } as never, ...system })
+      // The booking's save queued it for Demo's shared calendar (the victim above): that row, failed.
+      const queued = await payload.find({ collection: 'booking-syncs', where: { booking: { equals: booking.id } }, ...system })
+      expect(queued.docs).toHaveLength(1)
+      return (await payload.update({ collection: 'booking-syncs', id: queued.docs[0]!.id, data: { status: 'failed', lastError: 'Demo secret error' }, ...system })) as unknown as Doc
+    },
+    patch: { status: 'synced' },
+    create: async () => ({ org: demo, booking: victims.get('bookings')?.id, connection: victims.get('calendar-connections')?.id, status: 'pending' }),
+  },
+  'kb-articles': {
+    make: async () => (await payload.create({ collection: 'kb-articles', data: { org: demo, title: 'Demo opening hours', body: '## Weekdays\n\nDemo opens at 9.', status: 'published' }, ...system })) as unknown as Doc,
+    patch: { title: 'Pwned' },
+    gqlPatch: 'title: "Pwned"',
+    create: async () => ({ org: demo, title: 'Sneaky', body: 'Planted text', status: 'published' }),
+    own: async () => (await payload.create({ collection: 'kb-articles', data: { org: other, title: 'Own article', body: 'Own text', status: 'draft' }, ...system })) as unknown as Doc,
+  },
+  'assistant-logs': {
+    make: async () => (await payload.create({ collection: 'assistant-logs', data: { org: demo, kind: 'ask', question: 'What are Demo’s prices?', outcome: 'answered', answer: 'Demo secret answer' }, ...system })) as unknown as Doc,
+    patch: { answer: 'Pwned' },
+    gqlPatch: 'answer: "Pwned"',
+    create: async () => ({ org: demo, kind: 'ask', question: 'Forged', outcome: 'answered' }),
+  },
   'payload-locked-documents': {
     // Demo's admin is editing a Demo contact.
     make: async () => {

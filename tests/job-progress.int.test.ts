@@ -5,7 +5,7 @@ import { dbPool } from '@/db/pool'
 
 import { type SmtpSink, startSmtpSink } from './fakes/smtp-sink'
 import { getTestPayload } from './helpers/app'
-import { makeRecipients, makeSendingOrg, queueJob, runTriggersUntilDone } from './helpers/send-fixtures'
+import { countersAndRows, makeRecipients, makeSendingOrg, queueJob, runTriggersUntilDone } from './helpers/send-fixtures'
 
 /**
  * A job's progress moves while its batch is on the wire, not once per batch: against an SMTP server
@@ -62,5 +62,40 @@ describe('live progress', () => {
     const inWindow = moves.filter((t) => t >= firstMove && t <= lastMove)
     for (let i = 1; i < inWindow.length; i++) expect(inWindow[i]! - inWindow[i - 1]!).toBeLessThanOrEqual(2000)
     expect(new Set(seen.map((r) => r.sent)).size).toBeGreaterThanOrEqual(3)
+  })
+
+  it('a pause stops a batch already on the wire: what was handed off finishes, nothing new starts, the rest waits', async () => {
+    const fixture = await makeSendingOrg(payload, { provider: 'smtp', smtpHost: '127.0.0.1', smtpPort: sink.port, batchSize: 100, batchDelaySeconds: 0 })
+    const contacts = await makeRecipients(payload, fixture.org, 40)
+    const jobID = await queueJob(fixture, contacts.map((c) => c.id))
+    const before = sink.messages.length
+    const run = runTriggersUntilDone(payload, jobID, 60_000)
+    // Once the first messages are out (the whole job is one claimed batch), pause it as a person would.
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const { rows } = await dbPool(payload).query<{ sent: number }>('SELECT sent::int FROM email_jobs WHERE id = $1', [jobID])
+      if (rows[0]!.sent > 0) break
+      if (Date.now() > deadline) throw new Error('nothing was sent')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const paused = await fixture.sender.post(`/email-jobs/${jobID}/pause`)
+    expect(paused.status, JSON.stringify(paused.body)).toBe(200)
+    expect(await run).toBe('paused')
+    // The batch has returned: nothing is left mid-send, and only what reached the server counts as sent.
+    const { job, rows } = await countersAndRows(payload, jobID)
+    const reached = sink.messages.length - before
+    expect(rows.sent).toBe(reached)
+    expect(reached).toBeGreaterThan(0)
+    expect(reached, 'a paused batch stopped short of the whole job').toBeLessThan(40)
+    const { rows: left } = await dbPool(payload).query<{ sending: number; pending: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'sending')::int AS sending, count(*) FILTER (WHERE status = 'pending')::int AS pending FROM email_recipients WHERE job_id = $1`,
+      [jobID],
+    )
+    expect(left[0]).toEqual({ sending: 0, pending: 40 - reached })
+    expect(job.sent).toBe(reached)
+    expect(job.pending).toBe(40 - reached)
+    // Resumed, it sends the rest exactly once.
+    expect((await fixture.sender.post(`/email-jobs/${jobID}/resume`)).status).toBe(200)
+    expect(await runTriggersUntilDone(payload, jobID, 60_000)).toBe('completed')
+    expect(sink.messages.length - before).toBe(40)
   })
 })

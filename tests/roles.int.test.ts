@@ -49,6 +49,37 @@ describe.each(ORG_ROLES)('role %s in Demo Org', (role) => {
     expect(res.status).toBe(roleAllows(role, 'media.upload') ? 201 : 403)
   })
 
+  it(`bookings.edit: ${roleAllows(role, 'bookings.edit') ? 'may' : 'may not'} make, move and cancel bookings; everyone reads them`, async () => {
+    const allowed = roleAllows(role, 'bookings.edit')
+    const admin = (await payload.find({ collection: 'users', where: { email: { equals: 'admin@demo.test' } }, limit: 1 })).docs[0]!
+    const slot = Date.UTC(2028, 0, 1) + ORG_ROLES.indexOf(role) * 86_400_000
+    const created = await clients[role].post('/bookings', { org: demo, owner: admin.id, title: unique('Visit'), start: new Date(slot).toISOString(), end: new Date(slot + 1_800_000).toISOString(), allowOverlap: true })
+    expect(created.status).toBe(allowed ? 201 : 403)
+    const target = await payload.create({ collection: 'bookings', data: { org: demo, owner: admin.id, title: unique('Call'), start: new Date(slot + 7_200_000).toISOString(), end: new Date(slot + 9_000_000).toISOString(), allowOverlap: true } as never })
+    expect((await clients[role].get(`/bookings/${target.id}`)).status).toBe(200)
+    expect((await clients[role].patch(`/bookings/${target.id}`, { status: 'cancelled' })).status).toBe(allowed ? 200 : 403)
+    expect((await clients[role].delete(`/bookings/${target.id}`)).status).toBe(allowed ? 200 : 403)
+  })
+
+  it(`kb.edit: ${roleAllows(role, 'kb.edit') ? 'may' : 'may not'} write, publish and delete knowledge-base articles; everyone reads them`, async () => {
+    const allowed = roleAllows(role, 'kb.edit')
+    const created = await clients[role].post('/kb-articles', { org: demo, title: unique('Hours'), body: '## Weekdays\n\nOpen at 9.', status: 'published' })
+    expect(created.status).toBe(allowed ? 201 : 403)
+    const target = await payload.create({ collection: 'kb-articles', data: { org: demo, title: unique('Prices'), body: 'A cup of tea costs £1.', status: 'draft' } })
+    expect((await clients[role].get(`/kb-articles/${target.id}`)).status).toBe(200)
+    expect((await clients[role].patch(`/kb-articles/${target.id}`, { status: 'published' })).status).toBe(allowed ? 200 : 403)
+    expect((await clients[role].delete(`/kb-articles/${target.id}`)).status).toBe(allowed ? 200 : 403)
+  })
+
+  it(`assistant.logs: ${roleAllows(role, 'assistant.logs') ? 'reads' : 'cannot read'} the assistant log; nobody writes it`, async () => {
+    const entry = await payload.create({ collection: 'assistant-logs', data: { org: demo, kind: 'ask', question: unique('q'), outcome: 'unknown' } })
+    const list = await clients[role].get(`/assistant-logs?where[id][equals]=${entry.id}`)
+    if (roleAllows(role, 'assistant.logs')) expect(list.body.totalDocs).toBe(1)
+    else expect(list.status).toBe(403)
+    expect((await clients[role].patch(`/assistant-logs/${entry.id}`, { answer: 'changed' })).status).toBeGreaterThanOrEqual(403)
+    expect((await clients[role].post('/assistant-logs', { org: demo, kind: 'ask', question: 'forged', outcome: 'answered' })).status).toBe(403)
+  })
+
   it(`users.manage: ${roleAllows(role, 'users.manage') ? 'may' : 'may not'} add users and change roles`, async () => {
     const allowed = roleAllows(role, 'users.manage')
     const created = await clients[role].post('/users', {

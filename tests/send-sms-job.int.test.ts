@@ -22,6 +22,10 @@ type SmsOrg = { org: number; admin: ApiClient; sender: ApiClient; viewer: ApiCli
 
 const SMS_TEXT = 'Hi {{first_name}}, {{org_name}} opens at 9 tomorrow. {{opt_out_line}}'
 
+/** Each org's own sender number (unique per org): counted, not random, so two orgs never draw the same one. */
+let fromNumbers = 2000
+const nextFromNumber = () => `+1415555${fromNumbers++}`
+
 const makeSmsOrg = async (sms: Record<string, unknown>): Promise<SmsOrg> => {
   const name = unique('sms-org')
   const token = String(sms.twilioAuthToken ?? 'unused-token')
@@ -198,7 +202,7 @@ describe('an SMS job through the outbox', () => {
 
 describe('an SMS job through Twilio', () => {
   it('posts each message to Twilio’s API, maps its error codes, then follows status callbacks forwards only', async () => {
-    const fixture = await makeSmsOrg({ provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: `+1415555${String(2000 + Math.floor(Math.random() * 7000))}` })
+    const fixture = await makeSmsOrg({ provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: nextFromNumber() })
     const phones = ['+14155550141', '+14155550142', '+14155550143', '+14155550144', '+14155550145']
     const contacts = []
     for (const [n, phone] of phones.entries()) contacts.push(await makeContact(payload, fixture.org, { firstName: `P${n}`, phone } as never))
@@ -268,13 +272,13 @@ describe('an SMS job through Twilio', () => {
   })
 
   it('a callback names a message id of ours only through its own org: another org’s token is refused, unknown ids are 404 or unmatched', async () => {
-    const fixture = await makeSmsOrg({ provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: `+1415555${String(2000 + Math.floor(Math.random() * 7000))}` })
+    const fixture = await makeSmsOrg({ provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: nextFromNumber() })
     const contact = await makeContact(payload, fixture.org, { phone: '+14155550151' } as never)
     const { id: jobID } = await queueSmsJob(fixture, [contact.id])
     await runTriggersUntilDone(payload, jobID)
     const [row] = await recipientsOf(jobID)
     const otherToken = 'another-orgs-token-0123456789'
-    await makeSmsOrg({ provider: 'twilio', twilioAccountSid: `AC${'fe'.repeat(16)}`, twilioAuthToken: otherToken, fromNumber: `+1415555${String(2000 + Math.floor(Math.random() * 7000))}` })
+    await makeSmsOrg({ provider: 'twilio', twilioAccountSid: `AC${'fe'.repeat(16)}`, twilioAuthToken: otherToken, fromNumber: nextFromNumber() })
     const base = { MessageSid: row!.sid!, MessageStatus: 'failed', ErrorCode: '30008' }
     expect((await postStatus({ ...base, AccountSid: `AC${'fe'.repeat(16)}` }, otherToken)).status).toBe(403)
     expect((await recipientsOf(jobID))[0]!.status).toBe('sent')
@@ -288,7 +292,7 @@ describe('an SMS job through Twilio', () => {
   })
 
   it('paces sends at the org’s SMS rate: no 1-second window holds more than the per-second limit', async () => {
-    const fixture = await makeSmsOrg({ provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: `+1415555${String(2000 + Math.floor(Math.random() * 7000))}`, perSecondLimit: 4 })
+    const fixture = await makeSmsOrg({ provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: nextFromNumber(), perSecondLimit: 4 })
     const contacts = []
     for (let n = 0; n < 12; n++) contacts.push(await makeContact(payload, fixture.org, { phone: `+1415555${String(3000 + n)}` } as never))
     const started = twilio.messages.length
@@ -317,7 +321,7 @@ describe('Send test SMS', () => {
     const landline = await outbox.admin.post(`/organizations/${outbox.org}/test-sms`, { to: '+442079460000' })
     expect(landline.status).toBe(400)
 
-    const viaTwilio = await makeSmsOrg({ provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: `+1415555${String(2000 + Math.floor(Math.random() * 7000))}` })
+    const viaTwilio = await makeSmsOrg({ provider: 'twilio', twilioAccountSid: twilio.accountSid, twilioAuthToken: twilio.authToken, fromNumber: nextFromNumber() })
     const ok = await viaTwilio.admin.post(`/organizations/${viaTwilio.org}/test-sms`, { to: '(415) 555-0188' })
     expect(ok.status, JSON.stringify(ok.body)).toBe(200)
     expect(twilio.messages.at(-1)).toEqual(expect.objectContaining({ to: '+14155550188', body: expect.stringMatching(/the SMS settings work/) }))

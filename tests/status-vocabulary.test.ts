@@ -8,6 +8,9 @@ import { MESSAGE_STATUSES } from '@/collections/Messages'
 import { EXPORT_STATUSES } from '@/services/exports/export-definitions'
 import { IMPORT_STATUSES } from '@/services/imports/import-definitions'
 import { TEMPLATE_STATUSES } from '@/services/templates/plan-template-change'
+import { ATTENDEE_RESPONSES, BOOKING_STATUSES } from '@/services/bookings/plan-booking-change'
+import { INVITATION_SEND_STATUSES } from '@/services/bookings/plan-booking-invitations'
+import { ASSISTANT_OUTCOMES } from '@/services/knowledge/knowledge-settings'
 import { STATUS_VOCABULARY, statusLabel, statusOptions, statusTone } from '@/services/vocabulary/statuses'
 
 /** The one vocabulary of statuses covers every value each collection stores, and nothing else. */
@@ -22,6 +25,11 @@ describe('status vocabulary', () => {
     ['inboundEmail', INBOUND_EMAIL_STATUSES],
     ['import', IMPORT_STATUSES],
     ['export', EXPORT_STATUSES],
+    ['kbArticle', ['draft', 'published']],
+    ['booking', BOOKING_STATUSES],
+    ['attendeeResponse', ATTENDEE_RESPONSES],
+    ['invitationSend', INVITATION_SEND_STATUSES],
+    ['assistantOutcome', ASSISTANT_OUTCOMES],
   ] as const)('%s: one label per stored value', (kind, values) => {
     expect(Object.keys(STATUS_VOCABULARY[kind]).sort()).toEqual([...values].sort())
     expect(statusOptions(kind).map((o) => o.value).sort()).toEqual([...values].sort())

@@ -37,7 +37,12 @@ export const ROLE_MATRIX = {
   'metrics.read': { label: 'See analytics and delivery metrics', roles: ALL },
   'inbound.reply': { label: 'Reply to inbound messages, close and reopen conversations', roles: ['admin', 'sender'] },
   'inbound.link': { label: 'Link a conversation to a contact, or create the contact from it', roles: ['admin', 'sender'] },
-  'assistant.use': { label: 'Ask the assistant (later wave)', roles: ['admin', 'approver', 'sender'] },
+  'bookings.edit': { label: 'Create, reschedule and cancel bookings', roles: ['admin', 'sender'] },
+  'calendars.connect': { label: 'Connect one’s own Google or Microsoft calendar to bookings', roles: ['admin', 'sender'] },
+  'calendars.shared': { label: 'Connect the organisation’s shared calendar and see every calendar connection', roles: ['admin'] },
+  'kb.edit': { label: 'Write, publish and delete knowledge-base articles', roles: ['admin', 'approver'] },
+  'assistant.use': { label: 'Ask the assistant and have it suggest replies', roles: ['admin', 'approver', 'sender'] },
+  'assistant.logs': { label: "Read the assistant's log of questions and answers", roles: ['admin'] },
 } as const satisfies Record<string, ActionSpec>
 
 export type OrgAction = keyof typeof ROLE_MATRIX

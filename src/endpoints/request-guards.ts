@@ -54,6 +54,28 @@ const handOn = (req: PayloadRequest, bytes: Buffer) => {
   Object.assign(req, { text: () => Promise.resolve(text), json: () => Promise.resolve(JSON.parse(text)) })
 }
 
+/**
+ * How deeply JSON text nests objects and arrays, read in one pass outside strings. Payload's documents
+ * (groups, arrays, blocks, rich text) stay far below MAX_JSON_DEPTH; a body nested thousands deep would
+ * exhaust the stack of the recursive copies Payload makes of request data (a 500, not an answer).
+ */
+const MAX_JSON_DEPTH = 100
+const exceedsJSONDepth = (text: string, max = MAX_JSON_DEPTH): boolean => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return true
+    } else if (c === 125 || c === 93) depth--
+  }
+  return false
+}
+
 const parseJSONObject = (text: string, what: string): void => {
   let body: unknown
   try {
@@ -62,6 +84,7 @@ const parseJSONObject = (text: string, what: string): void => {
     throw new AppError('INVALID_INPUT', `${what} is not valid JSON.`)
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('INVALID_INPUT', `${what} must be a JSON object.`)
+  if (exceedsJSONDepth(text)) throw new AppError('INVALID_INPUT', `${what} nests objects or arrays more than ${MAX_JSON_DEPTH} deep.`)
   if (NUL.test(text)) throw new AppError('INVALID_INPUT', 'Text may not contain NUL characters (\\u0000).')
 }
 

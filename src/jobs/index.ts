@@ -3,10 +3,14 @@ import type { JobsConfig, TaskConfig } from 'payload'
 import { backgroundStatementTimeoutMs } from '@/db/db-limits'
 import { withStatementTimeout } from '@/db/request-context'
 
+import { sendBookingInvitationsTask, sweepBookingInvitationsTask } from './booking-invitations'
+import { sweepCalendarSyncTask, syncBookingCalendarsTask } from './calendar-sync'
 import { checkMetricAlertsTask } from './check-metric-alerts'
 import { processInboundEmailTask, sweepConversationRepliesTask, sweepInboundEmailsTask } from './process-inbound-email'
 import { reconcileJobCountersTask } from './reconcile-job-counters'
 import { rollupMetricsTask } from './rollup-metrics'
+import { embedKbChunksTask } from './embed-kb-chunks'
+import { expireAssistantLogsTask } from './expire-assistant-logs'
 import { runContactExportTask } from './run-contact-export'
 import { runContactImportTask } from './run-contact-import'
 import { sendEmailJobTask } from './send-email-job'
@@ -26,6 +30,6 @@ const backgroundTask = <T extends TaskConfig<any>>(task: T): T => {
 }
 
 export const jobs: JobsConfig = {
-  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask, checkMetricAlertsTask, rollupMetricsTask, runContactImportTask, runContactExportTask, sweepImportsTask, processInboundEmailTask, sweepInboundEmailsTask, sweepConversationRepliesTask].map(backgroundTask),
+  tasks: [sendEmailJobTask, sweepEmailJobsTask, reconcileJobCountersTask, checkMetricAlertsTask, rollupMetricsTask, runContactImportTask, runContactExportTask, sweepImportsTask, processInboundEmailTask, sweepInboundEmailsTask, sweepConversationRepliesTask, expireAssistantLogsTask, embedKbChunksTask, sendBookingInvitationsTask, sweepBookingInvitationsTask, syncBookingCalendarsTask, sweepCalendarSyncTask].map(backgroundTask),
   autoRun: process.env.NODE_ENV === 'development' ? [{ cron: '*/5 * * * * *', allQueues: true }] : [],
 }

@@ -26,6 +26,14 @@ import * as migration_20261206_113330_inbox_attachments from './20261206_113330_
 import * as migration_20261206_132951_reply_claims from './20261206_132951_reply_claims';
 import * as migration_20261206_134359_invitations from './20261206_134359_invitations';
 import * as migration_20261206_135541_date_settings from './20261206_135541_date_settings';
+import * as migration_20261206_184635_recipient_handed_off_field from './20261206_184635_recipient_handed_off_field';
+import * as migration_20261206_202734_kb_articles_and_assistant_logs from './20261206_202734_kb_articles_and_assistant_logs';
+import * as migration_20261206_205143_assistant_log_retention_task from './20261206_205143_assistant_log_retention_task';
+import * as migration_20261206_211110_embed_kb_chunks_task from './20261206_211110_embed_kb_chunks_task';
+import * as migration_20261206_213142_bookings from './20261206_213142_bookings';
+import * as migration_20261206_235157_booking_invitations from './20261206_235157_booking_invitations';
+import * as migration_20261206_235943_bookings_org_end from './20261206_235943_bookings_org_end';
+import * as migration_20261207_001525_calendar_connections from './20261207_001525_calendar_connections';
 
 export const migrations = [
   {
@@ -166,6 +174,46 @@ export const migrations = [
   {
     up: migration_20261206_135541_date_settings.up,
     down: migration_20261206_135541_date_settings.down,
-    name: '20261206_135541_date_settings'
+    name: '20261206_135541_date_settings',
+  },
+  {
+    up: migration_20261206_184635_recipient_handed_off_field.up,
+    down: migration_20261206_184635_recipient_handed_off_field.down,
+    name: '20261206_184635_recipient_handed_off_field',
+  },
+  {
+    up: migration_20261206_202734_kb_articles_and_assistant_logs.up,
+    down: migration_20261206_202734_kb_articles_and_assistant_logs.down,
+    name: '20261206_202734_kb_articles_and_assistant_logs',
+  },
+  {
+    up: migration_20261206_205143_assistant_log_retention_task.up,
+    down: migration_20261206_205143_assistant_log_retention_task.down,
+    name: '20261206_205143_assistant_log_retention_task',
+  },
+  {
+    up: migration_20261206_211110_embed_kb_chunks_task.up,
+    down: migration_20261206_211110_embed_kb_chunks_task.down,
+    name: '20261206_211110_embed_kb_chunks_task',
+  },
+  {
+    up: migration_20261206_213142_bookings.up,
+    down: migration_20261206_213142_bookings.down,
+    name: '20261206_213142_bookings',
+  },
+  {
+    up: migration_20261206_235157_booking_invitations.up,
+    down: migration_20261206_235157_booking_invitations.down,
+    name: '20261206_235157_booking_invitations',
+  },
+  {
+    up: migration_20261206_235943_bookings_org_end.up,
+    down: migration_20261206_235943_bookings_org_end.down,
+    name: '20261206_235943_bookings_org_end',
+  },
+  {
+    up: migration_20261207_001525_calendar_connections.up,
+    down: migration_20261207_001525_calendar_connections.down,
+    name: '20261207_001525_calendar_connections'
   },
 ];

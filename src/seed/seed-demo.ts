@@ -20,6 +20,25 @@ export const DEMO_USERS: DemoUser[] = [
   { email: 'admin@other.test', name: 'Olu Other', org: 'other-org', roles: ['admin'] },
 ]
 
+/** Demo Org's knowledge base (published): what the assistant answers from on a first start. */
+export const DEMO_ARTICLES = [
+  {
+    title: 'Office hours and how to reach us',
+    tags: ['contact'],
+    body: '## Office hours\n\nThe Demo Org office at 1 Demo Street is open Monday to Friday, 9:00 to 17:30. It is closed on weekends and bank holidays.\n\n## Reaching us\n\nWrite to hello@demo.example or call 020 7946 0000. We answer emails within two working days.',
+  },
+  {
+    title: 'Membership fees and refunds',
+    tags: ['membership'],
+    body: '## Fees\n\nAnnual membership costs £36, or £18 for students and people over 65. Family membership covers two adults and up to three children for £60.\n\n## Refunds\n\nYou can cancel within 14 days of joining for a full refund. After that, fees are not refunded, but you can pass your membership to someone else once a year.',
+  },
+  {
+    title: 'Volunteering',
+    tags: ['volunteers'],
+    body: '## Getting started\n\nVolunteers join a one-hour induction on the first Tuesday of each month at 18:00. No experience is needed.\n\n## Expenses\n\nTravel expenses up to £10 a day are paid back when you bring your receipts.',
+  },
+] as const
+
 export const demoPassword = (): string => process.env.DEMO_PASSWORD || 'demo-password'
 
 export type SeedReport = { created: string[]; existing: string[] }
@@ -58,6 +77,20 @@ export const seedDemo = async (payload: Payload): Promise<SeedReport> => {
     }
     if (missing.length) report.created.push(`${missing.length} contacts in ${spec.name}`)
     if (have.size) report.existing.push(`${have.size} contacts in ${spec.name}`)
+  }
+
+  // A small published knowledge base, so the assistant answers something on a first start.
+  const demoOrg = orgIDs.get('demo-org')
+  if (demoOrg !== undefined) {
+    for (const article of DEMO_ARTICLES) {
+      const found = await payload.find({ collection: 'kb-articles', where: { and: [{ org: { equals: demoOrg } }, { title: { equals: article.title } }] }, limit: 1, depth: 0 })
+      if (found.docs[0]) {
+        report.existing.push(`article ${article.title}`)
+        continue
+      }
+      await payload.create({ collection: 'kb-articles', data: { ...article, tags: [...article.tags], org: demoOrg, status: 'published' } })
+      report.created.push(`article ${article.title}`)
+    }
   }
 
   for (const user of DEMO_USERS) {

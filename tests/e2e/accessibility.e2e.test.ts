@@ -25,7 +25,7 @@ const open = async (theme: 'light' | 'dark'): Promise<Page> => {
 beforeAll(async () => {
   await loginAPI('admin@demo.test')
   const org = (await api('admin@demo.test', '/organizations?where[slug][equals]=demo-org')).body.docs[0].id
-  templateID = (await api('admin@demo.test', `/email-templates?where[org][equals]=${org}&where[status][equals]=approved&limit=1&depth=0`)).body.docs[0].id
+  templateID = (await api('admin@demo.test', `/email-templates?where[org][equals]=${org}&where[channel][equals]=email&where[status][equals]=approved&limit=1&depth=0`)).body.docs[0].id
   jobID = await created('admin@demo.test', '/email-jobs', { org, name: `A11y job ${stamp}`, template: templateID })
   browser = await launchBrowser()
 })

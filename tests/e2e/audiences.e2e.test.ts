@@ -133,7 +133,7 @@ describe('audiences in the admin', () => {
   })
 
   it('a job to that segment shows the audience and queues with the right total', async () => {
-    const template = (await api(`/email-templates?where[org][equals]=${org}&where[status][equals]=approved&limit=1`)).body.docs[0].id
+    const template = (await api(`/email-templates?where[org][equals]=${org}&where[channel][equals]=email&where[status][equals]=approved&limit=1`)).body.docs[0].id
     const created = await api('/email-jobs', { method: 'POST', body: JSON.stringify({ org, name: `Fair follow-up ${run}`, template }) })
     expect(created.status).toBe(201)
     const jobID = created.body.doc.id

@@ -62,7 +62,7 @@ beforeAll(async () => {
   await created('super@demo.test', '/users', { email: ORG_ADMIN, password: PASSWORD, name: 'Engagement Admin', orgs: [{ org, roles: ['admin'] }] })
   await loginAPI(ORG_ADMIN, PASSWORD)
   // Every new org gets an approved default template; nothing else was sent with it.
-  const templates = await api(ORG_ADMIN, `/email-templates?where[org][equals]=${org}&where[status][equals]=approved&limit=1&depth=0`)
+  const templates = await api(ORG_ADMIN, `/email-templates?where[org][equals]=${org}&where[channel][equals]=email&where[status][equals]=approved&limit=1&depth=0`)
   template = templates.body.docs[0].id
 
   const contacts: number[] = []
@@ -137,6 +137,13 @@ describe('engagement panels in the admin', () => {
     expect(await page.getByTestId('engagement-count-sent').getAttribute('data-value')).toBe('4')
     expect(await page.getByRole('meter', { name: 'Marked as spam: 33.3% of delivered' }).getAttribute('aria-valuenow')).toBe('33.3')
     expect(await page.getByTestId('engagement-complaint-note').innerText()).toMatch(/0\.3 % limit/)
+    // Dev's message was delivered, then marked as spam: the progress counts it failed (Delivered 2), the
+    // engagement delivered (3 of 4). The panel names the difference and when it read its figures.
+    expect(await page.getByTestId('job-counter-delivered').locator('dd').innerText()).toBe('2')
+    expect(await page.getByTestId('job-engagement-note').innerText()).toBe(
+      'Delivered here counts every delivery the provider confirmed, also the 1 message that bounced or was marked as spam afterwards; the progress above counts it as failed.',
+    )
+    expect(await page.getByTestId('job-engagement-as-of').innerText()).toMatch(/^as of \d{2}:\d{2}$/)
     await panel.scrollIntoViewIfNeeded()
     await page.evaluate(() => window.scrollBy(0, -80))
     await shots('job')

@@ -94,6 +94,21 @@ describe('an admin that guides', () => {
     expect(await london.innerText()).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/)
     expect(await london.getAttribute('title')).toMatch(/\(Europe\/London\)$/)
     await screenshot(page, 'guidance-dates-london')
+
+    // On an edit page, a date nobody edits (when the job was queued) reads in the same style, not as a
+    // disabled picker showing "12/06/2026".
+    const template = (await api('super@demo.test', `/email-templates?where[org][equals]=${demo.id}&where[channel][equals]=email&where[status][equals]=approved&limit=1`)).body.docs[0].id
+    const someone = (await api('super@demo.test', `/contacts?where[org][equals]=${demo.id}&limit=1`)).body.docs[0].id
+    const job = await created('super@demo.test', '/email-jobs', { org: demo.id, name: `Dates ${stamp}`, template, contacts: [someone] })
+    expect((await api('super@demo.test', `/email-jobs/${job}/queue`, { method: 'POST' })).status).toBe(200)
+    const { queuedAt } = (await api('super@demo.test', `/email-jobs/${job}`)).body as { queuedAt: string }
+    await page.goto(`${baseURL}/admin/collections/email-jobs/${job}`)
+    const queued = page.getByTestId('date-field-queuedAt').locator('time')
+    await queued.waitFor({ timeout: 30_000 })
+    const londonStyle = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }).format(new Date(queuedAt))
+    await expect.poll(() => queued.innerText(), { timeout: 15_000 }).toBe(londonStyle)
+    expect(await queued.getAttribute('title')).toMatch(/\(Europe\/London\)$/)
+    await api('super@demo.test', `/email-jobs/${job}/cancel`, { method: 'POST' })
     await page.context().close()
   })
 

@@ -89,7 +89,7 @@ beforeAll(async () => {
   expect(suppression.status, JSON.stringify(suppression.body)).toBe(201)
   suppressionID = suppression.body.doc.id
 
-  const template = (await api('sender@demo.test', `/email-templates?where[org][equals]=${org}&where[status][equals]=approved&limit=1`)).body.docs[0].id
+  const template = (await api('sender@demo.test', `/email-templates?where[org][equals]=${org}&where[channel][equals]=email&where[status][equals]=approved&limit=1`)).body.docs[0].id
   const docs = (await api('sender@demo.test', `/contacts?where[org][equals]=${org}&where[email][not_equals]=${suppressedAddress}&sort=email&limit=29`)).body.docs
   const others = docs.map((c: { id: number }) => c.id)
   expect(others).toHaveLength(29)
@@ -185,6 +185,9 @@ describe('the email job detail page', () => {
     await page.getByTestId('recipient-row').first().waitFor({ timeout: 10_000 })
     expect(await page.getByTestId('recipient-row').count()).toBe(25)
     expect(await page.getByTestId('recipients-pager').innerText()).toContain('Page 1 of 2')
+    // At 1440 px the table fits its card: no column (Times is the last) is cut off behind a scrollbar.
+    const fit = await page.getByTestId('recipients-table').evaluate((table) => ({ table: table.scrollWidth, card: table.parentElement!.clientWidth }))
+    expect(fit.table, `table ${fit.table} px in a ${fit.card} px card`).toBeLessThanOrEqual(fit.card)
     await page.getByTestId('recipients-filter-sent').click()
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="recipient-row"][data-status="sent"]').length === 25, null, { timeout: 10_000 })
     await page.getByTestId('job-progress').scrollIntoViewIfNeeded()
@@ -228,5 +231,58 @@ describe('the email job detail page', () => {
     expect(await row.getByRole('link', { name: `Suppression ${suppressionID}` }).getAttribute('href')).toBe(`/admin/collections/suppressions/${suppressionID}`)
     await page.getByTestId('job-recipients').scrollIntoViewIfNeeded()
     await shots('exclusions')
+  })
+
+  it('against a mail server taking about 1 s a message, the page moves at least every 2 s, and Pause says what is still in flight until it settles', async () => {
+    const slow = await startSmtpSink({ parse: false, delayMs: 1000 })
+    try {
+      // One batch for the whole job, as an organisation with default batching would send it.
+      const moved = await api('admin@demo.test', `/organizations/${org}`, { method: 'PATCH', body: JSON.stringify({ sending: { smtpPort: slow.port, batchSize: 100, batchDelaySeconds: 0 } }) })
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200)
+      const template = (await api('sender@demo.test', `/email-templates?where[org][equals]=${org}&where[channel][equals]=email&where[status][equals]=approved&limit=1`)).body.docs[0].id
+      const contacts = (await api('sender@demo.test', `/contacts?where[org][equals]=${org}&where[email][not_equals]=${suppressedAddress}&sort=email&limit=29`)).body.docs.map((c: { id: number }) => c.id)
+      const job = await api('sender@demo.test', '/email-jobs', { method: 'POST', body: JSON.stringify({ name: `Slow server ${Date.now()}`, org, template, contacts }) })
+      expect(job.status).toBe(201)
+      await openJob(job.body.doc.id)
+      await page.getByRole('button', { name: 'Queue for sending' }).click()
+      await confirmInApp(page)
+
+      // Read what the page shows every 100 ms: each change of the Sent counter and when it happened.
+      const sentShown = async () => Number(await page.getByTestId('job-counter-sent').locator('dd').innerText())
+      const changes: { at: number; sent: number }[] = []
+      const deadline = Date.now() + 60_000
+      let last = -1
+      while (Date.now() < deadline) {
+        const sent = await sentShown()
+        if (sent !== last) changes.push({ at: Date.now(), sent })
+        last = sent
+        // Pause well before the end: 29 messages at 1 s each over the pool's 5 connections take about 6 s,
+        // and what is on the wire when Pause lands (up to a flush later) still finishes.
+        if (sent >= 8) break
+        await page.waitForTimeout(100)
+      }
+      const moves = changes.filter((c) => c.sent > 0)
+      expect(moves.length, JSON.stringify(changes)).toBeGreaterThanOrEqual(2)
+      for (let i = 1; i < moves.length; i++) expect(moves[i]!.at - moves[i - 1]!.at, JSON.stringify(changes)).toBeLessThanOrEqual(2000)
+
+      // Pause mid-job: messages already handed to the server still complete, and the page says so.
+      await page.getByRole('button', { name: 'Pause' }).click()
+      await page.getByTestId('job-in-flight').waitFor({ timeout: 10_000 })
+      expect(await page.getByTestId('job-in-flight').innerText()).toMatch(/^\d+ messages? in flight: (it finishes|they finish), nothing new starts$/)
+      expect(await page.getByTestId('job-progress-status').innerText()).toBe('Pausing…')
+      await shots('pausing')
+      await page.getByTestId('job-in-flight').waitFor({ state: 'detached', timeout: 30_000 })
+      expect(await page.getByTestId('job-progress-status').innerText()).toBe('Paused')
+      // Settled: what the page counts as sent is exactly what reached the server, and the rest waits.
+      await page.waitForTimeout(2500)
+      const sent = await sentShown()
+      expect(slow.messages).toHaveLength(sent)
+      expect(sent).toBeLessThan(29)
+      expect(Number(await page.getByTestId('job-counter-pending').locator('dd').innerText())).toBe(29 - sent)
+      await api('sender@demo.test', `/email-jobs/${job.body.doc.id}/cancel`, { method: 'POST' })
+    } finally {
+      await api('admin@demo.test', `/organizations/${org}`, { method: 'PATCH', body: JSON.stringify({ sending: { smtpPort: sink.port, batchSize: 4, batchDelaySeconds: 1 } }) })
+      await slow.close()
+    }
   })
 })

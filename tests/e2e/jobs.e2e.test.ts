@@ -25,7 +25,7 @@ beforeAll(async () => {
   const auth = await api('/users/login', { method: 'POST', body: JSON.stringify({ email: 'sender@demo.test', password: 'demo-password' }) })
   token = auth.body.token
   const org = (await api('/organizations?where[slug][equals]=demo-org')).body.docs[0].id
-  const template = (await api(`/email-templates?where[org][equals]=${org}&where[status][equals]=approved&limit=1`)).body.docs[0].id
+  const template = (await api(`/email-templates?where[org][equals]=${org}&where[channel][equals]=email&where[status][equals]=approved&limit=1`)).body.docs[0].id
   // Three contacts of its own: other browser tests add (and suppress) contacts of the demo org too.
   const contacts: number[] = []
   for (const n of [1, 2, 3]) {
@@ -55,7 +55,7 @@ describe('an email job in the admin', () => {
     await statusIs('Draft')
     await page.getByRole('button', { name: 'Queue for sending' }).click()
     await confirmInApp(page)
-    await page.getByText('Job queued: 3 to send, 0 excluded.').waitFor({ timeout: 20_000 })
+    await page.getByText('Job queued: 3 to send, 0 excluded.').waitFor({ timeout: 45_000 })
     await statusIs('Queued')
     expect((await api(`/email-jobs/${jobID}`)).body).toEqual(expect.objectContaining({ status: 'queued', total: 3, pending: 3 }))
     await screenshot(page, 'job-queued')

@@ -97,7 +97,7 @@ beforeAll(async () => {
   expect(suppression.status).toBe(201)
   suppressed = { id: suppression.body.doc.id, contactID: blocked.body.doc.id }
 
-  const template = (await api(senderToken, `/email-templates?where[org][equals]=${org}&where[status][equals]=approved&limit=1`)).body.docs[0].id
+  const template = (await api(senderToken, `/email-templates?where[org][equals]=${org}&where[channel][equals]=email&where[status][equals]=approved&limit=1`)).body.docs[0].id
   const job = await api(senderToken, '/email-jobs', { method: 'POST', body: JSON.stringify({ name: `Picker job ${stamp}`, org, template }) })
   expect(job.status).toBe(201)
   jobID = job.body.doc.id
@@ -252,7 +252,14 @@ describe('the recipient picker', () => {
     await openJob(jobID)
     expect(await page.getByRole('button', { name: /^Select all/ }).count()).toBe(0)
     expect(await list().locator('input[type="checkbox"]').first().isDisabled()).toBe(true)
-    expect(await picker().innerText()).toContain('Recipients are fixed once a job is queued.')
+    // What the job sends is read-only too: no tag to type, no template to clear (Save would be a 409).
+    await page.getByText('Contacts with any of these tags').waitFor()
+    expect(await page.getByPlaceholder('Type a tag, press Enter').count()).toBe(0)
+    expect(await page.locator('#field-template').getAttribute('class')).toContain('relationship--read-only')
+    // The job's recipients count the whole audience (tags and segments too), not only the contacts chosen here.
+    await expect.poll(async () => (await api(senderToken, `/email-jobs/${jobID}`)).body.total, { timeout: 15_000 }).toBeGreaterThan(0)
+    const { total } = (await api(senderToken, `/email-jobs/${jobID}`)).body as { total: number }
+    await expect.poll(() => page.getByTestId('recipient-picker-queued').innerText(), { timeout: 15_000 }).toContain(`Recipients are fixed once a job is queued: ${total} ${total === 1 ? 'recipient' : 'recipients'} from the whole audience`)
     // filtering still works for looking through them
     await typeFilter('amara')
     await picker().scrollIntoViewIfNeeded()

@@ -19,7 +19,9 @@ afterAll(async () => {
 describe('organisation sending settings', () => {
   it('an org admin stores an SMTP password that is never shown again', async () => {
     await page.goto(`${baseURL}/admin/collections/organizations`)
-    await page.getByRole('link', { name: 'Demo Org' }).first().click()
+    // Exactly "Demo Org": a role name matches substrings, and other tests make organisations named after it.
+    await page.getByRole('link', { name: 'Demo Org', exact: true }).first().click()
+    await page.waitForURL(/\/admin\/collections\/organizations\/\d+/, { timeout: 30_000 })
     await page.locator('.tabs-field__tab-button', { hasText: 'Sending' }).click()
     await page.waitForSelector('text=Sending settings', { timeout: 30_000 })
     // Grouped with help text, and a test button.

@@ -59,6 +59,13 @@ describe('SMS in the admin', () => {
     await box.fill('Hi {{first_name}}, we open at 9. {{opt_out_line}}')
     await page.getByRole('button', { name: 'Save' }).first().click()
     await expect.poll(async () => (await api('sender@demo.test', `/email-templates/${templateID}`)).body.smsBody, { timeout: 15_000 }).toBe('Hi {{first_name}}, we open at 9. {{opt_out_line}}')
+    // The sender leaves the editor. Payload's document lock (taken by the editor's form-state calls, one of
+    // which may land after the save) would answer the approver's change with 423 Locked until the sender
+    // releases it, which the editor does on leaving through the admin's own navigation; a test's page.goto
+    // is not that, so the sender releases its own locks on the template, as leaving would.
+    await page.goto(`${baseURL}/admin`)
+    const locks = await api('sender@demo.test', `/payload-locked-documents?where[document.relationTo][equals]=email-templates&where[document.value][equals]=${templateID}`)
+    for (const lock of locks.body.docs) expect((await api('sender@demo.test', `/payload-locked-documents/${lock.id}`, { method: 'DELETE' })).status).toBe(200)
   })
 
   it('an SMS job goes through the outbox to 100 %, and the SMS outbox lists what would have gone out', async () => {

@@ -42,6 +42,11 @@ export class ApiClient {
   constructor(private readonly auth: Record<string, string> = {}) {}
 
   async rest(method: keyof typeof handlers, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+    return parse(await this.restRaw(method, path, options))
+  }
+
+  /** The route's Response as it is (to read a streamed body piece by piece). */
+  async restRaw(method: keyof typeof handlers, path: string, options: RequestOptions = {}): Promise<Response> {
     const url = new URL(`/api${path.startsWith('/') ? path : `/${path}`}`, BASE)
     const headers: Record<string, string> = { ...this.auth, ...options.headers }
     let body: BodyInit | undefined
@@ -55,8 +60,7 @@ export class ApiClient {
     }
     const request = new Request(url, { method, headers, body, signal: options.signal })
     const slug = url.pathname.replace(/^\/api\//, '').split('/').filter(Boolean).map(decodeURIComponent)
-    const response = await handlers[method](request, { params: Promise.resolve({ slug }) })
-    return parse(response)
+    return handlers[method](request, { params: Promise.resolve({ slug }) })
   }
 
   get = (path: string, options?: RequestOptions) => this.rest('GET', path, options)

@@ -5,6 +5,8 @@ import net from 'node:net'
 
 import type { TestProject } from 'vitest/node'
 
+import { startGoogleCalendarFake } from '../fakes/google-calendar-fake'
+import { startOpenAIFake } from '../fakes/openai-fake'
 import { startSmtpSink } from '../fakes/smtp-sink'
 import { migrateAndSeed } from './prepare-database'
 import { createTestDatabase } from './test-database'
@@ -16,6 +18,8 @@ declare module 'vitest' {
     mailboxURL: string
     baseURL: string
     e2eDatabaseURL: string
+    /** The Google Calendar fake's control: GET /env (the GOOGLE_* settings, for a worker), GET /events, POST /failNext?status&reason, /revoke, /expire. */
+    googleControlURL: string
   }
 }
 
@@ -66,6 +70,32 @@ export default async function setup(project: TestProject) {
   await new Promise<void>((resolve) => mailbox.listen(0, '127.0.0.1', resolve))
   const mailboxURL = `http://127.0.0.1:${(mailbox.address() as net.AddressInfo).port}/`
 
+  // An org that chooses OpenAI for its assistant gets this loopback fake ('Fake answer [1].', word by word).
+  const openai = await startOpenAIFake()
+
+  // Connected Google calendars go to this loopback fake (its consent page included); tests steer it over HTTP.
+  const google = await startGoogleCalendarFake({ email: 'staff@calendar.example' })
+  const googleEnv = { GOOGLE_CLIENT_ID: google.clientId, GOOGLE_CLIENT_SECRET: google.clientSecret, GOOGLE_OAUTH_AUTHORIZE_URL: google.authUrl, GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl, GOOGLE_CALENDAR_ROOT_URL: google.url }
+  const control = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://control')
+    const send = (body: unknown) => {
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify(body))
+    }
+    if (url.pathname === '/env') return send(googleEnv)
+    if (url.pathname === '/events') return send(google.events('primary'))
+    if (url.pathname === '/failNext') google.failNext(Number(url.searchParams.get('count') || 1), { status: Number(url.searchParams.get('status')), reason: url.searchParams.get('reason') ?? undefined })
+    else if (url.pathname === '/revoke') google.revokeRefreshTokens()
+    else if (url.pathname === '/expire') google.expireAccessTokens()
+    else {
+      res.statusCode = 404
+      return send({ error: 'unknown control' })
+    }
+    send({ ok: true })
+  })
+  await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve))
+  const googleControlURL = `http://127.0.0.1:${(control.address() as net.AddressInfo).port}`
+
   const child = spawn('node_modules/.bin/next', ['start', '-p', String(port), '-H', '127.0.0.1'], {
     env: {
       ...process.env,
@@ -81,6 +111,12 @@ export default async function setup(project: TestProject) {
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(mail.port),
       SMTP_FROM_ADDRESS: 'outpost@e2e.test',
+      // ASSISTANT_PROVIDER stays unset: orgs quote passages unless they choose OpenAI (assistant.e2e does).
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_BASE_URL: `${openai.url}/v1`,
+      ASSISTANT_MAX_RETRIES: '0',
+      ASSISTANT_MODERATION: 'off',
+      ...googleEnv,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   })
@@ -88,6 +124,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseURL', baseURL)
   project.provide('e2eDatabaseURL', database.url)
   project.provide('mailboxURL', mailboxURL)
+  project.provide('googleControlURL', googleControlURL)
 
   return async () => {
     child.kill('SIGTERM')
@@ -95,5 +132,8 @@ export default async function setup(project: TestProject) {
     await database.drop()
     await new Promise((r) => mailbox.close(r))
     await mail.close()
+    await openai.close()
+    await new Promise((r) => control.close(r))
+    await google.close()
   }
 }

@@ -1,4 +1,4 @@
-import type { CollectionConfig, PayloadRequest } from 'payload'
+import type { CollectionBeforeOperationHook, CollectionConfig, PayloadRequest } from 'payload'
 
 import { orgCreate, orgScoped, relationID } from '@/access/orgAccess'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
@@ -11,6 +11,17 @@ import { contactEngagementEndpoint } from './engagement-endpoint'
 import { contactPickerEndpoint, contactPickerSearchEndpoint, contactTagsEndpoint } from './picker-endpoint'
 
 const PHONE_PATTERN = /^\+?[0-9 ()./-]{5,32}$/
+
+/**
+ * A contact's bookings (a join) belong on its page, not in lists: a list read (find) leaves them out
+ * unless the caller asks for them, so a page of contacts costs no join per row.
+ */
+const skipBookingsInLists: CollectionBeforeOperationHook = ({ args, operation }) => {
+  if (operation !== 'read' || 'id' in args) return args
+  const joins = (args as { joins?: false | Record<string, unknown> }).joins
+  if (joins === false || (joins && 'bookings' in joins)) return args
+  return { ...args, joins: { ...(joins ?? {}), bookings: false } }
+}
 
 export const Contacts: CollectionConfig = {
   slug: 'contacts',
@@ -30,6 +41,7 @@ export const Contacts: CollectionConfig = {
   indexes: [{ fields: ['org', 'email'], unique: true }, { fields: ['org', 'phone'] }],
   endpoints: [contactPickerEndpoint, contactPickerSearchEndpoint, contactTagsEndpoint, contactEngagementEndpoint],
   hooks: {
+    beforeOperation: [skipBookingsInLists],
     beforeValidate: [ensureUniqueEmailInOrg],
     beforeChange: [enforceOrgPermission('contacts.edit')],
   },
@@ -77,6 +89,20 @@ export const Contacts: CollectionConfig = {
       hasMany: true,
       maxRows: 50,
       admin: { description: 'Press Enter after each tag.', components: { Cell: '@/components/TagsCell#TagsCell', Field: '@/components/tags/OrgTagsField#OrgTagsField' } },
+    },
+    {
+      name: 'bookings',
+      type: 'join',
+      collection: 'bookings',
+      on: 'contacts',
+      label: 'Bookings',
+      defaultSort: '-start',
+      defaultLimit: 10,
+      admin: {
+        defaultColumns: ['title', 'start', 'owner', 'status'],
+        disableListColumn: true,
+        description: 'Appointments with this contact. "Add new" makes one with the contact filled in; open one to reschedule or cancel it.',
+      },
     },
     { name: 'activity', type: 'ui', admin: { components: { Field: '@/components/contact-activity/ContactActivity#ContactActivity' } } },
   ],

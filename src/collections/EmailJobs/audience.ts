@@ -9,6 +9,8 @@ import type { SegmentRules } from '@/services/audiences/segment-rules'
 import { filterSegmentIDs, isEmptyChange, parseSelectionChange, type SelectionChange } from '@/services/audiences/selection-change'
 import { AppError } from '@/services/errors/app-error'
 
+import { changeableWhileDraft } from './hooks'
+
 const systemOnly: FieldAccess = () => false
 const TAGS_FIELD = '@/components/tags/OrgTagsField#OrgTagsField'
 
@@ -22,6 +24,7 @@ export const audienceFields: Field[] = [
     name: 'audience',
     type: 'group',
     label: 'Audience',
+    access: { update: changeableWhileDraft },
     admin: { description: 'Who receives the job: anyone chosen below, minus anyone left out. Resolved once, when the job is queued.' },
     fields: [
       { name: 'all', type: 'checkbox', label: 'All contacts of the organisation', defaultValue: false },

@@ -1,4 +1,4 @@
-import type { CollectionBeforeChangeHook, CollectionBeforeDeleteHook, FieldHook } from 'payload'
+import type { CollectionBeforeDeleteHook, CollectionBeforeOperationHook, FieldAccess, FieldHook, Where } from 'payload'
 
 import { relationID } from '@/access/orgAccess'
 import { AppError } from '@/services/errors/app-error'
@@ -21,14 +21,44 @@ export const channelFromTemplate: FieldHook = async ({ siblingData, originalDoc,
 
 const EDITABLE_FIELDS = ['name', 'template', 'audience', 'attachments'] as const
 
-/** Once queued, what a job sends is fixed: its template, recipients and attachments can't change. */
-export const keepQueuedJobsFrozen: CollectionBeforeChangeHook = ({ data, operation, originalDoc, req }) => {
-  if (operation !== 'update' || !req.user || !originalDoc || originalDoc.status === 'draft') return data
-  const changed = EDITABLE_FIELDS.filter(
-    (field) => field !== 'name' && field in data && JSON.stringify(normalize(data[field])) !== JSON.stringify(normalize(originalDoc[field])),
-  )
-  if (changed.length) throw new AppError('CONFLICT', `This job is ${originalDoc.status}: its ${changed.join(', ')} can no longer change.`)
-  return data
+/**
+ * Field access for what a queued job sends (template, audience, attachments): changeable while the job
+ * is a draft, so the admin shows them read-only once it is queued instead of offering an edit that Save
+ * would refuse. An API write that changes them is still a 409 with the reason (keepQueuedJobsFrozen).
+ */
+export const changeableWhileDraft: FieldAccess = ({ req, doc }) => !req.user || !doc || (doc as { status?: string }).status === 'draft'
+
+/**
+ * Once queued, what a job sends is fixed: its template, recipients and attachments can't change (a 409
+ * with the reason). Read from the request's own data, before Payload applies field access (which would
+ * silently drop the write, since `changeableWhileDraft` makes those fields read-only); the job is read as
+ * the user, so another org's job is never described. System writes pass.
+ */
+export const keepQueuedJobsFrozen: CollectionBeforeOperationHook = async ({ args, operation, req }) => {
+  if (operation !== 'update' || !req.user) return args
+  const { data, id, where } = args as { data?: Record<string, unknown>; id?: number | string; where?: Where }
+  if (!data || typeof data !== 'object') return args
+  const touched = EDITABLE_FIELDS.filter((field) => field !== 'name' && field in data)
+  if (!touched.length) return args
+  const jobs =
+    id !== undefined
+      ? [await req.payload.findByID({ collection: 'email-jobs', id, depth: 0, req, user: req.user, overrideAccess: false, disableErrors: true })]
+      : (await req.payload.find({ collection: 'email-jobs', where, depth: 0, pagination: false, req, user: req.user, overrideAccess: false })).docs
+  for (const job of jobs) {
+    if (!job || job.status === 'draft') continue
+    const stored = job as unknown as Record<string, unknown>
+    const changed = touched.filter((field) => {
+      const incoming = data[field]
+      // A partial group (say only the audience's tags) is compared with the same keys of the stored one.
+      const before =
+        field === 'audience' && incoming && typeof incoming === 'object' && !Array.isArray(incoming)
+          ? Object.fromEntries(Object.keys(incoming).map((key) => [key, (stored.audience as Record<string, unknown> | undefined)?.[key]]))
+          : stored[field]
+      return JSON.stringify(normalize(incoming)) !== JSON.stringify(normalize(before))
+    })
+    if (changed.length) throw new AppError('CONFLICT', `This job is ${job.status}: its ${changed.join(', ')} can no longer change.`)
+  }
+  return args
 }
 
 /** A value as stored, for comparison: references by id; the audience's display-only parts left out. */

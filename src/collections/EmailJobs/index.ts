@@ -5,7 +5,7 @@ import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 
 import { applyPendingSelection, audienceFields, captureSelectionInput, takeSelectionChange } from './audience'
 import { audienceCountEndpoint, jobEngagementEndpoint, jobSelectionEndpoint, jobStateEndpoints, queueEmailJobEndpoint } from './endpoints'
-import { channelFromTemplate, keepQueuedJobsFrozen, keepSentJobs } from './hooks'
+import { changeableWhileDraft, channelFromTemplate, keepQueuedJobsFrozen, keepSentJobs } from './hooks'
 import { statusCell } from '@/fields/status-cell'
 import { statusOptions } from '@/services/vocabulary/statuses'
 
@@ -38,8 +38,8 @@ export const EmailJobs: CollectionConfig = {
     delete: orgScoped('jobs.queue'),
   },
   hooks: {
-    beforeOperation: [captureSelectionInput],
-    beforeChange: [enforceOrgPermission('jobs.queue'), keepQueuedJobsFrozen, takeSelectionChange],
+    beforeOperation: [keepQueuedJobsFrozen, captureSelectionInput],
+    beforeChange: [enforceOrgPermission('jobs.queue'), takeSelectionChange],
     afterChange: [applyPendingSelection],
     beforeDelete: [keepSentJobs],
   },
@@ -60,6 +60,7 @@ export const EmailJobs: CollectionConfig = {
       relationTo: 'email-templates',
       required: true,
       filterOptions: { status: { equals: 'approved' } },
+      access: { update: changeableWhileDraft },
       admin: { description: 'Only approved templates can be sent.', allowCreate: false },
       validate: async (value: unknown, { req }: { req: PayloadRequest }) => {
         const id = relationID(value as never)
@@ -97,6 +98,7 @@ export const EmailJobs: CollectionConfig = {
       relationTo: 'media',
       hasMany: true,
       maxRows: 10,
+      access: { update: changeableWhileDraft },
       admin: { condition: (data) => data?.channel !== 'sms' },
       validate: (value: unknown, { siblingData }: { siblingData: Record<string, unknown> }) =>
         siblingData?.channel === 'sms' && Array.isArray(value) && value.length ? 'An SMS carries no attachments: remove them, or choose an email template.' : true,

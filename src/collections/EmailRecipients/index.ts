@@ -47,6 +47,12 @@ export const EmailRecipients: CollectionConfig = {
     { name: 'providerMessageID', type: 'text', label: 'Provider message id', index: true },
     { name: 'nextAttemptAt', type: 'date' },
     { name: 'leaseExpiresAt', type: 'date' },
+    {
+      name: 'handedOffAt',
+      type: 'date',
+      label: 'Handed to the provider',
+      admin: { description: 'When a worker handed this attempt to the provider; empty while it only holds the claim. A paused job finishes these and starts no others.' },
+    },
     { name: 'sentAt', type: 'date' },
     { name: 'deliveredAt', type: 'date' },
     { name: 'failedAt', type: 'date' },

@@ -12,6 +12,8 @@ import { auditSettingsChange, seedDefaultTemplateForNewOrg } from './hooks'
 import { sendingSettings } from './sendingSettings'
 import { ensureInboundSecret, inboundSettings } from './inboundSettings'
 import { smsSettings } from './smsSettings'
+import { assistantSettings } from './assistantSettings'
+import { reindexOnLanguageChange } from './hooks'
 
 /** The tenants. The multi-tenant plugin limits every non-super user to the orgs they belong to. */
 export const Organizations: CollectionConfig = {
@@ -32,7 +34,7 @@ export const Organizations: CollectionConfig = {
     delete: superAdminOnly,
   },
   hooks: {
-    afterChange: [ensureInboundSecret, auditSettingsChange, seedDefaultTemplateForNewOrg],
+    afterChange: [ensureInboundSecret, auditSettingsChange, seedDefaultTemplateForNewOrg, reindexOnLanguageChange],
     beforeDelete: [async ({ id, req }) => {
       const org = await req.payload.findByID({ collection: 'organizations', id, depth: 0, req, disableErrors: true })
       if (org) await refuseOrgDeleteWithData(req.payload, id, org.name)
@@ -88,6 +90,31 @@ export const Organizations: CollectionConfig = {
         { label: 'Sending', fields: [sendingSettings] },
         { label: 'SMS', fields: [smsSettings] },
         { label: 'Inbox', fields: [inboundSettings] },
+        { label: 'Assistant', fields: [assistantSettings] },
+        {
+          label: 'Bookings',
+          fields: [
+            {
+              name: 'bookingsCalendar',
+              type: 'group',
+              label: 'Connected calendars',
+              fields: [
+                {
+                  name: 'sendUpdates',
+                  type: 'select',
+                  label: 'Google Calendar emails attendees',
+                  defaultValue: 'none',
+                  options: [
+                    { value: 'none', label: 'Never (Outpost sends its own .ics invitations)' },
+                    { value: 'externalOnly', label: 'Only attendees outside Google Workspace' },
+                    { value: 'all', label: 'Always' },
+                  ],
+                  admin: { description: 'Whether Google also emails attendees when a booking is written to a connected Google calendar (its sendUpdates). Microsoft calendars always send their own invitations.' },
+                },
+              ],
+            },
+          ],
+        },
         {
           label: 'Unsubscribe and opt-out',
           description:

@@ -10,7 +10,8 @@ import './analytics.css'
 import { ComplaintRateChart } from './ComplaintRateChart'
 import { Controls } from './Controls'
 import { FailureReasonsChart } from './FailureReasonsChart'
-import { formatDayUTC, formatHourUTC, formatMoment } from './format'
+import { formatDayUTC, formatHourUTC } from './format'
+import { AsOf } from '@/components/dates/DateTime'
 import { KpiTiles } from './KpiTiles'
 import { LatencyChart } from './LatencyChart'
 import { SendsChart } from './SendsChart'
@@ -88,7 +89,11 @@ export const AnalyticsDashboard = () => {
         </div>
         <div className="analytics__head-side">
           {result.status === 'loading' && summary && <span className="analytics__muted">Updating…</span>}
-          {summary && <span className="analytics__muted">Updated {formatMoment(summary.generatedAt)}</span>}
+          {summary && (
+            <span className="analytics__muted">
+              Figures <AsOf value={summary.generatedAt} testID="analytics-as-of" />
+            </span>
+          )}
           <button className="analytics__apply" onClick={() => setRefreshes((n) => n + 1)} type="button">
             Refresh
           </button>

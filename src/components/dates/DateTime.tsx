@@ -3,7 +3,8 @@ import { useAuth } from '@payloadcms/ui'
 import React, { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react'
 
 import { memberOrgIDs, relationID } from '@/access/orgAccess'
-import { type DateSettings, formatDateTime, formatFullTimestamp, resolveDateSettings } from '@/services/vocabulary/dates'
+import './dates.css'
+import { type DateSettings, formatDateTime, formatFullTimestamp, formatTimeOfDay, resolveDateSettings } from '@/services/vocabulary/dates'
 
 type OrgSettings = Record<string, { locale?: null | string; timeZone?: null | string }>
 type Dates = {
@@ -11,6 +12,7 @@ type Dates = {
   settingsFor: (org?: unknown) => DateSettings
   format: (value: Date | null | number | string | undefined, org?: unknown) => string
   full: (value: Date | null | number | string | undefined, org?: unknown) => string
+  time: (value: Date | null | number | string | undefined, org?: unknown) => string
 }
 
 // The date settings of the organisations the person can see, loaded once per page for every date shown.
@@ -73,15 +75,19 @@ export const useDates = (): Dates => {
       settingsFor,
       format: (v, org) => formatDateTime(v, settingsFor(org)),
       full: (v, org) => formatFullTimestamp(v, settingsFor(org)),
+      time: (v, org) => formatTimeOfDay(v, settingsFor(org)),
     }),
     [settingsFor],
   )
 }
 
-/** A date as the admin shows it, with the full timestamp and zone as its tooltip. */
-export const DateTime = ({ value, org }: { value: Date | null | number | string | undefined; org?: unknown }) => {
-  const { format, full } = useDates()
-  const text = format(value, org)
+/**
+ * A date as the admin shows it (`style` "time": the time of day alone), with the full timestamp and zone
+ * as its tooltip; a dash when there is none.
+ */
+export const DateTime = ({ value, org, style = 'dateTime' }: { value: Date | null | number | string | undefined; org?: unknown; style?: 'dateTime' | 'time' }) => {
+  const { format, full, time } = useDates()
+  const text = style === 'time' ? time(value, org) : format(value, org)
   if (!text) return <span>—</span>
   return (
     <time dateTime={new Date(value as string).toISOString()} title={full(value, org)}>
@@ -89,3 +95,14 @@ export const DateTime = ({ value, org }: { value: Date | null | number | string 
     </time>
   )
 }
+
+/**
+ * "as of 14:05" beside figures that were read (or rolled up) at a moment and are not live, so a figure
+ * elsewhere on the page that moved since is explained; the tooltip gives the full timestamp.
+ */
+export const AsOf = ({ value, org, testID }: { value: Date | null | number | string | undefined; org?: unknown; testID?: string }) =>
+  value ? (
+    <span className="as-of" data-testid={testID}>
+      as of <DateTime org={org} style="time" value={value} />
+    </span>
+  ) : null

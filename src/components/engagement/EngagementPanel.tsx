@@ -4,7 +4,7 @@ import React, { type ReactNode } from 'react'
 import type { Engagement, EngagementCounts, EngagementRates } from '@/services/metrics/read-engagement'
 
 import './engagement.css'
-import { DateTime } from '@/components/dates/DateTime'
+import { AsOf, DateTime } from '@/components/dates/DateTime'
 
 import { formatCount, formatRate } from './format'
 
@@ -53,6 +53,10 @@ export type EngagementPanelProps = {
   loading?: boolean
   onRefresh?: () => void
   testID?: string
+  /** When the figures were read, shown as "as of 14:05" (they do not move with the live figures beside them). */
+  asOf?: null | string
+  /** A sentence under the figures, e.g. why a figure differs from the progress above. */
+  note?: ReactNode
   children?: ReactNode
 }
 
@@ -60,7 +64,7 @@ export type EngagementPanelProps = {
  * Engagement of a job, a template or a contact: one labelled bar per rate (with its count and
  * denominator), totals, and first/last open and click. Colours are Payload's theme variables.
  */
-export const EngagementPanel = ({ engagement, title = 'Engagement', emptyText = 'No messages sent yet.', error, loading, onRefresh, testID = 'engagement-panel', children }: EngagementPanelProps) => {
+export const EngagementPanel = ({ engagement, title = 'Engagement', emptyText = 'No messages sent yet.', error, loading, onRefresh, testID = 'engagement-panel', asOf, note: extra, children }: EngagementPanelProps) => {
   const counts = engagement?.counts
   // Nothing accepted: no rate has a denominator. The counts still show when there are messages (a job
   // whose recipients were all suppressed shows its excluded ones); only a scope without any message is
@@ -73,6 +77,7 @@ export const EngagementPanel = ({ engagement, title = 'Engagement', emptyText = 
       <header className="engagement__head">
         <h3 className="engagement__title">{title}</h3>
         <span className="engagement__head-side">
+          {asOf && !loading && <AsOf value={asOf} testID={`${testID}-as-of`} />}
           {engagement && <span className="engagement__channel">{engagement.channel === 'email' ? 'Email' : engagement.channel}</span>}
           {onRefresh && (
             <button type="button" className="engagement__refresh" onClick={onRefresh} disabled={loading}>
@@ -133,6 +138,12 @@ export const EngagementPanel = ({ engagement, title = 'Engagement', emptyText = 
           {note && (
             <p className="engagement__warning" data-testid="engagement-complaint-note">
               {note}
+            </p>
+          )}
+
+          {extra && (
+            <p className="engagement__muted" data-testid={`${testID}-note`}>
+              {extra}
             </p>
           )}
 

@@ -13,9 +13,10 @@ export const LIVE_REFRESH_MS = 30_000
 
 /**
  * On an email job's page, under its progress: delivered, opened, clicked, bounced, spam and unsubscribe
- * rates. While the job runs (its progress is polled every 1.5 s), read again at most every 30 s and only
+ * rates. While the job runs (its progress is polled every second), read again at most every 30 s and only
  * when its counters moved; once more when it reaches a final status; and on Refresh, for opens and
- * clicks, which move no counter.
+ * clicks, which move no counter. After it finished, again whenever a late event moves its counters. The
+ * panel says when it was read ("as of 14:05") and why its Delivered may exceed the progress's.
  */
 export const JobEngagement = () => {
   const { id, progress } = useLiveJob()
@@ -34,10 +35,13 @@ export const JobEngagement = () => {
     const timer = setInterval(() => setSampled(latest.current), LIVE_REFRESH_MS)
     return () => clearInterval(timer)
   }, [live])
-  const key = live ? `live:${sampled}` : status
+  // Read again when the status changes (a pause, a resume) and, after the job has finished, when late
+  // provider events move its counters.
+  const key = live ? `live:${status}:${sampled}` : `${status}:${counters}`
   // A draft has no recipients yet: nothing to read until it is queued.
   const { data, error, loading, reload } = useEngagement<JobEngagementData>('email-jobs', status === 'draft' ? undefined : id, key)
   if (!id || status === 'draft') return null
+  const laterFailed = data?.engagement.counts.deliveredThenFailed ?? 0
   return (
     <EngagementPanel
       engagement={data?.engagement ?? null}
@@ -46,6 +50,12 @@ export const JobEngagement = () => {
       onRefresh={reload}
       emptyText={live || !status ? 'No messages sent yet.' : 'No message was sent.'}
       testID="job-engagement"
+      asOf={data?.asOf ?? null}
+      note={
+        laterFailed > 0
+          ? `Delivered here counts every delivery the provider confirmed, also ${laterFailed === 1 ? 'the 1 message' : `the ${laterFailed} messages`} that bounced or ${laterFailed === 1 ? 'was' : 'were'} marked as spam afterwards; the progress above counts ${laterFailed === 1 ? 'it' : 'them'} as failed.`
+          : null
+      }
     />
   )
 }

@@ -4,13 +4,15 @@ import React, { useEffect, useState } from 'react'
 
 import { isSuperAdmin, orgIDsAllowing } from '@/access/orgAccess'
 import type { OrgAction } from '@/access/roles'
+import { AsOf } from '@/components/dates/DateTime'
 import { StatusPill } from '@/components/status/StatusPill'
 
 import './home.css'
 
 type Waiting = { key: string; label: string; count: null | number; href: string; hint: string }
 type RunningJob = { id: number; name: string; status: string; total: number; sent: number; failed: number; excluded: number; unknown: number; channel?: null | string }
-type Week = { sent: number; delivered: number; failed: number; bounces: number; unsubscribed: number } | null
+type Figures = { sent: number; delivered: number; failed: number; bounces: number; unsubscribed: number }
+type Week = (Figures & { asOf: string }) | null
 
 const REFRESH_MS = 5000
 
@@ -66,11 +68,11 @@ export const HomeDashboard = () => {
     const to = new Date()
     const from = new Date(to.getTime() - 7 * 86_400_000)
     void fetch(`/api/metrics/summary?from=${from.toISOString()}&to=${to.toISOString()}&bucket=day`, { credentials: 'include' })
-      .then(async (res) => (res.ok ? ((await res.json()) as { channels: { totals: NonNullable<Week> }[] }) : null))
+      .then(async (res) => (res.ok ? ((await res.json()) as { generatedAt: string; channels: { totals: Figures }[] }) : null))
       .then((summary) => {
         if (!live || !summary) return
-        const sum = (key: keyof NonNullable<Week>) => summary.channels.reduce((acc, c) => acc + (c.totals[key] ?? 0), 0)
-        setWeek({ sent: sum('sent'), delivered: sum('delivered'), failed: sum('failed'), bounces: sum('bounces'), unsubscribed: sum('unsubscribed') })
+        const sum = (key: keyof Figures) => summary.channels.reduce((acc, c) => acc + (c.totals[key] ?? 0), 0)
+        setWeek({ sent: sum('sent'), delivered: sum('delivered'), failed: sum('failed'), bounces: sum('bounces'), unsubscribed: sum('unsubscribed'), asOf: summary.generatedAt })
       })
     if (can('contacts.edit')) {
       void Promise.all([count('/contacts'), count('/email-templates?where[status][equals]=approved')]).then(([contacts, templates]) => {
@@ -155,7 +157,9 @@ export const HomeDashboard = () => {
           )}
         </div>
         <div className="home__panel" data-testid="home-week">
-          <h2 className="home__title">Last 7 days</h2>
+          <h2 className="home__title">
+            Last 7 days {week && <AsOf value={week.asOf} testID="home-week-as-of" />}
+          </h2>
           {week === null ? (
             <p className="home__muted">Loading…</p>
           ) : (

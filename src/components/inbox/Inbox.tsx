@@ -1,8 +1,9 @@
 'use client'
 import { Button, toast, useAuth, useConfig } from '@payloadcms/ui'
-import React, { useCallback, useEffect, useMemo, useState } from 'react'
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 
 import { hasOrgPermission } from '@/access/orgAccess'
+import { SuggestReplyButton } from '@/components/assistant/SuggestReplyButton'
 import { DateTime } from '@/components/dates/DateTime'
 import { statusLabel } from '@/services/vocabulary/statuses'
 
@@ -87,6 +88,7 @@ export const Inbox = () => {
   const org = selected ? idOf(selected.org) : undefined
   const canReply = Boolean(user && org !== undefined && hasOrgPermission(user, org, 'inbound.reply'))
   const canLink = Boolean(user && org !== undefined && hasOrgPermission(user, org, 'inbound.link'))
+  const canSuggest = Boolean(user && org !== undefined && hasOrgPermission(user, org, 'assistant.use'))
 
   const loadList = useCallback(async () => {
     const res = await api<{ docs: Conversation[]; totalDocs: number }>(listQuery(filter, user?.id as number | undefined))
@@ -230,6 +232,7 @@ export const Inbox = () => {
               </ol>
               {canReply ? (
                 <ReplyBox
+                  canSuggest={canSuggest && messages.some((m) => m.direction === 'inbound')}
                   channels={channels}
                   conversation={selected.id}
                   key={selected.id}
@@ -349,12 +352,18 @@ const ContactCard = ({ conversation, canLink, admin, onChanged }: { conversation
 }
 
 /** The reply box; it starts on the channel the person last wrote on, when they can be reached there. */
-const ReplyBox = ({ conversation, channels, onSent, preferred }: { conversation: number; channels: ReplyChannel[]; onSent: () => void; preferred: 'email' | 'sms' | null }) => {
+const ReplyBox = ({ conversation, channels, onSent, preferred, canSuggest }: { conversation: number; channels: ReplyChannel[]; onSent: () => void; preferred: 'email' | 'sms' | null; canSuggest: boolean }) => {
   const available = channels.filter((c) => c.available)
   const [picked, setChannel] = useState<'email' | 'sms' | null>(null)
   const channel = picked ?? preferred
   const [text, setText] = useState('')
   const [busy, setBusy] = useState(false)
+  const textarea = useRef<HTMLTextAreaElement>(null)
+  // A suggestion fills an empty box, or goes after what is already written; the person edits and sends it.
+  const addDraft = (draft: string) => {
+    setText((current) => (current.trim() ? `${current.trimEnd()}\n\n${draft}` : draft))
+    requestAnimationFrame(() => textarea.current?.focus())
+  }
   const chosen = channel && available.some((c) => c.channel === channel) ? channel : (available[0]?.channel ?? null)
   const send = async () => {
     if (!chosen || !text.trim()) return
@@ -385,10 +394,11 @@ const ReplyBox = ({ conversation, channels, onSent, preferred }: { conversation:
           </label>
         ))}
       </fieldset>
-      <textarea aria-label="Reply" disabled={!chosen} onChange={(e) => setText(e.target.value)} placeholder={chosen ? 'Write your reply…' : 'This contact cannot be reached on any channel.'} rows={4} value={text} />
+      <textarea aria-label="Reply" disabled={!chosen} ref={textarea} onChange={(e) => setText(e.target.value)} placeholder={chosen ? 'Write your reply…' : 'This contact cannot be reached on any channel.'} rows={Math.min(12, Math.max(4, text.split('\n').length))} value={text} />
       <div className="inbox__reply-actions">
-        {/* The assistant issue fills this slot with "Suggest a reply". */}
-        <div className="inbox__assistant-slot" data-testid="assistant-slot" />
+        <div className="inbox__assistant-slot" data-testid="assistant-slot">
+          {canSuggest && <SuggestReplyButton conversation={conversation} disabled={!chosen || busy} onDraft={addDraft} />}
+        </div>
         <Button disabled={!chosen || !text.trim() || busy} margin={false} type="submit">
           {busy ? 'Sending…' : 'Send reply'}
         </Button>

@@ -51,12 +51,12 @@ export const JobProgress = () => {
     <section className="job-detail job-detail__panel" data-testid="job-progress" data-status={status} data-percent={percent}>
       <header className="job-detail__progress-head">
         <StatusPill kind="job" testID="job-progress-status" value={status}>
-          {((live && status !== 'paused') || inFlight) && <span className="job-detail__pulse" aria-hidden />}
+          {(live && status !== 'paused') || Boolean(inFlight) ? <span className="job-detail__pulse" aria-hidden /> : null}
           {settlingLabel(status, inFlight, statusLabel('job', status))}
         </StatusPill>
         {inFlight ? (
           <span className="job-detail__muted" data-testid="job-in-flight">
-            {inFlight} {inFlight === 1 ? 'message' : 'messages'} in flight: the provider already has {inFlight === 1 ? 'it' : 'them'}
+            {inFlight} {inFlight === 1 ? 'message' : 'messages'} in flight: {inFlight === 1 ? 'it finishes' : 'they finish'}, nothing new starts
           </span>
         ) : null}
         <span className="job-detail__progress-figure">

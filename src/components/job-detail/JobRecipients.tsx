@@ -96,13 +96,18 @@ const RecipientRow = ({ admin, jobCancelled, r }: { admin: string; jobCancelled:
         <span className="job-detail__muted" data-testid="recipient-attempts">
           {r.attempts ?? 0} {r.attempts === 1 ? 'attempt' : 'attempts'}
         </span>
+        {/* The provider's id for the message, for looking it up there (SendGrid, Twilio); the full id on hover. */}
+        {r.providerMessageID && (
+          <code className="job-detail__mono" title={`Provider message id: ${r.providerMessageID}`}>
+            {r.providerMessageID}
+          </code>
+        )}
       </span>
     </td>
     <td className="job-detail__error">
       {r.lastError ? <span>{r.lastError}</span> : <span className="job-detail__muted">—</span>}
       {r.providerCode && <code className="job-detail__code" title="Provider code">{r.providerCode}</code>}
     </td>
-    <td>{r.providerMessageID ? <code className="job-detail__mono" title={r.providerMessageID}>{r.providerMessageID}</code> : <span className="job-detail__muted">—</span>}</td>
     <td>
       <Times r={r} />
     </td>
@@ -271,7 +276,6 @@ export const JobRecipients = () => {
                 <th>Address</th>
                 <th>Status</th>
                 <th>Last error</th>
-                <th>Provider message id</th>
                 <th>Times</th>
               </tr>
             )}
@@ -280,14 +284,14 @@ export const JobRecipients = () => {
             {rows.map((r) => (excludedView ? <ExclusionRow admin={admin} key={r.id} r={r} /> : <RecipientRow admin={admin} jobCancelled={progress.status === 'cancelled'} key={r.id} r={r} />))}
             {!data && !error && (
               <tr>
-                <td className="job-detail__empty" colSpan={5}>
+                <td className="job-detail__empty" colSpan={excludedView ? 5 : 4}>
                   Loading…
                 </td>
               </tr>
             )}
             {data && !rows.length && (
               <tr>
-                <td className="job-detail__empty" colSpan={5}>
+                <td className="job-detail__empty" colSpan={excludedView ? 5 : 4}>
                   {excludedView ? 'No recipient was excluded.' : 'No recipient in this view.'}
                 </td>
               </tr>

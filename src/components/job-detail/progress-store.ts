@@ -12,7 +12,9 @@ export type JobProgress = { status: string; completedAt?: null | string } & Reco
 /** The statuses in which a job's numbers can still move, so the page keeps asking. */
 /** The statuses in which a job still changes by itself: polled while in one of them. */
 export const LIVE_STATUSES: readonly string[] = RUNNING_JOB_STATUSES
-export const POLL_MS = 1500
+// Once a second: the worker flushes counters every second, so each read shows a move and the page never
+// stands still for 2 s while messages go out (a read itself takes a few milliseconds).
+export const POLL_MS = 1000
 
 type Entry = { progress: JobProgress | null; listeners: Set<() => void>; timer: null | ReturnType<typeof setTimeout>; inFlight: boolean }
 
@@ -73,7 +75,7 @@ export const setProgressStatus = (id: string, status: string) => {
 }
 
 /**
- * Live status and counters of one job, polled every 1.5 s while it can still change and the tab is
+ * Live status and counters of one job, polled every second while it can still change and the tab is
  * visible; `initial` (the form's values) shows until the first answer.
  */
 export const useJobProgress = (id: number | string | undefined, initial: JobProgress | null): JobProgress | null => {

@@ -7,7 +7,7 @@ const entries = new Map<string, Entry>()
 const poll = async (id: string, entry: Entry, key: string) => {
   let count: null | number = null
   try {
-    const res = await fetch(`/api/email-recipients?where[job][equals]=${encodeURIComponent(id)}&where[status][equals]=sending&limit=1&depth=0&select[id]=true`, { credentials: 'include' })
+    const res = await fetch(`/api/email-recipients?where[job][equals]=${encodeURIComponent(id)}&where[status][equals]=sending&where[handedOffAt][exists]=true&limit=1&depth=0&select[id]=true`, { credentials: 'include' })
     if (res.ok) count = ((await res.json()) as { totalDocs: number }).totalDocs
   } catch {
     count = null
@@ -19,8 +19,9 @@ const poll = async (id: string, entry: Entry, key: string) => {
 }
 
 /**
- * How many of a paused or cancelled job's messages are still on the wire (recipients `sending`: handed
- * to the provider by a worker that has not heard back yet), polled every second until none are left;
+ * How many of a paused or cancelled job's messages are still on the wire (recipients `sending` with
+ * `handedOffAt`: handed to the provider by a worker that has not heard back yet; a claimed message not
+ * handed off yet will not be, and goes back to pending), polled every second until none are left;
  * null otherwise. One poller per job for every component that shows it, so the page can say "Pausing…
  * 3 messages in flight" until it is true that nothing more goes out.
  */

@@ -94,6 +94,7 @@ export const RecipientPicker: UIFieldClientComponent = ({ field }) => {
   const steps = useMemo(() => stepsOf(stepsValue), [stepsValue])
   const org = idOf(useFormFields(([fields]) => fields.org?.value))
   const status = (useFormFields(([fields]) => fields.status?.value) as string | undefined) ?? 'draft'
+  const queuedTotal = Number(useFormFields(([fields]) => fields.total?.value) ?? 0)
   const { id: job, savedDocumentData } = useDocumentInfo()
   const readOnly = Boolean(field.admin?.readOnly || status !== 'draft')
   const data = usePickerContacts(org)
@@ -266,7 +267,12 @@ export const RecipientPicker: UIFieldClientComponent = ({ field }) => {
                 : `${count(server ? (data.kind === 'server' ? data.total : 0) : rows.length)} contacts`}
             </span>
           )}
-          {readOnly && status !== 'draft' && <span>Recipients are fixed once a job is queued.</span>}
+          {readOnly && status !== 'draft' && (
+            <span data-testid="recipient-picker-queued">
+              Recipients are fixed once a job is queued: {count(queuedTotal)} {queuedTotal === 1 ? 'recipient' : 'recipients'} from the whole audience (the contacts selected here, the tags
+              and segments, less anyone left out; suppressed addresses among them are excluded, not sent).
+            </span>
+          )}
         </div>
         {ready && !message ? (
           <VirtualRows

@@ -23,7 +23,8 @@ export const OrgTagsField: TextFieldClientComponent = ({ field, path, readOnly }
       <FieldLabel label={field.label} path={path} required={field.required} />
       <FieldError path={path} showError={showError} />
       <TagsInput disabled={Boolean(readOnly || field.admin?.readOnly)} label={label} onChange={(values) => setValue(values.length ? values : null)} suggestions={suggestions} values={Array.isArray(value) ? value : []} />
-      <FieldDescription description={field.admin?.description} path={path} />
+      {/* How to type a tag helps only where one can be typed. */}
+      {!(readOnly || field.admin?.readOnly) && <FieldDescription description={field.admin?.description} path={path} />}
     </div>
   )
 }

@@ -47,6 +47,7 @@ export const TagsInput = ({ values, onChange, suggestions, disabled, label }: { 
   }
   return (
     <span className="tags-input">
+      {disabled && !values.length && <span className="tags-input__none">None</span>}
       {values.map((tag) => (
         <span className="tags-input__chip" key={tag}>
           {tag}

@@ -35,6 +35,9 @@ export const AUDIT_ACTIONS = [
   'import.fail',
   'export.create',
   'inbound.link',
+  'calendar.connect',
+  'calendar.reconnect_required',
+  'booking.calendar_change',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 

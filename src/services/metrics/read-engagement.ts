@@ -19,6 +19,8 @@ import type { PoolClient } from 'pg'
  *   suppression (active or lifted, not one waiting for review) of its address in its org or on the global
  *   list, created at or after the row's `sent_at` when no later message to that address in that org was
  *   sent before the suppression: the unsubscribe is credited to the last message the person received.
+ * - `deliveredThenFailed`: delivered rows that failed afterwards (a later bounce or spam report): the job's
+ *   progress counts them as failed, so its "Delivered" is lower by exactly this many.
  * - `opened` / `clicked`: rows with at least one `open` / `click` event; `opens` / `clicks`: all of those
  *   events (repeat opens included; SendGrid event ids make each event count once).
  * Rates are fractions (0..1), `null` when their denominator is 0: delivery = delivered / sent,
@@ -41,6 +43,7 @@ export type EngagementCounts = {
   clicked: number
   opens: number
   clicks: number
+  deliveredThenFailed: number
 }
 
 export type EngagementRates = {
@@ -59,7 +62,7 @@ export type Engagement = { channel: EngagementChannel; counts: EngagementCounts;
 /** Which recipient rows to measure: a job's, the jobs' of a template (in its org), or a contact's (in its org). */
 export type EngagementScope = { job: number } | { template: number; org: number } | { contact: number; org: number }
 
-const COUNT_KEYS = ['total', 'excluded', 'sent', 'delivered', 'bounced', 'dropped', 'complained', 'unsubscribed', 'opened', 'clicked', 'opens', 'clicks'] as const
+const COUNT_KEYS = ['total', 'excluded', 'sent', 'delivered', 'bounced', 'dropped', 'complained', 'unsubscribed', 'opened', 'clicked', 'opens', 'clicks', 'deliveredThenFailed'] as const
 
 /**
  * The scope as two filters: on the recipients (`r`) and on their events (`e`). A job's or template's events
@@ -110,6 +113,7 @@ const engagementSQL = ({ recipients, events }: { recipients: string; events: str
            r.status = 'excluded' AS excluded,
            r.status <> 'excluded' AND (r.sent_at IS NOT NULL OR r.status IN ('sent', 'delivered')) AS sent,
            r.status <> 'excluded' AND (r.delivered_at IS NOT NULL OR ev.delivered IS TRUE) AS delivered,
+           r.status = 'failed' AND (r.delivered_at IS NOT NULL OR ev.delivered IS TRUE) AS delivered_then_failed,
            ev.bounce IS TRUE OR r.provider_code IS NOT DISTINCT FROM 'sendgrid:bounce' AS bounced,
            ev.dropped IS TRUE OR r.provider_code IS NOT DISTINCT FROM 'sendgrid:dropped' AS dropped,
            ev.spamreport IS TRUE OR r.provider_code IS NOT DISTINCT FROM 'sendgrid:spamreport' AS complained,
@@ -134,6 +138,7 @@ const engagementSQL = ({ recipients, events }: { recipients: string; events: str
          count(*) FILTER (WHERE clicks > 0)::int AS clicked,
          coalesce(sum(opens), 0)::int AS opens,
          coalesce(sum(clicks), 0)::int AS clicks,
+         count(*) FILTER (WHERE delivered_then_failed)::int AS "deliveredThenFailed",
          min(first_open) AS first_open, max(last_open) AS last_open,
          min(first_click) AS first_click, max(last_click) AS last_click
     FROM f

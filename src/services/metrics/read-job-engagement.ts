@@ -10,6 +10,8 @@ type User = NonNullable<Parameters<Payload['find']>[0]['user']>
 export type JobEngagement = {
   job: { id: number; name: string; status: string; queuedAt: null | string }
   engagement: Engagement
+  /** When the figures were read: they are a snapshot, while the job's progress above them is live. */
+  asOf: string
 }
 
 /** A job's engagement, for a user who may see the job (another org's job is "no such job"). */
@@ -20,5 +22,5 @@ export const readJobEngagement = async ({ payload, user, jobID }: { payload: Pay
     .catch(nullIfNotFound)
   if (!job) throw new AppError('NOT_FOUND', 'No such email job, or you cannot see it.')
   const { total } = await inTransaction(payload, (client) => readEngagement({ client, scope: { job: job.id } }), 'BEGIN READ ONLY')
-  return { job: { id: job.id, name: job.name, status: job.status, queuedAt: job.queuedAt ?? null }, engagement: total }
+  return { job: { id: job.id, name: job.name, status: job.status, queuedAt: job.queuedAt ?? null }, engagement: total, asOf: new Date().toISOString() }
 }

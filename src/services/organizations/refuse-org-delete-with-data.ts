@@ -12,6 +12,8 @@ const OWNED = [
   { table: 'email_jobs', column: 'org_id', one: 'email job', many: 'email jobs' },
   { table: 'media', column: 'org_id', one: 'attachment', many: 'attachments' },
   { table: 'suppressions', column: 'org_id', one: 'suppression', many: 'suppressions' },
+  { table: 'bookings', column: 'org_id', one: 'booking', many: 'bookings' },
+  { table: 'kb_articles', column: 'org_id', one: 'knowledge-base article', many: 'knowledge-base articles' },
 ] as const
 
 const list = (parts: string[]) => (parts.length < 2 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`)

@@ -217,7 +217,25 @@ export const sendNextBatch = async <M, C extends EngineContext>({
       // every PROGRESS_FLUSH_MS (in one transaction each, so rows and counters agree): the job page moves
       // with every message, not once per batch, however large the batch and slow the provider.
       let flushing: null | Promise<void> = null
+      // A person may pause or cancel the job while its batch is on the wire: read its status with each
+      // flush, and once it is no longer sending, start nothing more (what was handed off finishes; the
+      // rest goes back to pending below). Claims already require a sending job; this stops a claimed batch.
+      let halted = false
+      let checking = false
+      const watchStatus = async () => {
+        if (checking || halted) return
+        checking = true
+        try {
+          const { rows } = await pool.query<{ status: string }>('SELECT status::text AS status FROM email_jobs WHERE id = $1', [jobID])
+          if (rows[0]?.status !== 'sending') halted = true
+        } catch {
+          // Read again at the next flush.
+        } finally {
+          checking = false
+        }
+      }
       const flusher = setInterval(() => {
+        void watchStatus()
         if (flushing || !loggedSinceFlush) return
         loggedSinceFlush = false
         flushing = (async () => {
@@ -251,8 +269,9 @@ export const sendNextBatch = async <M, C extends EngineContext>({
             const ids = await write(written, rejected, 'log', successors.map((i) => toSend[i]!.id))
             return new Set(successors.filter((i) => ids.has(toSend[i]!.id)))
           },
-          // Start nothing more from this batch when the worker stops, a write failed, or the provider looks down.
-          shouldStop: () => isShuttingDown() || streak >= threshold,
+          // Start nothing more from this batch when the worker stops, a write failed, the provider looks
+          // down, or the job was paused or cancelled.
+          shouldStop: () => isShuttingDown() || streak >= threshold || halted,
           sleep: sleepUnlessShutdown,
           groupLookaheadMs: GROUP_LOOKAHEAD_MS,
           chainSize: sender.packsMessages ? Number.POSITIVE_INFINITY : 1,

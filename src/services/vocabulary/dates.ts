@@ -53,3 +53,9 @@ export const formatFullTimestamp = (value: Date | null | number | string | undef
   const text = new Intl.DateTimeFormat(settings.locale, { dateStyle: 'full', timeStyle: 'long', timeZone: settings.timeZone }).format(date)
   return `${text} (${settings.timeZone})`
 }
+
+/** The time of day alone, for "as of 14:05" beside figures read a moment ago: "14:05" (en-GB), "2:05 PM" (en-US), in the zone. */
+export const formatTimeOfDay = (value: Date | null | number | string | undefined, settings: DateSettings): string => {
+  const date = valid(value)
+  return date ? new Intl.DateTimeFormat(settings.locale, { timeStyle: 'short', timeZone: settings.timeZone }).format(date) : ''
+}

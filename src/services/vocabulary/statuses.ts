@@ -75,6 +75,46 @@ export const STATUS_VOCABULARY = {
     completed_with_errors: { label: IMPORT_STATUS_LABELS.completed_with_errors, tone: 'warning' },
     failed: { label: IMPORT_STATUS_LABELS.failed, tone: 'error' },
   },
+  booking: {
+    scheduled: { label: 'Scheduled', tone: 'active' },
+    rescheduled: { label: 'Rescheduled', tone: 'warning' },
+    cancelled: { label: 'Cancelled', tone: 'muted' },
+  },
+  attendeeResponse: {
+    'needs-action': { label: 'No answer yet', tone: 'muted' },
+    accepted: { label: 'Accepted', tone: 'success' },
+    tentative: { label: 'Maybe', tone: 'warning' },
+    declined: { label: 'Declined', tone: 'error' },
+  },
+  invitationSend: {
+    queued: { label: 'Queued', tone: 'active' },
+    sending: { label: 'Sending', tone: 'active' },
+    sent: { label: 'Sent', tone: 'success' },
+    failed: { label: 'Failed', tone: 'error' },
+    unknown: { label: 'Outcome unknown', tone: 'warning' },
+    superseded: { label: 'Replaced by a later version', tone: 'muted' },
+  },
+  calendarConnection: {
+    connected: { label: 'Connected', tone: 'success' },
+    reconnect: { label: 'Reconnect required', tone: 'error' },
+  },
+  calendarSync: {
+    pending: { label: 'Pending', tone: 'active' },
+    syncing: { label: 'Syncing', tone: 'active' },
+    synced: { label: 'Synced', tone: 'success' },
+    failed: { label: 'Failed', tone: 'error' },
+  },
+  kbArticle: {
+    draft: { label: 'Draft', tone: 'muted' },
+    published: { label: 'Published', tone: 'success' },
+  },
+  assistantOutcome: {
+    answered: { label: 'Answered', tone: 'success' },
+    unknown: { label: "Didn't know", tone: 'warning' },
+    refused: { label: 'Refused', tone: 'error' },
+    error: { label: 'Error', tone: 'error' },
+    cancelled: { label: 'Cancelled', tone: 'muted' },
+  },
   export: {
     queued: { label: EXPORT_STATUS_LABELS.queued, tone: 'active' },
     running: { label: EXPORT_STATUS_LABELS.running, tone: 'active' },
