@@ -33,14 +33,14 @@ export const takeAssistantRequest = async (payload: Payload, org: number, limits
   // A sliding minute, estimated from this calendar minute's count and the previous one's weighted by
   // how much of it still lies within the last 60 s: a burst straddling a minute boundary is still one
   // burst (a plain per-calendar-minute counter would let twice the limit through at the boundary).
-  const { rows } = await pool.query<{ count: number; previous: number; elapsed: string }>(
+  const { rows } = await pool.query<{ count: number; previous: number; elapsed: string; minute: Date }>(
     `WITH bumped AS (
        INSERT INTO assistant_rate (org_id, minute) VALUES ($1, date_trunc('minute', now()))
        ON CONFLICT (org_id, minute) DO UPDATE SET count = assistant_rate.count + 1
-       RETURNING count)
-     SELECT bumped.count,
-            coalesce((SELECT count FROM assistant_rate WHERE org_id = $1 AND minute = date_trunc('minute', now()) - interval '1 minute'), 0) AS previous,
-            extract(epoch FROM now() - date_trunc('minute', now()))::text AS elapsed
+       RETURNING count, minute)
+     SELECT bumped.count, bumped.minute,
+            coalesce((SELECT count FROM assistant_rate WHERE org_id = $1 AND minute = bumped.minute - interval '1 minute'), 0) AS previous,
+            extract(epoch FROM now() - bumped.minute)::text AS elapsed
        FROM bumped`,
     [org],
   )
@@ -51,7 +51,7 @@ export const takeAssistantRequest = async (payload: Payload, org: number, limits
   const wait = waitForSlidingMinute({ count, previous, elapsed: Number(rows[0]!.elapsed), limit: perMinute })
   if (wait > 0) {
     // A refused question does not count: retrying after Retry-After works.
-    await pool.query(`UPDATE assistant_rate SET count = count - 1 WHERE org_id = $1 AND minute = date_trunc('minute', now()) AND count > 0`, [org])
+    await pool.query(`UPDATE assistant_rate SET count = count - 1 WHERE org_id = $1 AND minute = $2 AND count > 0`, [org, rows[0]!.minute])
     throw new AppError('RATE_LIMITED', `At most ${perMinute} assistant questions per minute for this organisation: try again in ${wait} s.`, {
       retryAfterSeconds: wait,
       limit: 'perMinute',
