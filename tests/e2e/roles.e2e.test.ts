@@ -133,9 +133,16 @@ describe('forms match the role', () => {
         await page.emulateMedia({ colorScheme: theme })
         await visit(page, '/admin')
         await page.getByTestId('home-week').getByText('Open Analytics').waitFor({ timeout: 30_000 })
-        // The nav opens after hydration on a wide screen; let its slide finish before the photograph.
+        // Photograph the figures, not their loading line.
+        await page.getByTestId('home-week-as-of').waitFor({ timeout: 30_000 })
+        // The nav opens after hydration on a wide screen…
         await page.locator('.template-default--nav-open').waitFor({ timeout: 15_000 })
-        await page.waitForTimeout(600)
+        // …and let its slide (and any other finite transition) finish before the photograph.
+        await page.evaluate(() => {
+          const finite = document.getAnimations().filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+          return Promise.race([Promise.all(finite.map((animation) => animation.finished.catch(() => undefined))), new Promise((resolve) => setTimeout(resolve, 3000))])
+        })
+        await page.waitForTimeout(300)
         await screenshot(page, `home-${person.name}-${theme}`)
       }
       await context.close()
