@@ -68,6 +68,21 @@ describe('analytics view state in the URL', () => {
     expect(dateInputValue(range.to, { endExclusive: true })).toBe('2026-11-08')
     expect(dateInputValue('not a date')).toBe('')
   })
+
+  it("takes days in the viewer's zone: presets from its midnight, date inputs as its days", () => {
+    const ny = Object.fromEntries(new URLSearchParams(summaryPath(read(''), now, 'America/New_York').split('?')[1]))
+    // 10:37 UTC on 26 November is 05:37 in New York: the 7 days start at New York's midnight of the 20th.
+    expect(ny).toEqual({ from: '2026-11-20T05:00:00.000Z', to: now.toISOString(), bucket: 'day', tz: 'America/New_York' })
+    // Across the end of summer time on 25 October, the 90 days still start at a local midnight (then 04:00 UTC).
+    expect(Object.fromEntries(new URLSearchParams(summaryPath(read('range=90d'), now, 'America/New_York').split('?')[1])).from).toBe('2026-08-29T04:00:00.000Z')
+    const range = customRangeFromDates('2026-11-01', '2026-11-08', 'Europe/Berlin')
+    // Berlin: summer time until 25 October, so 1 November starts at 23:00 UTC the day before.
+    expect(range).toEqual({ from: '2026-10-31T23:00:00.000Z', to: '2026-11-08T23:00:00.000Z' })
+    expect(dateInputValue(range.from, {}, 'Europe/Berlin')).toBe('2026-11-01')
+    expect(dateInputValue(range.to, { endExclusive: true }, 'Europe/Berlin')).toBe('2026-11-08')
+    // Not a midnight there: the end day is the day it falls in.
+    expect(dateInputValue('2026-11-09T12:00:00.000Z', { endExclusive: true }, 'Europe/Berlin')).toBe('2026-11-09')
+  })
 })
 
 const point = (start: string, delivered: number, complaints: number) => ({ start, delivered, complaints }) as SeriesPoint

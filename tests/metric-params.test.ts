@@ -17,7 +17,19 @@ const reason = (query: string): string => {
 
 describe('parseSummaryParams', () => {
   it('defaults to the 7 days up to now, by day, widened to whole UTC days', () => {
-    expect(parse('')).toEqual({ from: new Date('2026-03-03T00:00:00Z'), to: new Date('2026-03-11T00:00:00Z'), bucket: 'day', org: null, channel: null })
+    expect(parse('')).toEqual({ from: new Date('2026-03-03T00:00:00Z'), to: new Date('2026-03-11T00:00:00Z'), bucket: 'day', org: null, channel: null, timeZone: 'UTC' })
+  })
+
+  it('with a time zone, day buckets are that zone’s calendar days, also across a daylight-saving change', () => {
+    // New York: the 7 days up to 10:42 local on 10 March, from local midnight; summer time began on 8 March (a 23-hour day).
+    const ny = parse('tz=America/New_York')
+    expect(ny).toMatchObject({ from: new Date('2026-03-03T05:00:00Z'), to: new Date('2026-03-11T04:00:00Z'), bucket: 'day', timeZone: 'America/New_York' })
+    const starts = bucketStarts(ny.from, ny.to, 'day', 'America/New_York').map((d) => d.toISOString())
+    expect(starts).toHaveLength(8)
+    expect(starts.slice(4, 7)).toEqual(['2026-03-07T05:00:00.000Z', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z'])
+    // Hours stay whole UTC hours whatever the zone.
+    expect(parse('from=2026-03-09T10:30:00Z&to=2026-03-10T10:00:01Z&tz=Asia/Tokyo')).toMatchObject({ from: new Date('2026-03-09T10:00:00Z'), bucket: 'hour' })
+    expect(reason('tz=Mars/Olympus_Mons')).toMatch(/`tz` must be an IANA time zone such as Europe\/London/)
   })
 
   it('uses hours for ranges up to 2 days, widened to whole UTC hours', () => {

@@ -271,6 +271,24 @@ describe('GET /api/metrics/summary', () => {
     await expectAllFigures(null)
   })
 
+  it('day buckets follow the calendar days of the zone asked for (tz)', async () => {
+    // Los Angeles is 8 hours behind UTC on 2 and 3 March 2026: the opens of 07:00 UTC on the 3rd belong to its 2nd.
+    const res = await summary(viewerA, `from=${encodeURIComponent('2026-03-02T00:00:00-08:00')}&to=${encodeURIComponent('2026-03-04T00:00:00-08:00')}&bucket=day&channel=email&tz=America/Los_Angeles`)
+    expect(res).toMatchObject({ from: '2026-03-02T08:00:00.000Z', to: '2026-03-04T08:00:00.000Z', bucket: 'day', timeZone: 'America/Los_Angeles' })
+    const hours = (...keys: string[]) => sumCounts(...keys.map((k) => A_HOURS[k]!))
+    const day2 = hours('2026-03-02T09:00:00.000Z', '2026-03-02T10:00:00.000Z', '2026-03-02T11:00:00.000Z', '2026-03-02T12:00:00.000Z', '2026-03-02T13:00:00.000Z', '2026-03-03T07:00:00.000Z')
+    const day3 = hours('2026-03-03T08:00:00.000Z', '2026-03-03T09:00:00.000Z')
+    expect(res.channels[0].series).toEqual([
+      { start: '2026-03-02T08:00:00.000Z', ...day2 },
+      { start: '2026-03-03T08:00:00.000Z', ...day3 },
+    ])
+    expect(res.channels[0].totals).toEqual(A_TOTALS)
+    // The same range in UTC days splits them elsewhere.
+    const utc = await summary(viewerA, `${RANGE}&bucket=day&channel=email`)
+    expect(utc.timeZone).toBe('UTC')
+    expect(utc.channels[0].series[0]).toEqual({ start: '2026-03-02T00:00:00.000Z', ...counts(A_DAY1) })
+  })
+
   it('gives the same figures from the rollups, part rolled up and part live, then all rolled up', async () => {
     expect(await rollupMetrics({ payload, now: at('2026-03-03T09:20:00Z') })).toMatchObject({ skipped: false, rolledUntil: '2026-03-03T09:00:00.000Z' })
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM metric_rollups WHERE org_id = $1`, [orgA])
@@ -423,6 +441,7 @@ describe('GET /api/metrics/summary', () => {
       ['org=abc', /`org` must be an organisation id/],
       ['org=-3', /`org` must be an organisation id/],
       ['org=1.0', /`org` must be an organisation id/],
+      ['tz=Europe/Atlantis', /`tz` must be an IANA time zone/],
     ]
     for (const [query, reason] of cases) {
       const res = await viewerA.get(`/metrics/summary?${query}`)

@@ -5,6 +5,8 @@ import pg from 'pg'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 
+import { startOfDate } from '@/services/vocabulary/zoned-days'
+
 import { launchBrowser, login, restClient } from '../helpers/browser'
 
 /**
@@ -39,7 +41,7 @@ let page: Page
 let org: number
 let quietOrg: number
 let template: number
-const { login: loginAPI, created } = restClient(baseURL)
+const { api, login: loginAPI, created } = restClient(baseURL)
 
 /** Full-page screenshots, light then dark (`data-theme` on <html>), as /tmp/outpost-shots/analytics-<name>-{light,dark}.png. */
 const shots = async (name: string) => {
@@ -131,7 +133,8 @@ const seed = async (db: pg.Client) => {
 
 beforeAll(async () => {
   await loginAPI('super@demo.test')
-  org = await created('super@demo.test', '/organizations', { name: `Analytics Org ${stamp}` })
+  // Its days are UTC days, as the seed's (the zone of a viewer's own is tested below).
+  org = await created('super@demo.test', '/organizations', { name: `Analytics Org ${stamp}`, timeZone: 'UTC' })
   quietOrg = await created('super@demo.test', '/organizations', { name: `Quiet Org ${stamp}` })
   await created('super@demo.test', '/users', { email: ANALYST, password: PASSWORD, name: 'Ana Lyst', orgs: [{ org, roles: ['viewer'] }] })
   await created('super@demo.test', '/users', { email: OUTSIDER, password: PASSWORD, name: 'Otto Side', orgs: [{ org: quietOrg, roles: ['admin'] }] })
@@ -178,6 +181,8 @@ describe('the analytics dashboard', () => {
     await page.locator('[data-testid="analytics"][data-state="ready"]').waitFor({ timeout: 30_000 })
     // One org: the org's name as the scope, once the org list has loaded (it loads beside the summary)…
     await expect.poll(() => text('analytics-scope'), { timeout: 15_000 }).toContain(`Analytics Org ${stamp}`)
+    // Days are the organisation's (UTC here), and the window says so.
+    await expect.poll(() => text('analytics-scope'), { timeout: 15_000 }).toMatch(/ \(UTC\) · per day$/)
     // …and with that list loaded, no selector: it shows only for a super admin or a user of several orgs.
     expect(await page.getByLabel('Organisation').count()).toBe(0)
     expect(await page.getByRole('tab', { name: 'Email' }).getAttribute('aria-selected')).toBe('true')
@@ -282,6 +287,34 @@ describe('the analytics dashboard', () => {
     await open(`?from=${isoDay(3)}&to=${isoDay(5)}`)
     expect(await text('analytics-error')).toContain('`from` must be before `to`')
     await shots('bad-range')
+  })
+
+  it("shows days in the viewer's own time zone, and reads a custom range as that zone's days", async () => {
+    const me = (await api('super@demo.test', `/users?where[email][equals]=${encodeURIComponent(ANALYST)}&depth=0`)).body.docs[0].id
+    const set = await api('super@demo.test', `/users/${me}`, { method: 'PATCH', body: JSON.stringify({ timeZone: 'America/New_York' }) })
+    expect(set.status, JSON.stringify(set.body)).toBe(200)
+    try {
+      const [summary] = await Promise.all([page.waitForResponse((res) => res.url().includes('/api/metrics/summary') && new URL(res.url()).searchParams.get('tz') === 'America/New_York', { timeout: 30_000 }), open()])
+      const body = (await summary.json()) as { timeZone: string; from: string }
+      expect(body.timeZone).toBe('America/New_York')
+      // The 7 days start at a New York midnight.
+      expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(body.from))).toBe('00:00')
+      await expect.poll(() => text('analytics-scope'), { timeout: 15_000 }).toMatch(/ \(America\/New_York\) · per day$/)
+      await page.locator('[data-testid="analytics"][data-state="ready"] [data-testid="kpi-sent-value"]').waitFor()
+      expect(await text('kpi-sent-value')).toBe('17')
+
+      await page.getByRole('button', { name: 'Custom…' }).click()
+      await page.getByLabel('From (America/New_York)').fill(isoDay(40))
+      await page.getByLabel('To (America/New_York, included)').fill(isoDay(31))
+      await page.getByRole('button', { name: 'Apply' }).click()
+      await page.getByTestId('analytics-empty').waitFor()
+      const url = new URL(page.url())
+      expect(url.searchParams.get('from')).toBe(new Date(startOfDate(isoDay(40), 'America/New_York')!).toISOString())
+      expect(url.searchParams.get('to')).toBe(new Date(startOfDate(isoDay(31), 'America/New_York', 1)!).toISOString())
+      expect(url.searchParams.get('from')).toMatch(/T0[45]:00:00\.000Z$/)
+    } finally {
+      await api('super@demo.test', `/users/${me}`, { method: 'PATCH', body: JSON.stringify({ timeZone: null }) })
+    }
   })
 
   it('shows nothing of the org to a user of another org', async () => {

@@ -10,8 +10,9 @@ import './analytics.css'
 import { ComplaintRateChart } from './ComplaintRateChart'
 import { Controls } from './Controls'
 import { FailureReasonsChart } from './FailureReasonsChart'
-import { formatDayUTC, formatHourUTC } from './format'
-import { AsOf } from '@/components/dates/DateTime'
+import { formatBucketStart } from './format'
+import { AsOf, useDates } from '@/components/dates/DateTime'
+import type { DateSettings } from '@/services/vocabulary/dates'
 import { KpiTiles } from './KpiTiles'
 import { LatencyChart } from './LatencyChart'
 import { SendsChart } from './SendsChart'
@@ -24,14 +25,15 @@ const CHANNEL_LABEL: Record<string, string> = { email: 'Email', sms: 'SMS' }
 const channelLabel = (channel: string) => CHANNEL_LABEL[channel] ?? channel.toUpperCase()
 const isChannelEmpty = (c: ChannelSummary) => COUNT_KEYS.every((k) => c.totals[k] === 0) && c.callbackLatency.count === 0
 
-/** The first and last day (or hour) of the answer; its end is exclusive, so a midnight end shows the day before. */
-const windowEnds = (summary: Summary): [string, string] => {
-  if (summary.bucket === 'hour') return [formatHourUTC(summary.from), `${formatHourUTC(summary.to)} UTC`]
-  const to = new Date(summary.to)
-  const lastDay = to.getTime() % 86_400_000 === 0 ? new Date(to.getTime() - 1) : to
-  return [formatDayUTC(new Date(summary.from)), `${formatDayUTC(lastDay)} (UTC)`]
+/**
+ * The first and last day (or hour) of the answer, in the viewer's style and zone (named); its end is
+ * exclusive, so a midnight end shows the day before.
+ */
+const windowEnds = (summary: Summary, dates: DateSettings): [string, string] => {
+  const last = summary.bucket === 'hour' ? Date.parse(summary.to) : Date.parse(summary.to) - 1
+  return [formatBucketStart(summary.from, summary.bucket, dates), `${formatBucketStart(last, summary.bucket, dates)} (${dates.timeZone})`]
 }
-const windowLabel = (summary: Summary): string => windowEnds(summary).join(' – ')
+const windowLabel = (summary: Summary, dates: DateSettings): string => windowEnds(summary, dates).join(' – ')
 
 /**
  * The analytics dashboard: delivery, failures, callback latency, complaints and the best templates, per
@@ -52,7 +54,9 @@ export const AnalyticsDashboard = () => {
   const [refreshes, setRefreshes] = useState(0)
   const viewKey = useMemo(() => writeViewState({ ...state, channel: null }), [state])
   const now = useMemo(() => new Date(), [viewKey, refreshes])
-  const path = useMemo(() => summaryPath(state, now), [state, now])
+  // Days are the viewer's: their own zone, else the organisation's (the chosen one's, or their only one).
+  const dates = useDates().settingsFor(state.org ?? undefined)
+  const path = useMemo(() => summaryPath(state, now, dates.timeZone), [state, now, dates.timeZone])
   // The counter asks again even when the path is the same (a custom range has no "now" in it).
   const result = useSummary(apiBase, path, refreshes)
   const orgs = useOrgOptions(apiBase)
@@ -84,7 +88,7 @@ export const AnalyticsDashboard = () => {
         <div>
           <h1 className="analytics__title">Analytics</h1>
           <p className="analytics__muted" data-testid="analytics-scope">
-            {[scope, summary ? windowLabel(summary) : null, summary ? `per ${summary.bucket}` : null].filter(Boolean).join(' · ')}
+            {[scope, summary ? windowLabel(summary, dates) : null, summary ? `per ${summary.bucket}` : null].filter(Boolean).join(' · ')}
           </p>
         </div>
         <div className="analytics__head-side">
@@ -100,9 +104,10 @@ export const AnalyticsDashboard = () => {
         </div>
       </header>
 
-      {summary && <AlertBanner alerts={summary.alerts} />}
+      {summary && <AlertBanner alerts={summary.alerts} dates={dates} />}
 
       <Controls
+        timeZone={dates.timeZone}
         now={now}
         onChange={update}
         orgs={orgs}
@@ -128,7 +133,7 @@ export const AnalyticsDashboard = () => {
           <h2>No messages in this range</h2>
           <p>
             Nothing was queued, sent or reported by a provider {state.org || !showOrgSelect ? `for ${scope}` : 'for your organisations'} between{' '}
-            {windowEnds(summary).join(' and ')}.
+            {windowEnds(summary, dates).join(' and ')}.
             {wider.length > 0 ? ' Try a wider range:' : ' Try a custom range or another organisation.'}
           </p>
           {wider.length > 0 && (
@@ -163,9 +168,9 @@ export const AnalyticsDashboard = () => {
           <div aria-label={`${channelLabel(active.channel)} analytics`} className="analytics__channel" id="analytics-channel-panel" role="tabpanel">
             <KpiTiles summary={active} />
             <div className="analytics__grid">
-              <SendsChart bucket={summary.bucket} channelLabel={channelLabel(active.channel)} summary={active} />
+              <SendsChart bucket={summary.bucket} channelLabel={channelLabel(active.channel)} dates={dates} summary={active} />
               {/* Complaints and opens are an email's: SMS has neither. */}
-              {active.channel === 'email' && <ComplaintRateChart bucket={summary.bucket} summary={active} />}
+              {active.channel === 'email' && <ComplaintRateChart bucket={summary.bucket} dates={dates} summary={active} />}
               <FailureReasonsChart summary={active} />
               <LatencyChart summary={active} />
               {active.channel === 'email' && (

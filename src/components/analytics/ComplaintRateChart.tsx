@@ -5,6 +5,8 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } 
 import { AXIS_LINE, AXIS_TICK, COMPLAINT_COLOR, GMAIL_LIMIT_COLOR, GMAIL_TARGET_COLOR, GRID_STROKE, TOOLTIP_STYLE } from './chart-theme'
 import { ChartCard } from './ChartCard'
 import { trailingComplaintRates } from './complaint-rate'
+import type { DateSettings } from '@/services/vocabulary/dates'
+
 import { formatBucketStart, formatCount, formatPercentValue, formatRate } from './format'
 import type { Bucket, ChannelSummary } from './types'
 
@@ -13,8 +15,8 @@ export const GMAIL_TARGET_PERCENT = 0.1
 export const GMAIL_LIMIT_PERCENT = 0.3
 
 /** The trailing 24-hour complaint rate at the end of each bucket, against Gmail's two lines. */
-export const ComplaintRateChart = ({ summary, bucket }: { summary: ChannelSummary; bucket: Bucket }) => {
-  const data = trailingComplaintRates(summary.series).map((point) => ({ ...point, label: formatBucketStart(point.start, bucket) }))
+export const ComplaintRateChart = ({ summary, bucket, dates }: { summary: ChannelSummary; bucket: Bucket; dates: DateSettings }) => {
+  const data = trailingComplaintRates(summary.series).map((point) => ({ ...point, label: formatBucketStart(point.start, bucket, dates) }))
   const { complaints, delivered } = summary.totals
   // A square-root scale keeps both lines apart and readable even when one bucket's rate is far above
   // them; the lower line's label sits under it and the upper one's over it, so neither crosses a line.

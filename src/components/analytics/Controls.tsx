@@ -6,6 +6,8 @@ import { customRangeFromDates, dateInputValue, effectiveBucket, isDailyAllowed, 
 
 type Props = {
   state: ViewState
+  /** The viewer's zone: the date inputs are its days. */
+  timeZone: string
   now: Date
   /** The window the last answer covered, to start a custom range from. */
   shownFrom: null | string
@@ -16,7 +18,7 @@ type Props = {
 }
 
 /** Range, bucket and organisation. Every change goes to the URL; the dashboard reloads from it. */
-export const Controls = ({ state, now, shownFrom, shownTo, orgs, showOrgSelect, onChange }: Props) => {
+export const Controls = ({ state, timeZone, now, shownFrom, shownTo, orgs, showOrgSelect, onChange }: Props) => {
   const [customOpen, setCustomOpen] = useState(state.range === 'custom')
   const [fromDay, setFromDay] = useState('')
   const [toDay, setToDay] = useState('')
@@ -25,13 +27,13 @@ export const Controls = ({ state, now, shownFrom, shownTo, orgs, showOrgSelect, 
   useEffect(() => {
     setCustomOpen(state.range === 'custom')
     if (state.range !== 'custom') return
-    setFromDay(dateInputValue(state.from))
-    setToDay(dateInputValue(state.to, { endExclusive: true }))
-  }, [state.range, state.from, state.to])
+    setFromDay(dateInputValue(state.from, {}, timeZone))
+    setToDay(dateInputValue(state.to, { endExclusive: true }, timeZone))
+  }, [state.range, state.from, state.to, timeZone])
 
   const openCustom = () => {
-    setFromDay(dateInputValue(state.from ?? shownFrom))
-    setToDay(dateInputValue(state.to ?? shownTo ?? now.toISOString(), { endExclusive: true }))
+    setFromDay(dateInputValue(state.from ?? shownFrom, {}, timeZone))
+    setToDay(dateInputValue(state.to ?? shownTo ?? now.toISOString(), { endExclusive: true }, timeZone))
     setCustomOpen(true)
   }
   /** The chosen bucket if the next range offers it, else the range's default. */
@@ -43,7 +45,7 @@ export const Controls = ({ state, now, shownFrom, shownTo, orgs, showOrgSelect, 
   }
   const applyCustom = (event: React.FormEvent) => {
     event.preventDefault()
-    const { from, to } = customRangeFromDates(fromDay, toDay)
+    const { from, to } = customRangeFromDates(fromDay, toDay, timeZone)
     onChange({ range: 'custom', from, to, bucket: bucketFor({ ...state, range: 'custom', from, to }) })
   }
   const bucket = effectiveBucket(state, now)
@@ -101,11 +103,11 @@ export const Controls = ({ state, now, shownFrom, shownTo, orgs, showOrgSelect, 
         <form aria-label="Custom range" className="analytics__custom" onSubmit={applyCustom}>
           <label className="analytics__field">
             <span>From</span>
-            <input aria-label="From (UTC)" onChange={(e) => setFromDay(e.target.value)} required type="date" value={fromDay} />
+            <input aria-label={`From (${timeZone})`} onChange={(e) => setFromDay(e.target.value)} required type="date" value={fromDay} />
           </label>
           <label className="analytics__field">
             <span>to</span>
-            <input aria-label="To (UTC, included)" onChange={(e) => setToDay(e.target.value)} required type="date" value={toDay} />
+            <input aria-label={`To (${timeZone}, included)`} onChange={(e) => setToDay(e.target.value)} required type="date" value={toDay} />
           </label>
           <button className="analytics__apply" type="submit">
             Apply

@@ -4,14 +4,16 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'r
 
 import { AXIS_LINE, AXIS_TICK, GRID_STROKE, LEGEND_STYLE, STATUS_SERIES, TOOLTIP_STYLE } from './chart-theme'
 import { ChartCard } from './ChartCard'
+import type { DateSettings } from '@/services/vocabulary/dates'
+
 import { formatBucketStart, formatCount } from './format'
 import type { Bucket, ChannelSummary } from './types'
 
-type Props = { summary: ChannelSummary; bucket: Bucket; channelLabel: string }
+type Props = { summary: ChannelSummary; bucket: Bucket; channelLabel: string; dates: DateSettings }
 
 /** Queued, sent, delivered, failed and excluded per bucket: lines, since one message is counted in several of them. */
-export const SendsChart = ({ summary, bucket, channelLabel }: Props) => {
-  const data = summary.series.map((point) => ({ ...point, label: formatBucketStart(point.start, bucket) }))
+export const SendsChart = ({ summary, bucket, channelLabel, dates }: Props) => {
+  const data = summary.series.map((point) => ({ ...point, label: formatBucketStart(point.start, bucket, dates) }))
   const hasData = STATUS_SERIES.some((s) => summary.totals[s.key] > 0)
   const title = `${channelLabel} messages by status, per ${bucket}`
   return (

@@ -1,10 +1,13 @@
-/** Number, rate, duration and time formats of the analytics dashboard. Fixed locale and UTC, so figures read the same for everyone and match the UTC buckets. */
+/**
+ * Number, rate, duration and time formats of the analytics dashboard. Figures in one fixed style; days
+ * and times in the viewer's date style and zone (their own, else their organisation's), which are also
+ * the days the summary's day buckets are.
+ */
+import { type DateSettings, formatDateTime } from '@/services/vocabulary/dates'
+
 import type { Bucket } from './types'
 
 const COUNT = new Intl.NumberFormat('en-US')
-const DAY = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' })
-const HOUR = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-const MOMENT = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
 
 export const formatCount = (value: number): string => COUNT.format(value)
 
@@ -41,10 +44,14 @@ export const latencyBucketLabel = (le: null | number, previous: null | number): 
   return `${low}${lowUnit === highUnit ? '' : lowUnit}–${high}${highUnit}`
 }
 
-export const formatBucketStart = (iso: string, bucket: Bucket): string => (bucket === 'hour' ? HOUR : DAY).format(new Date(iso))
+/** A bucket's start: "6 Dec" for a day, "6 Dec, 14:00" for an hour (en-GB), in the viewer's zone. */
+export const formatBucketStart = (iso: number | string, bucket: Bucket, dates: DateSettings): string =>
+  new Intl.DateTimeFormat(dates.locale, {
+    timeZone: dates.timeZone,
+    month: 'short',
+    day: 'numeric',
+    ...(bucket === 'hour' ? { hour: '2-digit', minute: '2-digit' } : {}),
+  }).format(new Date(iso))
 
-export const formatMoment = (iso: string): string => `${MOMENT.format(new Date(iso))} UTC`
-
-export const formatDayUTC = (date: Date): string => DAY.format(date)
-
-export const formatHourUTC = (iso: string): string => HOUR.format(new Date(iso))
+/** A moment (an alert's window end, when it was raised), as every date in the admin. */
+export const formatMoment = (iso: string, dates: DateSettings): string => formatDateTime(iso, dates)

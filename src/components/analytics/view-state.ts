@@ -2,6 +2,8 @@
  * The dashboard's state lives in the URL (`?range=&from=&to=&bucket=&org=&channel=`), so a link (from an
  * alert email: `/admin/analytics?org=<id>`) opens the same view. Pure functions, unit-tested.
  */
+import { startOfDate, startOfZonedDay, zonedDate } from '@/services/vocabulary/zoned-days'
+
 import type { Bucket } from './types'
 
 export const RANGE_PRESETS = [
@@ -31,7 +33,6 @@ export type ViewState = {
 }
 
 const HOUR_MS = 3_600_000
-const DAY_MS = 24 * HOUR_MS
 
 const presetHours = (range: RangePreset): number => RANGE_PRESETS.find((p) => p.key === range)?.hours ?? 24 * 7
 const isPreset = (value: null | string): value is RangePreset => RANGE_PRESETS.some((p) => p.key === value)
@@ -84,7 +85,7 @@ export const rangeHours = (state: ViewState, now: Date): null | number => {
 export const defaultBucket = (hours: null | number): Bucket | null => (hours === null ? null : hours <= 48 ? 'hour' : 'day')
 
 /**
- * Day buckets are whole UTC days (the endpoint widens the range to them), so "the last 24 hours" by day
+ * Day buckets are whole days (the endpoint widens the range to them), so "the last 24 hours" by day
  * would cover up to 48 hours: that preset is always hourly, whatever the URL says.
  */
 export const isDailyAllowed = (state: ViewState): boolean => state.range !== '24h'
@@ -98,11 +99,12 @@ export const isHourlyAllowed = (state: ViewState, now: Date): boolean => {
 }
 
 /**
- * The `/metrics/summary` query for a state at `now`. A preset starts on a bucket boundary so its
- * buckets are whole (the last 7 days by day: today and the 6 days before; the last 24 hours by hour:
- * this hour and the 23 before). A custom range goes as typed, so a mistake gets the endpoint's reason.
+ * The `/metrics/summary` query for a state at `now`, with days in `timeZone` (the viewer's). A preset
+ * starts on a bucket boundary so its buckets are whole (the last 7 days by day: today and the 6 days
+ * before; the last 24 hours by hour: this hour and the 23 before). A custom range goes as typed, so a
+ * mistake gets the endpoint's reason.
  */
-export const summaryPath = (state: ViewState, now: Date): string => {
+export const summaryPath = (state: ViewState, now: Date, timeZone = 'UTC'): string => {
   const params = new URLSearchParams()
   const bucket = effectiveBucket(state, now)
   if (state.range === 'custom') {
@@ -114,26 +116,30 @@ export const summaryPath = (state: ViewState, now: Date): string => {
     const from =
       bucket === 'hour'
         ? new Date(floorTo(now, HOUR_MS).getTime() - (hours - 1) * HOUR_MS)
-        : new Date(floorTo(now, DAY_MS).getTime() - (hours / 24 - 1) * DAY_MS)
+        : new Date(startOfZonedDay(now.getTime(), timeZone, -(hours / 24 - 1)))
     params.set('from', from.toISOString())
     params.set('to', now.toISOString())
   }
   if (bucket) params.set('bucket', bucket)
   if (state.org) params.set('org', state.org)
+  if (timeZone !== 'UTC') params.set('tz', timeZone)
   return `/metrics/summary?${params.toString()}`
 }
 
-/** `YYYY-MM-DD` (UTC) of an ISO time, for a date input; '' when unparseable. */
-export const dateInputValue = (iso: null | string, { endExclusive = false } = {}): string => {
+/** `YYYY-MM-DD` in `timeZone` of an ISO time, for a date input; '' when unparseable. */
+export const dateInputValue = (iso: null | string, { endExclusive = false } = {}, timeZone = 'UTC'): string => {
   const date = parseTime(iso)
   if (!date) return ''
   // A range's end is exclusive: midnight of the 9th ends the day of the 8th.
-  const shown = endExclusive && date.getTime() % DAY_MS === 0 ? new Date(date.getTime() - DAY_MS) : date
-  return shown.toISOString().slice(0, 10)
+  const time = date.getTime()
+  const shown = endExclusive && startOfZonedDay(time, timeZone) === time ? time - 1 : time
+  return zonedDate(shown, timeZone)
 }
 
-/** A custom range from two date inputs (UTC days, end day included). */
-export const customRangeFromDates = (fromDay: string, toDay: string): { from: string; to: string } => {
-  const to = parseTime(`${toDay}T00:00:00.000Z`)
-  return { from: `${fromDay}T00:00:00.000Z`, to: to ? new Date(to.getTime() + DAY_MS).toISOString() : `${toDay}T00:00:00.000Z` }
+/** A custom range from two date inputs (days in `timeZone`, end day included). */
+export const customRangeFromDates = (fromDay: string, toDay: string, timeZone = 'UTC'): { from: string; to: string } => {
+  const from = startOfDate(fromDay, timeZone)
+  const to = startOfDate(toDay, timeZone, 1)
+  // Not a date: sent as typed, so the endpoint says what is wrong.
+  return { from: from === null ? `${fromDay}T00:00:00.000Z` : new Date(from).toISOString(), to: to === null ? `${toDay}T00:00:00.000Z` : new Date(to).toISOString() }
 }

@@ -1,7 +1,9 @@
 import { AppError } from '../errors/app-error'
+import { isTimeZone } from '../vocabulary/dates'
+import { startOfZonedDay } from '../vocabulary/zoned-days'
 import { METRIC_BUCKETS, METRIC_CHANNELS, type MetricBucket, type MetricChannel } from './metric-definitions'
 
-export type SummaryParams = { from: Date; to: Date; bucket: MetricBucket; org: number | null; channel: MetricChannel | null }
+export type SummaryParams = { from: Date; to: Date; bucket: MetricBucket; org: number | null; channel: MetricChannel | null; timeZone: string }
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
@@ -49,8 +51,10 @@ const oneOf = <T extends string>(name: string, raw: string | null, allowed: read
 
 /**
  * The summary's query: `from`, `to` (ISO 8601; default: the 7 days up to now), `bucket` (`hour` | `day`;
- * default `day` for ranges over 2 days), `org` (an id), `channel` (`email` | `sms`). The range is widened
- * to whole UTC buckets: `from` down, `to` up. Anything else is a 400 with the reason.
+ * default `day` for ranges over 2 days), `org` (an id), `channel` (`email` | `sms`), `tz` (an IANA time
+ * zone whose calendar days the day buckets are; default UTC). The range is widened to whole buckets:
+ * `from` down, `to` up (hours are UTC hours, which are whole hours in every zone but those a half or
+ * quarter hour off). Anything else is a 400 with the reason.
  */
 export const parseSummaryParams = (query: URLSearchParams, now: Date): SummaryParams => {
   const rawTo = query.get('to')
@@ -60,10 +64,20 @@ export const parseSummaryParams = (query: URLSearchParams, now: Date): SummaryPa
   if (from.getTime() >= to.getTime()) throw invalid('`from` must be before `to`.')
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY) throw invalid(`The range may span at most ${MAX_RANGE_DAYS} days.`)
   const bucket = oneOf('bucket', query.get('bucket'), METRIC_BUCKETS) ?? (to.getTime() - from.getTime() > 2 * DAY ? 'day' : 'hour')
-  const unit = bucket === 'day' ? DAY : HOUR
-  const start = floorTo(from.getTime(), unit)
-  const end = ceilTo(to.getTime(), unit)
-  const buckets = (end - start) / unit
+  const rawZone = query.get('tz')
+  if (rawZone !== null && rawZone !== '' && !isTimeZone(rawZone)) throw invalid(`\`tz\` must be an IANA time zone such as Europe/London or America/New_York, not ${JSON.stringify(String(rawZone).slice(0, 40))}.`)
+  const timeZone = rawZone || 'UTC'
+  let start: number
+  let end: number
+  if (bucket === 'day') {
+    start = startOfZonedDay(from.getTime(), timeZone)
+    end = startOfZonedDay(to.getTime(), timeZone)
+    if (end < to.getTime()) end = startOfZonedDay(to.getTime(), timeZone, 1)
+  } else {
+    start = floorTo(from.getTime(), HOUR)
+    end = ceilTo(to.getTime(), HOUR)
+  }
+  const buckets = bucket === 'hour' ? (end - start) / HOUR : bucketStarts(new Date(start), new Date(end), bucket, timeZone).length
   if (buckets > MAX_BUCKETS) throw invalid(`That is ${buckets} ${bucket} buckets; at most ${MAX_BUCKETS} (use bucket=day, or a shorter range).`)
   const channel = oneOf('channel', query.get('channel'), METRIC_CHANNELS)
   const rawOrg = query.get('org')
@@ -72,13 +86,13 @@ export const parseSummaryParams = (query: URLSearchParams, now: Date): SummaryPa
     if (!/^[1-9]\d{0,8}$/.test(rawOrg)) throw invalid('`org` must be an organisation id (a positive whole number).')
     org = Number(rawOrg)
   }
-  return { from: new Date(start), to: new Date(end), bucket, org, channel }
+  return { from: new Date(start), to: new Date(end), bucket, org, channel, timeZone }
 }
 
-/** The start of every bucket in [from, to), in order. */
-export const bucketStarts = (from: Date, to: Date, bucket: MetricBucket): Date[] => {
-  const unit = bucket === 'day' ? DAY : HOUR
+/** The start of every bucket in [from, to), in order: UTC hours, or the days of `timeZone`. */
+export const bucketStarts = (from: Date, to: Date, bucket: MetricBucket, timeZone = 'UTC'): Date[] => {
   const starts: Date[] = []
-  for (let t = from.getTime(); t < to.getTime(); t += unit) starts.push(new Date(t))
+  const next = (t: number) => (bucket === 'day' ? startOfZonedDay(t, timeZone, 1) : t + HOUR)
+  for (let t = from.getTime(); t < to.getTime(); t = next(t)) starts.push(new Date(t))
   return starts
 }

@@ -53,6 +53,8 @@ export type MetricsSummary = {
   from: string
   to: string
   bucket: MetricBucket
+  /** The zone whose calendar days the day buckets are (hour buckets are UTC hours). */
+  timeZone: string
   generatedAt: string
   rolledUpUntil: string | null
   channels: ChannelSummary[]
@@ -81,7 +83,7 @@ const SUMMARY_SQL = `WITH facts AS MATERIALIZED (
   UNION ALL
   SELECT channel, hour, job_id, ${COLUMNS.join(', ')} FROM (${metricFactsSql('$3::int[]', LIVE)}) live WHERE channel = ANY($6::text[])
 ), series AS (
-  SELECT channel, date_trunc($7, hour) AS start, ${sums} FROM facts GROUP BY 1, 2
+  SELECT channel, date_trunc($7, hour, $8) AS start, ${sums} FROM facts GROUP BY 1, 2
 ), templates AS (
   SELECT t.id AS template, t.name, t.org_id AS org, sum(f.sent)::bigint AS sent, sum(f.delivered)::bigint AS delivered,
          sum(f.unique_opens)::bigint AS unique_opens, sum(f.unique_clicks)::bigint AS unique_clicks,
@@ -143,7 +145,7 @@ const summaries = singleFlightCache<MetricsSummary>({ ttlMs: () => envNumber('ME
  * computation, at most METRICS_SUMMARY_CACHE_SECONDS old (`generatedAt` says when).
  */
 export const readMetricsSummary = (args: Parameters<typeof computeMetricsSummary>[0]): Promise<MetricsSummary> =>
-  summaries(JSON.stringify([[...args.orgs].sort((a, b) => a - b), args.org, args.from.toISOString(), args.to.toISOString(), args.bucket, args.channel]), () =>
+  summaries(JSON.stringify([[...args.orgs].sort((a, b) => a - b), args.org, args.from.toISOString(), args.to.toISOString(), args.bucket, args.channel, args.timeZone]), () =>
     // Shared by every viewer: not cancelled when the first one's client goes away.
     withStatementTimeout(requestStatementTimeoutMs(), () => computeMetricsSummary(args)),
   )
@@ -156,6 +158,7 @@ const computeMetricsSummary = async ({
   to,
   bucket,
   channel,
+  timeZone,
 }: {
   payload: Payload
   orgs: number[]
@@ -164,6 +167,7 @@ const computeMetricsSummary = async ({
   to: Date
   bucket: MetricBucket
   channel: MetricChannel | null
+  timeZone: string
 }): Promise<MetricsSummary> =>
   inTransaction(
     payload,
@@ -173,16 +177,18 @@ const computeMetricsSummary = async ({
       const rolledUntil = state[0]?.rolled_until ?? null
       const split = new Date(Math.min(Math.max((rolledUntil ?? from).getTime(), from.getTime()), to.getTime()))
       const channels = channel ? [channel] : [...METRIC_CHANNELS]
-      const { rows } = await client.query<Result>(SUMMARY_SQL, [split, to, orgs, from, split, channels, bucket])
+      // Day buckets are the zone's calendar days; hours are UTC hours (the rollups' own).
+      const { rows } = await client.query<Result>(SUMMARY_SQL, [split, to, orgs, from, split, channels, bucket, bucket === 'day' ? timeZone : 'UTC'])
       const result = rows[0]!
       const withData = new Set([...result.series, ...result.reasons, ...result.latency].map((r) => String(r.channel)))
       const shown = channel ? [channel] : METRIC_CHANNELS.filter((c) => c === 'email' || withData.has(c))
-      const starts = bucketStarts(from, to, bucket)
+      const starts = bucketStarts(from, to, bucket, timeZone)
       return {
         org,
         from: from.toISOString(),
         to: to.toISOString(),
         bucket,
+        timeZone,
         generatedAt: new Date().toISOString(),
         rolledUpUntil: rolledUntil ? rolledUntil.toISOString() : null,
         channels: shown.map((c) => summarizeChannel(c, result, starts)),
