@@ -1085,7 +1085,7 @@ export interface CalendarConnection {
 export interface BookingSync {
   id: number;
   org: number | Organization;
-  booking: number | Booking;
+  booking?: (number | null) | Booking;
   connection: number | CalendarConnection;
   status: 'pending' | 'syncing' | 'synced' | 'failed';
   providerEventID?: string | null;

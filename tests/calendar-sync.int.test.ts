@@ -253,6 +253,40 @@ describe('booking sync with Google Calendar', () => {
     expect((await syncRow(id)).status).toBe('synced')
   })
 
+  it('deleting a booking removes its event from the calendar (after a failure too), then its calendar row', async () => {
+    const res = await sender.post('/bookings', { org, owner: senderID, title: 'Deleted later', start: at(8, 9), end: at(8, 10), sendInvitations: false })
+    const id = res.body.doc.id
+    await syncBookingCalendars({ payload, bookingID: id })
+    const event = googleEventID({ org, id }, connection)
+    expect(eventOf(event)?.status).toBe('confirmed')
+    const { id: rowID } = await syncRow(id)
+
+    // The first removal meets a 503: the row, its booking gone, waits and says why; the next run removes the event.
+    fake.failNext(1, { status: 503, reason: 'backendError' })
+    expect((await sender.delete(`/bookings/${id}`)).status).toBe(200)
+    const waiting = (await pool().query('SELECT booking_id, status::text AS status, provider_event_i_d AS event, note FROM booking_syncs WHERE id = $1', [rowID])).rows[0]
+    expect(waiting).toMatchObject({ booking_id: null, status: 'pending', event })
+    expect(waiting.note).toBe('The booking was deleted: its event is removed from this calendar.')
+    await sweepCalendarSync({ payload })
+    const failedOnce = (await pool().query('SELECT status::text AS status, last_error FROM booking_syncs WHERE id = $1', [rowID])).rows[0]
+    expect(failedOnce.status).toBe('pending')
+    expect(failedOnce.last_error).toMatch(/Trying again in \d+ s/)
+    expect(eventOf(event)?.status).toBe('confirmed')
+    await pool().query('UPDATE booking_syncs SET next_attempt_at = now() WHERE id = $1', [rowID])
+    await sweepCalendarSync({ payload })
+    expect(eventOf(event)?.status).toBe('cancelled')
+    expect(fake.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/events/${event}`))).toHaveLength(2)
+    expect((await pool().query('SELECT count(*)::int AS n FROM booking_syncs WHERE id = $1', [rowID])).rows[0].n).toBe(0)
+
+    // A booking whose event was never written leaves no row and makes no call.
+    const quick = (await sender.post('/bookings', { org, owner: senderID, title: 'Never synced', start: at(8, 11), end: at(8, 12), sendInvitations: false })).body.doc.id
+    const calls = fake.requests.length
+    expect((await sender.delete(`/bookings/${quick}`)).status).toBe(200)
+    expect((await pool().query('SELECT count(*)::int AS n FROM booking_syncs WHERE booking_id = $1 OR (booking_id IS NULL AND provider_event_i_d = $2)', [quick, googleEventID({ org, id: quick }, connection)])).rows[0].n).toBe(0)
+    await sweepCalendarSync({ payload })
+    expect(fake.requests.slice(calls).filter((r) => r.path.includes(googleEventID({ org, id: quick }, connection)))).toEqual([])
+  })
+
   it('when the staff member changes, the event leaves the former one’s calendar', async () => {
     const colleague = await makeUser(payload, [{ org, roles: ['sender'] }])
     const res = await sender.post('/bookings', { org, owner: senderID, title: 'Handed over', start: at(6, 9), end: at(6, 10), sendInvitations: false })

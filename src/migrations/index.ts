@@ -34,6 +34,7 @@ import * as migration_20261206_213142_bookings from './20261206_213142_bookings'
 import * as migration_20261206_235157_booking_invitations from './20261206_235157_booking_invitations';
 import * as migration_20261206_235943_bookings_org_end from './20261206_235943_bookings_org_end';
 import * as migration_20261207_001525_calendar_connections from './20261207_001525_calendar_connections';
+import * as migration_20261207_032415_booking_sync_outlives_booking from './20261207_032415_booking_sync_outlives_booking';
 
 export const migrations = [
   {
@@ -214,6 +215,11 @@ export const migrations = [
   {
     up: migration_20261207_001525_calendar_connections.up,
     down: migration_20261207_001525_calendar_connections.down,
-    name: '20261207_001525_calendar_connections'
+    name: '20261207_001525_calendar_connections',
+  },
+  {
+    up: migration_20261207_032415_booking_sync_outlives_booking.up,
+    down: migration_20261207_032415_booking_sync_outlives_booking.down,
+    name: '20261207_032415_booking_sync_outlives_booking'
   },
 ];

@@ -29,7 +29,8 @@ export const BookingSyncs: CollectionConfig = {
   indexes: [{ fields: ['booking', 'connection'], unique: true }, { fields: ['status', 'nextAttemptAt'] }],
   fields: [
     { name: 'org', type: 'relationship', relationTo: 'organizations', required: true, label: 'Organisation', admin: readOnly },
-    { name: 'booking', type: 'relationship', relationTo: 'bookings', required: true, index: true, admin: readOnly },
+    // Empty once the booking was deleted, until its event has left this calendar (then the row goes too).
+    { name: 'booking', type: 'relationship', relationTo: 'bookings', index: true, admin: readOnly },
     { name: 'connection', type: 'relationship', relationTo: 'calendar-connections', required: true, index: true, label: 'Calendar', admin: readOnly },
     { name: 'status', type: 'select', required: true, defaultValue: 'pending', options: statusOptions('calendarSync'), admin: { ...readOnly, components: statusCell('calendarSync') } },
     { name: 'providerEventID', type: 'text', label: 'Event id', admin: readOnly },

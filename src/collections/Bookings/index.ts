@@ -2,6 +2,7 @@ import { type CollectionAfterChangeHook, type CollectionBeforeChangeHook, type C
 
 import { isSuperAdmin, orgCreate, orgScoped, relationID, rolesInOrg } from '@/access/orgAccess'
 import { statusCell } from '@/fields/status-cell'
+import { withdrawDeletedBooking } from '@/services/calendar/withdraw-deleted-booking'
 import { enforceOrgPermission } from '@/hooks/enforceOrgPermission'
 import { findOverlaps } from '@/services/bookings/find-overlaps'
 import { queueBookingInvitations } from '@/services/bookings/queue-booking-invitations'
@@ -89,7 +90,8 @@ const queueCalendarSync: CollectionAfterChangeHook = async ({ doc, previousDoc, 
 /** A deleted booking takes its invitation log with it (cancel a booking to withdraw it from calendars). */
 const dropInvitations: CollectionBeforeDeleteHook = async ({ id, req }) => {
   await req.payload.db.deleteMany({ collection: 'booking-invitations', where: { booking: { equals: id } }, req })
-  await req.payload.db.deleteMany({ collection: 'booking-syncs', where: { booking: { equals: id } }, req })
+  // Its events leave the connected calendars (the calendar rows outlive it until they are removed).
+  await withdrawDeletedBooking({ req, bookingID: Number(id) })
 }
 
 /**

@@ -61,10 +61,10 @@ export const pullCalendarChanges = async ({ payload, connectionID }: { payload: 
       for (const row of missing) feed.changes.push({ providerEventID: row.event, cancelled: true, attendees: [] })
     }
     const source = `${providerName(connection.provider)} (${connection.accountEmail})`
-    const byEvent = new Map<string, { id: number; booking_id: number; status: string; synced_sequence: null | number }>()
+    const byEvent = new Map<string, { id: number; booking_id: null | number; status: string; synced_sequence: null | number }>()
     const eventIDs = feed.changes.map((c) => c.providerEventID)
     if (eventIDs.length) {
-      const { rows: syncs } = await pool.query<{ id: number; booking_id: number; status: string; synced_sequence: null | number; provider_event_i_d: string }>(
+      const { rows: syncs } = await pool.query<{ id: number; booking_id: null | number; status: string; synced_sequence: null | number; provider_event_i_d: string }>(
         `SELECT id, booking_id, status::text AS status, synced_sequence::int AS synced_sequence, provider_event_i_d FROM booking_syncs WHERE connection_id = $1 AND provider_event_i_d = ANY($2::text[])`,
         [connectionID, eventIDs],
       )
@@ -74,7 +74,8 @@ export const pullCalendarChanges = async ({ payload, connectionID }: { payload: 
     let conflicts = 0
     for (const change of feed.changes) {
       const sync = byEvent.get(change.providerEventID)
-      if (!sync) continue
+      // No sync row, or the booking was deleted (its event is being removed): nothing to bring back.
+      if (!sync || sync.booking_id === null) continue
       const booking = await payload.findByID({ collection: 'bookings', id: sync.booking_id, depth: 0, overrideAccess: true, disableErrors: true })
       if (!booking || booking.status === 'cancelled') continue
       const moved = !change.cancelled && change.start && change.end && (change.start.getTime() !== new Date(booking.start).getTime() || change.end.getTime() !== new Date(booking.end).getTime())

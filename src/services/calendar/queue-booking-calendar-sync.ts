@@ -57,8 +57,12 @@ export const queueBookingCalendarSync = async ({ req, booking, changed }: { req:
     queued += 1
   }
   if (!queued) return 0
-  // One waiting trigger drains every due row (seen in this transaction too: a bulk save queues one).
-  const waiting = await payload.count({ collection: 'payload-jobs', where: { and: [{ taskSlug: { equals: CALENDAR_SYNC_TASK } }, { processing: { equals: false } }, { completedAt: { exists: false } }, { hasError: { not_equals: true } }] }, req, overrideAccess: true })
-  if (waiting.totalDocs === 0) await payload.jobs.queue({ task: CALENDAR_SYNC_TASK as never, input: { bookingID: booking.id } as never, queue: CALENDAR_QUEUE, req })
+  await triggerCalendarSync(req, booking.id)
   return queued
+}
+
+/** Queues the calendar worker unless a trigger is already waiting: one drains every due row (seen in this transaction too: a bulk save queues one). */
+export const triggerCalendarSync = async (req: PayloadRequest, bookingID: number): Promise<void> => {
+  const waiting = await req.payload.count({ collection: 'payload-jobs', where: { and: [{ taskSlug: { equals: CALENDAR_SYNC_TASK } }, { processing: { equals: false } }, { completedAt: { exists: false } }, { hasError: { not_equals: true } }] }, req, overrideAccess: true })
+  if (waiting.totalDocs === 0) await req.payload.jobs.queue({ task: CALENDAR_SYNC_TASK as never, input: { bookingID } as never, queue: CALENDAR_QUEUE, req })
 }

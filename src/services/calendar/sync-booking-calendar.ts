@@ -155,11 +155,18 @@ export const syncCalendarRows = async ({
     outcomes.set(row.id, status)
   }
 
+  /** The booking was deleted and its event is gone from this calendar: nothing is left to keep in step. */
+  const forget = async (row: Row) => {
+    await pool.query('DELETE FROM booking_syncs WHERE id = $1 AND claim_token = $2 AND booking_id IS NULL', [row.id, token])
+    outcomes.set(row.id, 'synced')
+  }
+
   const syncOne = async (row: Row) => {
     // Cancelled, deleted, or no longer this calendar's (its staff member changed): the event goes.
-    const cancelled = row.status === null || row.status === 'cancelled' || row.applies === false
+    const deleted = row.status === null
+    const cancelled = deleted || row.status === 'cancelled' || row.applies === false
     const sequence = row.sequence ?? 0
-    if (row.status === null && !row.provider_event_i_d) return finish(row, 'synced', { sequence: row.synced_sequence })
+    if (deleted && !row.provider_event_i_d) return forget(row)
     if (!cancelled && row.provider_event_i_d && row.synced_sequence !== null && row.synced_sequence >= sequence) return finish(row, 'synced', { sequence: row.synced_sequence, resetAttempts: true })
     const connection = connections.get(row.connection_id)!
     const sendUpdates = (row.send_updates ?? 'none') as CalendarEventInput['sendUpdates']
@@ -167,6 +174,7 @@ export const syncCalendarRows = async ({
       const adapter = adapterOf(row.connection_id)
       if (cancelled) {
         if (row.provider_event_i_d) await adapter.deleteEvent(row.provider_event_i_d, sendUpdates)
+        if (deleted) return await forget(row)
         return await finish(row, 'synced', { sequence, error: null, code: null, resetAttempts: true })
       }
       const ids = { org: row.org_id, id: row.booking_id }
@@ -201,7 +209,7 @@ export const syncCalendarRows = async ({
         // The adapters have already refreshed the token once and retried on a 401.
         refreshedAlready: true,
       })
-      if (action.kind === 'gone') return finish(row, 'synced', { sequence, resetAttempts: true })
+      if (action.kind === 'gone') return deleted ? forget(row) : finish(row, 'synced', { sequence, resetAttempts: true })
       if (action.kind === 'reconnect') {
         await markReconnectRequired(payload, row.connection_id, row.org_id, error.message)
         await finish(row, 'failed', { error: `${error.message} Reconnect the calendar, then retry.`, code: error.providerCode })
