@@ -106,6 +106,10 @@ describe('the complaint-rate chart', () => {
     const day = (d: number) => new Date(Date.UTC(2026, 10, 20 + d)).toISOString()
     const rates = trailingComplaintRates([point(day(0), 200, 1), point(day(1), 0, 1), point(day(2), 100, 0)])
     expect(rates.map((r) => r.rate)).toEqual([0.5, null, 0])
+     // London's 29 March 2026 has 23 hours: the 30th starts 23 hours after it, and is still on its own.
+    const london = ['2026-03-28T00:00:00.000Z', '2026-03-29T00:00:00.000Z', '2026-03-29T23:00:00.000Z']
+    const dst = trailingComplaintRates([point(london[0]!, 100, 0), point(london[1]!, 100, 1), point(london[2]!, 100, 0)], 'day')
+    expect(dst.map((r) => [r.complaints, r.delivered])).toEqual([[0, 100], [1, 100], [0, 100]])
   })
 })
 

@@ -261,6 +261,9 @@ describe('the assistant', () => {
     expect(third.status).toBe(429)
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
     expect(third.body.errors[0].message).toMatch(/At most 2 assistant questions per minute/)
+    // The refused question was not counted: asking again after Retry-After works.
+    const counted = await (payload.db as any).pool.query('SELECT coalesce(sum(count), 0)::int AS n FROM assistant_rate WHERE org_id = $1', [tiny.id])
+    expect(counted.rows[0].n).toBe(2)
 
     await setProvider(tiny, 'none', { monthlyTokenLimit: 1000 })
     await (payload.db as any).pool.query(`INSERT INTO assistant_usage (org_id, month, requests, prompt_tokens, completion_tokens) VALUES ($1, date_trunc('month', now() AT TIME ZONE 'UTC')::date, 3, 900, 200)`, [tiny.id])

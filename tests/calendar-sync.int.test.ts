@@ -278,13 +278,20 @@ describe('booking sync with Google Calendar', () => {
     expect(fake.requests.filter((r) => r.method === 'DELETE' && r.path.endsWith(`/events/${event}`))).toHaveLength(2)
     expect((await pool().query('SELECT count(*)::int AS n FROM booking_syncs WHERE id = $1', [rowID])).rows[0].n).toBe(0)
 
-    // A booking whose event was never written leaves no row and makes no call.
-    const quick = (await sender.post('/bookings', { org, owner: senderID, title: 'Never synced', start: at(8, 11), end: at(8, 12), sendInvitations: false })).body.doc.id
-    const calls = fake.requests.length
+    // A booking deleted while a worker is creating its event: the row keeps the worker's claim and gets the
+    // event's id (derived from the booking); once the claim's lease runs out, the sweep removes the event —
+    // here it never came to be, so Google answers 404, which counts as done — and the row goes.
+    const quick = (await sender.post('/bookings', { org, owner: senderID, title: 'Deleted mid-create', start: at(8, 11), end: at(8, 12), sendInvitations: false })).body.doc.id
+    const quickEvent = googleEventID({ org, id: quick }, connection)
+    const { id: quickRow } = await syncRow(quick)
+    await pool().query(`UPDATE booking_syncs SET status = 'syncing', claim_token = 'held-by-a-worker', lease_expires_at = now() + interval '1 minute' WHERE id = $1`, [quickRow])
     expect((await sender.delete(`/bookings/${quick}`)).status).toBe(200)
-    expect((await pool().query('SELECT count(*)::int AS n FROM booking_syncs WHERE booking_id = $1 OR (booking_id IS NULL AND provider_event_i_d = $2)', [quick, googleEventID({ org, id: quick }, connection)])).rows[0].n).toBe(0)
+    const held = (await pool().query('SELECT booking_id, status::text AS status, claim_token, provider_event_i_d AS event FROM booking_syncs WHERE id = $1', [quickRow])).rows[0]
+    expect(held).toEqual({ booking_id: null, status: 'syncing', claim_token: 'held-by-a-worker', event: quickEvent })
+    await pool().query(`UPDATE booking_syncs SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [quickRow])
     await sweepCalendarSync({ payload })
-    expect(fake.requests.slice(calls).filter((r) => r.path.includes(googleEventID({ org, id: quick }, connection)))).toEqual([])
+    expect((await pool().query('SELECT count(*)::int AS n FROM booking_syncs WHERE id = $1', [quickRow])).rows[0].n).toBe(0)
+    expect(fake.requests.filter((r) => r.path.endsWith(`/events/${quickEvent}`)).map((r) => r.method)).toEqual(['DELETE'])
   })
 
   it('when the staff member changes, the event leaves the former one’s calendar', async () => {

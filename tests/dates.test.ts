@@ -25,5 +25,9 @@ describe('dates in the organisation’s locale and time zone', () => {
     expect(resolveDateSettings({ locale: 'xx', timeZone: 'Mars/Base' })).toEqual({ locale: 'en-GB', timeZone: 'Europe/London' })
     expect(isTimeZone('America/New_York')).toBe(true)
     expect(isTimeZone('Mars/Base')).toBe(false)
+    expect(isTimeZone('UTC')).toBe(true)
+    expect(isTimeZone('Etc/GMT+5')).toBe(true)
+    // Abbreviations mean different zones to JavaScript and PostgreSQL (IST: India or Israel).
+    for (const abbreviation of ['IST', 'BST', 'CST', 'EST5EDT', 'GMT']) expect(isTimeZone(abbreviation), abbreviation).toBe(false)
   })
 })

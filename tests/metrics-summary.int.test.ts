@@ -283,6 +283,12 @@ describe('GET /api/metrics/summary', () => {
       { start: '2026-03-03T08:00:00.000Z', ...day3 },
     ])
     expect(res.channels[0].totals).toEqual(A_TOTALS)
+    // Kolkata, 5:30 ahead: its days start at 18:30 UTC, and every seeded hour falls within its 2nd and 3rd.
+    const kolkata = await summary(viewerA, `from=${encodeURIComponent('2026-03-02T00:00:00+05:30')}&to=${encodeURIComponent('2026-03-04T00:00:00+05:30')}&bucket=day&channel=email&tz=Asia/Kolkata`)
+    expect(kolkata.channels[0].series).toEqual([
+      { start: '2026-03-01T18:30:00.000Z', ...counts(A_DAY1) },
+      { start: '2026-03-02T18:30:00.000Z', ...counts(A_DAY2) },
+    ])
     // The same range in UTC days splits them elsewhere.
     const utc = await summary(viewerA, `${RANGE}&bucket=day&channel=email`)
     expect(utc.timeZone).toBe('UTC')

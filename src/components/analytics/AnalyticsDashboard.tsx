@@ -75,6 +75,8 @@ export const AnalyticsDashboard = () => {
   )
 
   const summary = result.summary
+  // The answer on screen is labelled in the zone it was computed for (while the next one loads, too).
+  const shownDates = useMemo<DateSettings>(() => ({ ...dates, timeZone: summary?.timeZone ?? dates.timeZone }), [dates, summary?.timeZone])
   const channels = summary?.channels ?? []
   const active = channels.find((c) => c.channel === state.channel) ?? channels[0]
   const empty = summary !== null && channels.every(isChannelEmpty) && summary.topTemplates.length === 0
@@ -88,7 +90,7 @@ export const AnalyticsDashboard = () => {
         <div>
           <h1 className="analytics__title">Analytics</h1>
           <p className="analytics__muted" data-testid="analytics-scope">
-            {[scope, summary ? windowLabel(summary, dates) : null, summary ? `per ${summary.bucket}` : null].filter(Boolean).join(' · ')}
+            {[scope, summary ? windowLabel(summary, shownDates) : null, summary ? `per ${summary.bucket}` : null].filter(Boolean).join(' · ')}
           </p>
         </div>
         <div className="analytics__head-side">
@@ -133,7 +135,7 @@ export const AnalyticsDashboard = () => {
           <h2>No messages in this range</h2>
           <p>
             Nothing was queued, sent or reported by a provider {state.org || !showOrgSelect ? `for ${scope}` : 'for your organisations'} between{' '}
-            {windowEnds(summary, dates).join(' and ')}.
+            {windowEnds(summary, shownDates).join(' and ')}.
             {wider.length > 0 ? ' Try a wider range:' : ' Try a custom range or another organisation.'}
           </p>
           {wider.length > 0 && (
@@ -168,9 +170,9 @@ export const AnalyticsDashboard = () => {
           <div aria-label={`${channelLabel(active.channel)} analytics`} className="analytics__channel" id="analytics-channel-panel" role="tabpanel">
             <KpiTiles summary={active} />
             <div className="analytics__grid">
-              <SendsChart bucket={summary.bucket} channelLabel={channelLabel(active.channel)} dates={dates} summary={active} />
+              <SendsChart bucket={summary.bucket} channelLabel={channelLabel(active.channel)} dates={shownDates} summary={active} />
               {/* Complaints and opens are an email's: SMS has neither. */}
-              {active.channel === 'email' && <ComplaintRateChart bucket={summary.bucket} dates={dates} summary={active} />}
+              {active.channel === 'email' && <ComplaintRateChart bucket={summary.bucket} dates={shownDates} summary={active} />}
               <FailureReasonsChart summary={active} />
               <LatencyChart summary={active} />
               {active.channel === 'email' && (

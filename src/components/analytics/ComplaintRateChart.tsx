@@ -16,7 +16,7 @@ export const GMAIL_LIMIT_PERCENT = 0.3
 
 /** The trailing 24-hour complaint rate at the end of each bucket, against Gmail's two lines. */
 export const ComplaintRateChart = ({ summary, bucket, dates }: { summary: ChannelSummary; bucket: Bucket; dates: DateSettings }) => {
-  const data = trailingComplaintRates(summary.series).map((point) => ({ ...point, label: formatBucketStart(point.start, bucket, dates) }))
+  const data = trailingComplaintRates(summary.series, bucket).map((point) => ({ ...point, label: formatBucketStart(point.start, bucket, dates) }))
   const { complaints, delivered } = summary.totals
   // A square-root scale keeps both lines apart and readable even when one bucket's rate is far above
   // them; the lower line's label sits under it and the upper one's over it, so neither crosses a line.

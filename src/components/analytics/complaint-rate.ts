@@ -12,7 +12,7 @@ const WINDOW_MS = 24 * 3_600_000
  * A complaint in an hour with nothing delivered stays in the next 23 points instead of vanishing. The
  * window is cut at the start of the range, and is a gap when nothing was delivered in it.
  */
-export const trailingComplaintRates = (series: SeriesPoint[]): TrailingRate[] => {
+export const trailingComplaintRates = (series: SeriesPoint[], bucket: 'day' | 'hour' = 'hour'): TrailingRate[] => {
   const starts = series.map((point) => Date.parse(point.start))
   let first = 0
   let complaints = 0
@@ -22,7 +22,8 @@ export const trailingComplaintRates = (series: SeriesPoint[]): TrailingRate[] =>
     delivered += point.delivered
     // Keep the buckets that start less than 24 hours before this one: this one and the 23 hours before
     // it (by hour), or this day alone (by day).
-    while (starts[first]! <= starts[i]! - WINDOW_MS) {
+    // (A day is its own window: after a 23-hour day the day before would still start within 24 hours.)
+    while (first < i && (bucket === 'day' || starts[first]! <= starts[i]! - WINDOW_MS)) {
       complaints -= series[first]!.complaints
       delivered -= series[first]!.delivered
       first++

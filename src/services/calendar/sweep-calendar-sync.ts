@@ -40,6 +40,8 @@ export const sweepCalendarSync = async ({ payload }: { payload: Payload }): Prom
   const { rowCount: released } = await pool.query(
     `UPDATE booking_syncs SET status = 'pending', claim_token = NULL, lease_expires_at = NULL, next_attempt_at = NULL, updated_at = now() WHERE status = 'syncing' AND lease_expires_at < now()`,
   )
+  // A booking deleted without a transaction (the embedded database) after its row was written: the event goes.
+  await pool.query(`UPDATE booking_syncs SET status = 'pending', next_attempt_at = NULL, updated_at = now() WHERE booking_id IS NULL AND status = 'synced'`)
   const { synced, more } = await drainCalendarSync({ payload, budgetMs: 20_000 })
   const { rows: stale } = await pool.query<{ id: number }>(
     `SELECT id FROM calendar_connections WHERE status = 'connected' AND (last_synced_at IS NULL OR last_synced_at < now() - make_interval(secs => $1)) ORDER BY last_synced_at NULLS FIRST LIMIT 20`,

@@ -24,7 +24,8 @@ export type SyncOutcome = 'busy' | 'failed' | 'pending' | 'reconnect' | 'synced'
 type Row = {
   id: number
   org_id: number
-  booking_id: number
+  /** Null once the booking was deleted (the row waits to remove its event). */
+  booking_id: null | number
   connection_id: number
   provider_event_i_d: null | string
   synced_sequence: null | number
@@ -139,9 +140,10 @@ export const syncCalendarRows = async ({
   }
 
   const finish = async (row: Row, status: 'failed' | 'pending' | 'synced', fields: { error?: null | string; code?: null | string; eventID?: null | string; sequence?: null | number; note?: null | string; retryInSeconds?: number; resetAttempts?: boolean } = {}) => {
-    // Saved again while we wrote it: the newer version goes out next.
+    // Saved again while we wrote it: the newer version goes out next. Deleted meanwhile (no booking left):
+    // what was just written is removed next.
     await pool.query(
-      `UPDATE booking_syncs SET status = (CASE WHEN $3 = 'synced' AND coalesce((SELECT sequence FROM bookings WHERE id = booking_id), 0) > coalesce($8::int, 0) THEN 'pending' ELSE $3 END)::enum_booking_syncs_status,
+      `UPDATE booking_syncs SET status = (CASE WHEN $3 = 'synced' AND (booking_id IS NULL OR coalesce((SELECT sequence FROM bookings WHERE id = booking_id), 0) > coalesce($8::int, 0)) THEN 'pending' ELSE $3 END)::enum_booking_syncs_status,
               last_error = $4, provider_code = $5,
               provider_event_i_d = CASE WHEN $6::boolean THEN $7 ELSE provider_event_i_d END,
               synced_sequence = coalesce($8, synced_sequence), note = coalesce($9, note),
@@ -177,7 +179,7 @@ export const syncCalendarRows = async ({
         if (deleted) return await forget(row)
         return await finish(row, 'synced', { sequence, error: null, code: null, resetAttempts: true })
       }
-      const ids = { org: row.org_id, id: row.booking_id }
+      const ids = { org: row.org_id, id: row.booking_id! }
       const input: CalendarEventInput = {
         clientEventID: connection.provider === 'google' ? googleEventID(ids, connection.id) : graphTransactionID(ids, connection.id),
         title: row.title ?? '',

@@ -63,6 +63,7 @@ export type MetricsSummary = {
   alerts: ActiveMetricAlert[]
 }
 
+const HOUR_MS = 3_600_000
 const TOP_REASONS = 10
 const TOP_TEMPLATES = 10
 const COLUMNS = Object.values(METRIC_COLUMNS)
@@ -175,10 +176,14 @@ const computeMetricsSummary = async ({
       await client.query(`SET LOCAL TimeZone = 'UTC'`)
       const { rows: state } = await client.query<{ rolled_until: Date | null }>('SELECT rolled_until FROM metric_rollup_state WHERE id = 1')
       const rolledUntil = state[0]?.rolled_until ?? null
-      const split = new Date(Math.min(Math.max((rolledUntil ?? from).getTime(), from.getTime()), to.getTime()))
+      // Facts are kept per UTC hour, each in the day its hour starts in: a zone a half or quarter hour off
+      // UTC reads the hours that start within its days (both ends rounded up to a whole hour).
+      const lo = new Date(Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS)
+      const hi = new Date(Math.ceil(to.getTime() / HOUR_MS) * HOUR_MS)
+      const split = new Date(Math.min(Math.max((rolledUntil ?? lo).getTime(), lo.getTime()), hi.getTime()))
       const channels = channel ? [channel] : [...METRIC_CHANNELS]
       // Day buckets are the zone's calendar days; hours are UTC hours (the rollups' own).
-      const { rows } = await client.query<Result>(SUMMARY_SQL, [split, to, orgs, from, split, channels, bucket, bucket === 'day' ? timeZone : 'UTC'])
+      const { rows } = await client.query<Result>(SUMMARY_SQL, [split, hi, orgs, lo, split, channels, bucket, bucket === 'day' ? timeZone : 'UTC'])
       const result = rows[0]!
       const withData = new Set([...result.series, ...result.reasons, ...result.latency].map((r) => String(r.channel)))
       const shown = channel ? [channel] : METRIC_CHANNELS.filter((c) => c === 'email' || withData.has(c))

@@ -16,9 +16,14 @@ export const DEFAULT_DATE_SETTINGS = { locale: 'en-GB', timeZone: 'Europe/London
 
 export type DateSettings = { locale: string; timeZone: string }
 
-/** Whether `zone` is an IANA time zone this runtime knows (e.g. Europe/London, America/New_York). */
+/**
+ * Whether `zone` is an IANA time zone this runtime knows (e.g. Europe/London, America/New_York), or UTC.
+ * Abbreviations (IST, BST, CST…) are refused: JavaScript and PostgreSQL read several of them as different
+ * zones (IST is India's to one, Israel's to the other), so the days they compute would disagree.
+ */
 export const isTimeZone = (zone: unknown): zone is string => {
   if (typeof zone !== 'string' || !zone.trim() || zone.length > 64) return false
+  if (zone !== 'UTC' && !/^[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+$/.test(zone)) return false
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: zone })
     return true
