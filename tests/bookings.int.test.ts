@@ -152,6 +152,8 @@ describe('bookings', () => {
     expect(foreign.status).toBe(404)
     expect(JSON.stringify(foreign.body)).not.toContain('Inside')
     expect((await anonymous().get(`/bookings/agenda?org=${org}&${range}`)).status).toBe(401)
+    // …even without parameters: who asks is checked first.
+    expect((await anonymous().get('/bookings/agenda')).status).toBe(401)
 
     const cases: [string, RegExp][] = [
       [range, /organisation/],

@@ -181,3 +181,22 @@ describe('smaller leaks and role gaps', () => {
     expect([403, 404]).toContain((await outsider.get(`/media/file/${file.filename}`)).status)
   })
 })
+
+describe('custom endpoints ask who is calling before they read their input', () => {
+  it('an anonymous caller gets 401 with a sentence, with or without parameters', async () => {
+    const calls: [string, string, unknown?][] = [
+      ['GET', '/bookings/agenda'],
+      ['GET', '/assistant/usage'],
+      ['GET', '/calendar-connections/connect'],
+      ['GET', '/exports/direct'],
+      ['POST', '/suppressions/bulk', {}],
+      ['GET', `/bookings/agenda?org=${demo}&from=2027-01-01T00:00:00Z&to=2027-01-08T00:00:00Z`],
+      ['GET', `/exports/direct?org=${demo}&kind=contacts`],
+    ]
+    for (const [method, path, body] of calls) {
+      const res = await anonymous().rest(method as 'GET', path, body === undefined ? {} : { body })
+      expect([method, path, res.status]).toEqual([method, path, 401])
+      expect(res.body.errors[0].message).toMatch(/^(Log|Sign) in to /)
+    }
+  })
+})

@@ -124,6 +124,7 @@ export const assistantUsageEndpoint: Endpoint = {
   method: 'get',
   handler: async (req) => {
     try {
+      if (!req.user) throw new AppError('UNAUTHORIZED', 'Sign in to see the assistant’s usage.')
       const org = parseStoredID(req.searchParams.get('org'))
       if (org === null) throw new AppError('INVALID_INPUT', '`org` must be an organisation id.')
       return Response.json(await readAssistantUsage({ payload: req.payload, user: req.user, org }), { headers: NO_STORE })

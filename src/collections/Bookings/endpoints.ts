@@ -21,6 +21,8 @@ export const agendaEndpoint: Endpoint = {
   method: 'get',
   handler: async (req) => {
     try {
+      // Who asks comes first: an anonymous caller learns nothing about the parameters.
+      if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to see bookings.')
       const org = parseStoredID(req.searchParams.get('org'))
       if (org === null) throw new AppError('INVALID_INPUT', 'Say which organisation: `?org=<id>`.')
       const rawOwner = req.searchParams.get('owner')

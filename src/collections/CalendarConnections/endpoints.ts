@@ -25,6 +25,7 @@ const connectEndpoint: Endpoint = {
   method: 'get',
   handler: async (req) => {
     try {
+      if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to connect a calendar.')
       const org = parseStoredID(req.searchParams.get('org'))
       if (org === null) throw new AppError('INVALID_INPUT', 'Say which organisation: `?org=<id>`.')
       const url = await startCalendarConnect({ payload: req.payload, user: req.user, org, provider: providerOf(req.searchParams.get('provider')), shared: ['1', 'true'].includes(req.searchParams.get('shared') ?? '') })

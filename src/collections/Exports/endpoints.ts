@@ -26,6 +26,7 @@ const directEndpoint: Endpoint = {
   method: 'get',
   handler: async (req) => {
     try {
+      if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to export.')
       const org = idParam(req, 'org')
       if (org === null) throw new AppError('INVALID_INPUT', 'Say which organisation: `?org=<id>`.')
       const kind = (req.searchParams.get('kind') || 'contacts') as ExportKind

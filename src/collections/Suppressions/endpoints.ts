@@ -16,6 +16,7 @@ export const suppressionEndpoints: Endpoint[] = [
     method: 'post',
     handler: async (req) => {
       try {
+        if (!req.user) throw new AppError('UNAUTHORIZED', 'Log in to add suppressions.')
         const body = await readJSONObject(req)
         const org = body.org === null || body.org === undefined || body.org === '' ? null : parseID(body.org)
         if (org === null && body.org !== null && body.org !== undefined && body.org !== '') throw new AppError('INVALID_INPUT', '`org` must be an organisation id.')
