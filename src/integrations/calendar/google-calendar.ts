@@ -65,13 +65,26 @@ export const createGoogleCalendar = ({ tokens, onTokens, calendarID, env = proce
   // forceRefreshOnFailure: a token the server stops accepting before its expiry is refreshed on the 401, once.
   const auth = new google.auth.OAuth2({ clientId: config.clientID, clientSecret: config.clientSecret, forceRefreshOnFailure: true, endpoints: { oauth2TokenUrl: config.tokenURL } })
   auth.setCredentials({ access_token: tokens.accessToken ?? undefined, refresh_token: tokens.refreshToken, expiry_date: tokens.expiresAt?.getTime() })
+  // Tokens Google hands back are saved in the order they came, and every call below waits for them before
+  // it returns: the next reader of the connection (another worker, the next run) never gets a refresh
+  // token Google has already rotated away (which would answer invalid_grant).
+  let saving: Promise<void> = Promise.resolve()
   auth.on('tokens', (fresh) => {
-    void onTokens({
-      accessToken: fresh.access_token ?? null,
-      ...(fresh.refresh_token ? { refreshToken: fresh.refresh_token } : {}),
-      expiresAt: fresh.expiry_date ? new Date(fresh.expiry_date) : null,
-    })
+    const save = () =>
+      onTokens({
+        accessToken: fresh.access_token ?? null,
+        ...(fresh.refresh_token ? { refreshToken: fresh.refresh_token } : {}),
+        expiresAt: fresh.expiry_date ? new Date(fresh.expiry_date) : null,
+      })
+    saving = saving.then(save, save)
   })
+  const settled = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work
+    } finally {
+      await saving.catch(() => undefined)
+    }
+  }
   const calendar = google.calendar({ version: 'v3', auth, ...(env.GOOGLE_CALENDAR_ROOT_URL ? { rootUrl: env.GOOGLE_CALENDAR_ROOT_URL } : {}), retry: false } as never) as calendar_v3.Calendar
   const call = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -81,7 +94,7 @@ export const createGoogleCalendar = ({ tokens, onTokens, calendarID, env = proce
     }
   }
 
-  return {
+  const adapter: CalendarAdapter = {
     provider: 'google',
     async createEvent(input) {
       const { body, notes } = eventBody(input)
@@ -149,5 +162,12 @@ export const createGoogleCalendar = ({ tokens, onTokens, calendarID, env = proce
       if (!next) throw new CalendarCallError('Google Calendar did not return a sync token.', null, 'no_sync_token', null, null)
       return { changes, cursor: next, full }
     },
+  }
+  return {
+    provider: 'google',
+    createEvent: (input) => settled(adapter.createEvent(input)),
+    updateEvent: (providerEventID, input) => settled(adapter.updateEvent(providerEventID, input)),
+    deleteEvent: (providerEventID, sendUpdates) => settled(adapter.deleteEvent(providerEventID, sendUpdates)),
+    listChanges: (cursor) => settled(adapter.listChanges(cursor)),
   }
 }
