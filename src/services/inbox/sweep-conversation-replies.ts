@@ -2,6 +2,7 @@ import type { Payload } from 'payload'
 
 import { dbPool } from '@/db/pool'
 
+import { releaseExpiredClaims } from '../sending/release-expired-claims'
 import { deliverConversationReply } from './deliver-conversation-reply'
 
 const STOPPED_WHILE_SENDING =
@@ -20,17 +21,7 @@ export type RepliesSwept = { released: number; unknown: number; delivered: numbe
  */
 export const sweepConversationReplies = async ({ payload, limit = 20 }: { payload: Payload; limit?: number }): Promise<RepliesSwept> => {
   const pool = dbPool(payload)
-  const { rows: expired } = await pool.query<{ status: string }>(
-    `UPDATE messages
-        SET status = (CASE WHEN handed_off_at IS NULL THEN 'queued' ELSE 'unknown' END)::enum_messages_status,
-            attempts = attempts - CASE WHEN handed_off_at IS NULL THEN 1 ELSE 0 END,
-            error = CASE WHEN handed_off_at IS NULL THEN error ELSE $1 END,
-            next_attempt_at = CASE WHEN handed_off_at IS NULL THEN now() ELSE NULL END,
-            claim_token = NULL, lease_expires_at = NULL, updated_at = now()
-      WHERE status = 'sending' AND direction = 'outbound' AND lease_expires_at < now()
-      RETURNING status::text AS status`,
-    [STOPPED_WHILE_SENDING],
-  )
+  const expired = await releaseExpiredClaims(pool, { table: 'messages', statusType: 'enum_messages_status', scope: "direction = 'outbound'", stoppedMessage: STOPPED_WHILE_SENDING })
   const { rows: due } = await pool.query<{ id: number }>(
     `SELECT id FROM messages WHERE status = 'queued' AND direction = 'outbound' AND (next_attempt_at IS NULL OR next_attempt_at <= now()) ORDER BY next_attempt_at NULLS FIRST, id LIMIT $1`,
     [limit],
@@ -41,5 +32,5 @@ export const sweepConversationReplies = async ({ payload, limit = 20 }: { payloa
     const outcome = await deliverConversationReply({ payload, messageID: row.id, maxPaceWaitMs: SWEEP_PACE_WAIT_MS })
     if (outcome.status !== 'busy') delivered += 1
   }
-  return { released: expired.filter((r) => r.status === 'queued').length, unknown: expired.filter((r) => r.status === 'unknown').length, delivered }
+  return { ...expired, delivered }
 }
