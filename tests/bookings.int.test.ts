@@ -71,6 +71,12 @@ describe('bookings', () => {
       expect(res.status, JSON.stringify(data)).toBe(400)
       expect(errorsOf(res).join(' | ')).toMatch(message)
     }
+    // Not a date at all: a field error, never a 500.
+    for (const start of ['x', '2027-02-30T09:00:00Z']) {
+      const res = await book({ title: 'Bad start', start, end: at(2, 10) })
+      expect(res.status, start).toBe(400)
+      expect(errorsOf(res).join(' | '), start).toMatch(/start/)
+    }
   })
 
   it('an overlap with the same staff member’s booking is refused until "Book anyway"; touching and cancelled ones are fine', async () => {
@@ -83,6 +89,9 @@ describe('bookings', () => {
     const anyway = await book({ title: 'Clash', start: at(3, 9, 30), end: at(3, 10, 30), allowOverlap: true })
     expect(anyway.status).toBe(201)
     expect(anyway.body.doc.allowOverlap).toBe(false)
+    // Once accepted, the overlap does not come back on a change that moves nothing (a title, an answer).
+    expect((await sender.patch(`/bookings/${anyway.body.doc.id}`, { title: 'Clash, renamed' })).status).toBe(200)
+    expect((await sender.patch(`/bookings/${anyway.body.doc.id}`, { start: at(3, 9, 45) })).status).toBe(400)
     // Another staff member's booking at the same time is no overlap.
     const colleague = await makeUser(payload, [{ org, roles: ['sender'] }])
     expect((await book({ title: 'Colleague', owner: colleague.id, start: at(3, 9), end: at(3, 10) })).status).toBe(201)

@@ -127,6 +127,11 @@ describe('booking sync with a Microsoft calendar (Graph)', () => {
   })
 
   it('the delta query brings moves, answers and deletions back; an invalid delta token restarts from everything', async () => {
+    // A stored cursor that is not Graph's own is never called with our token: the pull starts over from Graph.
+    await dbPool(payload).query('UPDATE calendar_connections SET sync_cursor = $2 WHERE id = $1', [connection, 'https://collector.example/steal?token=1'])
+    const calls = fake.requests.length
+    expect(await pullCalendarChanges({ payload, connectionID: connection })).toEqual(expect.objectContaining({ status: 'pulled', full: true }))
+    expect(fake.requests.slice(calls).every((r) => !r.path.includes('steal'))).toBe(true)
     expect((await pullCalendarChanges({ payload, connectionID: connection })).status).toBe('pulled')
     fake.moveEvent(eventID, new Date(at(5, 8)), new Date(at(5, 9)))
     fake.respond(eventID, contactEmail, 'tentativelyAccepted')

@@ -112,6 +112,11 @@ describe('calendar connections', () => {
     expect(tokenRequest.body.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/)
     // The viewer sees no personal connection of the sender's.
     expect((await viewer.get(`/calendar-connections?where[org][equals]=${org}`)).body.docs).toHaveLength(0)
+    // Nobody edits a connection, not even its owner: not its cursor (where our token would be sent), not shared, not its tokens.
+    const before = (await pool().query('SELECT sync_cursor, shared, refresh_token_encrypted FROM calendar_connections WHERE id = $1', [connection])).rows[0]
+    const edit = await sender.patch(`/calendar-connections/${connection}`, { syncCursor: 'https://collector.example/steal', shared: true, refreshTokenEncrypted: 'x' })
+    expect(edit.status).toBe(403)
+    expect((await pool().query('SELECT sync_cursor, shared, refresh_token_encrypted FROM calendar_connections WHERE id = $1', [connection])).rows[0]).toEqual(before)
   })
 })
 

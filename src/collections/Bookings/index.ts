@@ -9,7 +9,7 @@ import { queueBookingInvitations } from '@/services/bookings/queue-booking-invit
 import { queueBookingCalendarSync } from '@/services/calendar/queue-booking-calendar-sync'
 import { planBookingChange } from '@/services/bookings/plan-booking-change'
 import { AppError } from '@/services/errors/app-error'
-import { DEFAULT_DATE_SETTINGS, isTimeZone } from '@/services/vocabulary/dates'
+import { DEFAULT_DATE_SETTINGS, isTimeZone, resolveDateSettings } from '@/services/vocabulary/dates'
 import { statusOptions } from '@/services/vocabulary/statuses'
 
 import { agendaEndpoint } from './endpoints'
@@ -18,7 +18,11 @@ const systemOnly: FieldAccess = () => false
 
 const HTTPS_URL = /^https:\/\/[^\s/$.?#][^\s]*$/i
 
-const when = (value: unknown) => (value ? new Date(value as string) : null)
+/** A date the save carries, or null (none, or not a date: the field's own validation says so). */
+const when = (value: unknown) => {
+  const date = value ? new Date(value as string) : null
+  return date && !Number.isNaN(date.getTime()) ? date : null
+}
 
 /**
  * The rules of a save: a cancelled booking stays so; a moved one becomes `rescheduled`; the iCalendar
@@ -46,7 +50,15 @@ const applyBookingRules: CollectionBeforeChangeHook = async ({ data, originalDoc
   }
   const start = when(merged.start)
   const end = when(merged.end)
-  if (plan.status !== 'cancelled' && start && end && owner !== undefined && org !== undefined && !merged.allowOverlap) {
+  // Only a new booking, or one whose time or staff member changes, is checked: answering, retitling or a
+  // change pulled from a calendar never trips over an overlap someone already accepted.
+  const moved =
+    operation === 'create' ||
+    originalDoc?.status === 'cancelled' ||
+    when(originalDoc?.start)?.getTime() !== start?.getTime() ||
+    when(originalDoc?.end)?.getTime() !== end?.getTime() ||
+    relationID(originalDoc?.owner) !== owner
+  if (moved && plan.status !== 'cancelled' && start && end && owner !== undefined && org !== undefined && !merged.allowOverlap) {
     const others = await req.payload.find({
       collection: 'bookings',
       where: { and: [{ org: { equals: org } }, { owner: { equals: owner } }, { status: { not_equals: 'cancelled' } }, { start: { less_than: end.toISOString() } }, { end: { greater_than: start.toISOString() } }] },
@@ -62,7 +74,7 @@ const applyBookingRules: CollectionBeforeChangeHook = async ({ data, originalDoc
     ) as { id: number; title?: string; start: Date; end: Date }[]
     if (overlaps.length > 0) {
       const zone = (data.timeZone as string) || (merged.timeZone as string) || DEFAULT_DATE_SETTINGS.timeZone
-      const format = new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })
+      const format = new Intl.DateTimeFormat('en-GB', { timeZone: resolveDateSettings({ timeZone: zone }).timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })
       const list = overlaps.map((o) => `"${o.title}" (${format.format(o.start)}–${format.format(o.end)})`).join(', ')
       throw new ValidationError({
         collection: 'bookings',

@@ -41,7 +41,9 @@ export const CalendarConnections: CollectionConfig = {
     components: { beforeListTable: ['@/components/calendar/ConnectCalendar#ConnectCalendar'] },
   },
   disableDuplicate: true,
-  access: { read: connectionAccess(false), create: nobody, update: connectionAccess(true), delete: connectionAccess(true) },
+  // Made and kept up to date only by the OAuth flow and the sync (as the system): nobody edits one, its
+  // owner or an org admin may disconnect it.
+  access: { read: connectionAccess(false), create: nobody, update: nobody, delete: connectionAccess(true) },
   endpoints: calendarConnectionEndpoints,
   hooks: {
     // The connection's sync rows go with it (its events stay in the calendar, which is no longer ours to write).

@@ -144,8 +144,10 @@ export const createGraphCalendar = ({ tokens, onTokens, calendarID, env = proces
       const now = Date.now()
       const window = { from: new Date(now - DELTA_PAST_DAYS * 86_400_000), to: new Date(now + DELTA_FUTURE_DAYS * 86_400_000) }
       const start = `${base}/me/calendarView/delta?startDateTime=${window.from.toISOString()}&endDateTime=${window.to.toISOString()}`
-      let full = cursor === null
-      let url = cursor ?? start
+      // Our bearer token goes only to Graph itself: a stored cursor or a next link elsewhere starts over.
+      const ours = (link: null | string | undefined): link is string => typeof link === 'string' && link.startsWith(`${base}/`)
+      let full = !ours(cursor)
+      let url = ours(cursor) ? cursor : start
       const changes: CalendarEventChange[] = []
       for (let page = 0; page < 500; page++) {
         let res: Response
@@ -163,6 +165,7 @@ export const createGraphCalendar = ({ tokens, onTokens, calendarID, env = proces
         const data = (await res.json()) as { value?: GraphItem[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string }
         for (const item of data.value ?? []) if (item.id) changes.push(toChange(item))
         if (data['@odata.nextLink']) {
+          if (!ours(data['@odata.nextLink'])) throw new CalendarCallError('Microsoft Outlook sent a next page outside Microsoft Graph; it was not followed.', null, 'foreign_link', null, null)
           url = data['@odata.nextLink']
           continue
         }

@@ -107,7 +107,14 @@ export const pullCalendarChanges = async ({ payload, connectionID }: { payload: 
       const data: Record<string, unknown> = { attendees }
       if (change.cancelled) data.status = 'cancelled'
       else if (moved) Object.assign(data, { start: change.start!.toISOString(), end: change.end!.toISOString(), allowOverlap: true })
-      await payload.update({ collection: 'bookings', id: booking.id, data, req, overrideAccess: true, depth: 0, context: { calendarSource: connectionID } })
+      try {
+        await payload.update({ collection: 'bookings', id: booking.id, data, req, overrideAccess: true, depth: 0, context: { calendarSource: connectionID } })
+      } catch (error) {
+        // One change Outpost refuses never stops the calendar's other changes (nor the cursor) from moving on.
+        payload.logger.error({ err: error, booking: booking.id, connection: connectionID }, 'A calendar change could not be applied')
+        await pool.query('UPDATE booking_syncs SET note = $2, updated_at = now() WHERE id = $1', [sync.id, `A change made in ${source} could not be applied: ${(error as Error).message}`.slice(0, 500)])
+        continue
+      }
       const what = change.cancelled ? 'Cancelled' : moved ? `Moved to ${change.start!.toISOString()}–${change.end!.toISOString()}` : 'Attendee answers updated'
       await recordAudit(req, {
         action: 'booking.calendar_change',
