@@ -284,6 +284,7 @@ describe('the assistant', () => {
       [alpha.viewer, { org: alpha.id, question: 'Hours?' }, 403, /assistant\.use/],
       [bravo.admin, { org: alpha.id, question: 'Hours?' }, 404, /not a member/],
       [anonymous(), { org: alpha.id, question: 'Hours?' }, 401, /Sign in/],
+      [alpha.admin, { org: alpha.id, question: 'Hours?\u0000' }, 400, /NUL/],
     ]
     for (const [client, body, status, message] of cases) {
       const res = await client.post('/assistant/ask', body)
@@ -328,6 +329,13 @@ describe('the assistant', () => {
     // Another org's conversation is not found; a viewer may not ask; bad ids are a 400.
     expect((await bravo.admin.post('/assistant/suggest-reply', { conversation: conversation.id })).status).toBe(404)
     expect((await alpha.viewer.post('/assistant/suggest-reply', { conversation: conversation.id })).status).toBe(403)
+    // An id no conversation can have is a 400 with a reason, never a database error; nobody anonymous gets in.
+    for (const bad of [0, 99_999_999_999, '12abc']) {
+      const res = await alpha.admin.post('/assistant/suggest-reply', { conversation: bad })
+      expect([bad, res.status]).toEqual([bad, 400])
+      expect(res.body.errors[0].message).toMatch(/conversation/)
+    }
+    expect((await anonymous().post('/assistant/suggest-reply', { conversation: conversation.id })).status).toBe(401)
     expect((await alpha.admin.post('/assistant/suggest-reply', { conversation: 'x' })).status).toBe(400)
     await setProvider(alpha, 'openai')
   })

@@ -109,6 +109,7 @@ export const assistantSuggestReplyEndpoint: Endpoint = {
   method: 'post',
   handler: async (req) => {
     try {
+      if (!req.user) throw new AppError('UNAUTHORIZED', 'Sign in to ask the assistant.')
       const body = await readJSONObject(req, 2_000)
       const answer = await suggestReply({ payload: req.payload, user: req.user, conversation: body.conversation })
       return Response.json(answer, { status: statusOf(answer), headers: NO_STORE })

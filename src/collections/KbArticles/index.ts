@@ -27,6 +27,7 @@ const importEndpoint: Endpoint = {
   method: 'post',
   handler: async (req) => {
     try {
+      if (!req.user) throw new AppError('UNAUTHORIZED', 'Sign in to import articles.')
       const type = req.headers.get('content-type') ?? ''
       if (!type.toLowerCase().startsWith('multipart/form-data')) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the files as multipart/form-data, each as `file`, with `org`.')
       const form = await new Response(req.body as ReadableStream, { headers: { 'content-type': type } }).formData()

@@ -114,7 +114,9 @@ export const createOpenAIProvider = (model: string, env: Env = process.env): Ass
 export const createAzureProvider = (deployment: string, env: Env = process.env): AssistantProvider => {
   const client = new AzureOpenAI({
     apiKey: env.AZURE_OPENAI_API_KEY,
-    endpoint: env.AZURE_OPENAI_ENDPOINT,
+    // The base URL from the Azure endpoint, given explicitly: otherwise the client takes OPENAI_BASE_URL
+    // (set for an OpenAI-compatible server) and refuses it beside an endpoint.
+    baseURL: `${(env.AZURE_OPENAI_ENDPOINT ?? '').replace(/\/+$/, '')}/openai`,
     apiVersion: env.AZURE_OPENAI_API_VERSION || '2024-10-21',
     deployment,
     maxRetries: maxRetries(env),

@@ -99,6 +99,7 @@ export const answerQuestion = async ({
   if (typeof rawQuestion !== 'string' || !rawQuestion.trim()) throw new AppError('INVALID_INPUT', '`question` must be the text of a question.')
   const question = rawQuestion.trim()
   if (question.length > MAX_QUESTION_CHARS) throw new AppError('INVALID_INPUT', `A question may be at most ${MAX_QUESTION_CHARS} characters; this one has ${question.length}.`)
+  if (question.includes('\u0000')) throw new AppError('INVALID_INPUT', 'A question may not contain NUL characters (\\u0000).')
   const organisation = await payload.findByID({ collection: 'organizations', id: org, depth: 0, user, overrideAccess: false }).catch(nullIfNotFound)
   if (!organisation) throw new AppError('NOT_FOUND', 'No such organisation, or you are not a member of it.')
   if (!hasOrgPermission(user, org, 'assistant.use')) throw new AppError('FORBIDDEN', 'Your role in this organisation does not allow asking the assistant (assistant.use).')

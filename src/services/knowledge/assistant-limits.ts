@@ -44,8 +44,6 @@ export const takeAssistantRequest = async (payload: Payload, org: number, limits
        FROM bumped`,
     [org],
   )
-  // Old minutes are of no further use.
-  if (Math.random() < 0.05) await pool.query(`DELETE FROM assistant_rate WHERE minute < now() - interval '10 minutes'`)
   const count = Number(rows[0]!.count)
   const previous = Number(rows[0]!.previous)
   const wait = waitForSlidingMinute({ count, previous, elapsed: Number(rows[0]!.elapsed), limit: perMinute })

@@ -28,7 +28,14 @@ export const embedKbChunks = async ({ payload, batch = 100 }: { payload: Payload
   let embedded = 0
   const failures: string[] = []
   for (const org of orgs.docs) {
-    const provider = resolveAssistantProvider(org)
+    let provider: ReturnType<typeof resolveAssistantProvider>
+    try {
+      provider = resolveAssistantProvider(org)
+    } catch (error) {
+      // One org's provider that cannot be set up never stops the other orgs' passages.
+      failures.push(`org ${org.id}: ${(error as Error).message}`)
+      continue
+    }
     if (!provider.embed) continue
     const { rows } = await pool.query<{ id: string; content: string }>(
       'SELECT id::text AS id, content FROM kb_chunks WHERE org_id = $1 AND embedding_model IS DISTINCT FROM $2 ORDER BY id LIMIT $3',

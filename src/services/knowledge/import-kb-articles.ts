@@ -4,6 +4,7 @@ import { hasOrgPermission } from '@/access/orgAccess'
 
 import { AppError, isAppError } from '../errors/app-error'
 import { extractArticleText } from './extract-article-text'
+import { MAX_ARTICLE_CHARS } from './knowledge-settings'
 
 export type ImportedFile = { fileName: string; ok: true; id: number; title: string; status: 'draft' | 'published' } | { fileName: string; ok: false; error: string }
 
@@ -40,10 +41,11 @@ export const importKbArticles = async ({
   for (const file of files) {
     try {
       const { title, body, format } = await extractArticleText(file)
+      if (body.length > MAX_ARTICLE_CHARS) throw new AppError('INVALID_INPUT', `"${file.name}" holds ${body.length.toLocaleString('en-GB')} characters of text; an article may have at most ${MAX_ARTICLE_CHARS.toLocaleString('en-GB')}: split it.`)
       const status = publish ? 'published' : 'draft'
       const doc = await payload.create({
         collection: 'kb-articles',
-        data: { org, title, body: body.slice(0, 200_000), status, source: { fileName: file.name.slice(0, 255), format } },
+        data: { org, title, body, status, source: { fileName: file.name.slice(0, 255), format } },
         user,
         overrideAccess: false,
         depth: 0,

@@ -1,6 +1,7 @@
 import type { Payload, TypedUser } from 'payload'
 
 import { relationID } from '@/access/orgAccess'
+import { parseStoredID } from '@/services/http/stored-id'
 
 import { AppError, nullIfNotFound } from '../errors/app-error'
 import { type AssistantAnswer, answerQuestion } from './answer-question'
@@ -15,7 +16,7 @@ import { MAX_QUESTION_CHARS } from './knowledge-settings'
  */
 export const suggestReply = async ({ payload, user, conversation }: { payload: Payload; user: TypedUser | null; conversation: unknown }): Promise<AssistantAnswer & { draft: string }> => {
   if (!user) throw new AppError('UNAUTHORIZED', 'Sign in to ask the assistant.')
-  const id = typeof conversation === 'number' || (typeof conversation === 'string' && /^\d+$/.test(conversation)) ? Number(conversation) : null
+  const id = parseStoredID(conversation)
   if (id === null) throw new AppError('INVALID_INPUT', '`conversation` must be a conversation id.')
   const found = await payload.findByID({ collection: 'conversations', id, depth: 0, user, overrideAccess: false }).catch(nullIfNotFound)
   if (!found) throw new AppError('NOT_FOUND', 'No such conversation, or you cannot see it.')
