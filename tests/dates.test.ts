@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { formatDateTime, formatFullTimestamp, formatTimeOfDay, isTimeZone, resolveDateSettings } from '@/services/vocabulary/dates'
+import { formatDateTime, formatFullTimestamp, formatTimeOfDay, isTimeZone, resolveDateSettings, validateTimeZone } from '@/services/vocabulary/dates'
 
 describe('dates in the organisation’s locale and time zone', () => {
   const moment = '2026-12-05T14:05:09Z'
@@ -29,5 +29,10 @@ describe('dates in the organisation’s locale and time zone', () => {
     expect(isTimeZone('Etc/GMT+5')).toBe(true)
     // Abbreviations mean different zones to JavaScript and PostgreSQL (IST: India or Israel).
     for (const abbreviation of ['IST', 'BST', 'CST', 'EST5EDT', 'GMT']) expect(isTimeZone(abbreviation), abbreviation).toBe(false)
+    // A field refuses a new abbreviation, but a value stored before still saves unchanged.
+    expect(validateTimeZone('GMT', {})).toMatch(/"GMT" is not a time zone/)
+    expect(validateTimeZone('GMT', { previousValue: 'GMT' })).toBe(true)
+    expect(validateTimeZone('Europe/Paris', { previousValue: 'GMT' })).toBe(true)
+    expect(validateTimeZone('', {})).toBe(true)
   })
 })

@@ -9,7 +9,7 @@ import { queueBookingInvitations } from '@/services/bookings/queue-booking-invit
 import { queueBookingCalendarSync } from '@/services/calendar/queue-booking-calendar-sync'
 import { planBookingChange } from '@/services/bookings/plan-booking-change'
 import { AppError } from '@/services/errors/app-error'
-import { DEFAULT_DATE_SETTINGS, isTimeZone, resolveDateSettings } from '@/services/vocabulary/dates'
+import { DEFAULT_DATE_SETTINGS, validateTimeZone, resolveDateSettings } from '@/services/vocabulary/dates'
 import { statusOptions } from '@/services/vocabulary/statuses'
 
 import { agendaEndpoint } from './endpoints'
@@ -156,7 +156,7 @@ export const Bookings: CollectionConfig = {
       label: 'Time zone',
       maxLength: 64,
       admin: { description: 'The IANA zone the times are meant in (e.g. Europe/London). Empty: the organisation’s.' },
-      validate: (value: null | string | undefined) => (!value || isTimeZone(value) ? true : `"${value}" is not a time zone: write one like Europe/London or America/New_York.`),
+      validate: validateTimeZone,
     },
     { name: 'times', type: 'ui', admin: { components: { Field: '@/components/bookings/BookingTimes#BookingTimes' } } },
     {

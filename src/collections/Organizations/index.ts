@@ -1,4 +1,4 @@
-import { DATE_LOCALES, DEFAULT_DATE_SETTINGS, isTimeZone } from '@/services/vocabulary/dates'
+import { DATE_LOCALES, DEFAULT_DATE_SETTINGS, validateTimeZone } from '@/services/vocabulary/dates'
 import type { CollectionConfig } from 'payload'
 
 import { authenticated, orgScoped, superAdminOnly } from '@/access/orgAccess'
@@ -74,7 +74,7 @@ export const Organizations: CollectionConfig = {
                   defaultValue: DEFAULT_DATE_SETTINGS.timeZone,
                   maxLength: 64,
                   admin: { description: 'An IANA time zone, e.g. Europe/London or America/New_York.' },
-                  validate: (value: null | string | undefined) => (!value || isTimeZone(value) ? true : `"${value}" is not a time zone: write one like Europe/London or America/New_York.`),
+                  validate: validateTimeZone,
                 },
               ],
             },

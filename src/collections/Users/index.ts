@@ -2,7 +2,7 @@ import type { Access, CollectionConfig, Where } from 'payload'
 
 import { isSuperAdmin, orgIDsAllowing, superAdminField } from '@/access/orgAccess'
 import { parsePhoneNumber } from '@/services/contacts/parse-phone-number'
-import { DATE_LOCALES, isTimeZone } from '@/services/vocabulary/dates'
+import { DATE_LOCALES, validateTimeZone } from '@/services/vocabulary/dates'
 import { statusOptions } from '@/services/vocabulary/statuses'
 
 import { auditRoleChanges, auditUnlock, guardMembershipChanges, guardSuperAdminFlag, guardUserDelete } from './hooks/guardMembershipChanges'
@@ -93,7 +93,7 @@ export const Users: CollectionConfig = {
           label: 'My time zone',
           maxLength: 64,
           admin: { description: 'Leave empty to use your organisation’s (e.g. Europe/London).' },
-          validate: (value: null | string | undefined) => (!value || isTimeZone(value) ? true : `"${value}" is not a time zone: write one like Europe/London or America/New_York.`),
+          validate: validateTimeZone,
         },
       ],
     },

@@ -32,6 +32,13 @@ export const isTimeZone = (zone: unknown): zone is string => {
   }
 }
 
+/**
+ * A time-zone field's validation: empty, an IANA zone, or the value it already had (one stored before
+ * abbreviations were refused still saves; it is ignored for display, which falls back as for none).
+ */
+export const validateTimeZone = (value: null | string | undefined, { previousValue }: { previousValue?: unknown }): string | true =>
+  !value || value === previousValue || isTimeZone(value) ? true : `"${value}" is not a time zone: write one like Europe/London or America/New_York.`
+
 /** The settings that apply: the person's own, else their organisation's, else the product's default. */
 export const resolveDateSettings = (...candidates: (Partial<{ locale: null | string; timeZone: null | string }> | null | undefined)[]): DateSettings => {
   const locale = candidates.map((c) => c?.locale).find((l): l is string => DATE_LOCALES.some((d) => d.value === l)) ?? DEFAULT_DATE_SETTINGS.locale
