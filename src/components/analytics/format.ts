@@ -45,13 +45,17 @@ export const latencyBucketLabel = (le: null | number, previous: null | number): 
 }
 
 /** A bucket's start: "6 Dec" for a day, "6 Dec, 14:00" for an hour (en-GB), in the viewer's zone. */
-export const formatBucketStart = (iso: number | string, bucket: Bucket, dates: DateSettings): string =>
-  new Intl.DateTimeFormat(dates.locale, {
-    timeZone: dates.timeZone,
-    month: 'short',
-    day: 'numeric',
-    ...(bucket === 'hour' ? { hour: '2-digit', minute: '2-digit' } : {}),
-  }).format(new Date(iso))
+export const formatBucketStart = (iso: number | string, bucket: Bucket, dates: DateSettings): string => {
+  // One formatter per style, zone and bucket kind, not one per chart point and render.
+  const key = `${dates.locale}|${dates.timeZone}|${bucket}`
+  let format = bucketFormats.get(key)
+  if (!format) {
+    format = new Intl.DateTimeFormat(dates.locale, { timeZone: dates.timeZone, month: 'short', day: 'numeric', ...(bucket === 'hour' ? { hour: '2-digit', minute: '2-digit' } : {}) })
+    bucketFormats.set(key, format)
+  }
+  return format.format(new Date(iso))
+}
+const bucketFormats = new Map<string, Intl.DateTimeFormat>()
 
 /** A moment (an alert's window end, when it was raised), as every date in the admin. */
 export const formatMoment = (iso: string, dates: DateSettings): string => formatDateTime(iso, dates)

@@ -4,7 +4,8 @@ import React, { useEffect, useState } from 'react'
 
 import { isSuperAdmin, orgIDsAllowing } from '@/access/orgAccess'
 import type { OrgAction } from '@/access/roles'
-import { AsOf } from '@/components/dates/DateTime'
+import { readViewState, summaryPath } from '@/components/analytics/view-state'
+import { AsOf, useDates } from '@/components/dates/DateTime'
 import { StatusPill } from '@/components/status/StatusPill'
 
 import './home.css'
@@ -64,16 +65,7 @@ export const HomeDashboard = () => {
     }
     void load()
     const timer = setInterval(() => void load(), REFRESH_MS)
-    // The week's figures and the empty-org shortcuts change slowly: once.
-    const to = new Date()
-    const from = new Date(to.getTime() - 7 * 86_400_000)
-    void fetch(`/api/metrics/summary?from=${from.toISOString()}&to=${to.toISOString()}&bucket=day`, { credentials: 'include' })
-      .then(async (res) => (res.ok ? ((await res.json()) as { generatedAt: string; channels: { totals: Figures }[] }) : null))
-      .then((summary) => {
-        if (!live || !summary) return
-        const sum = (key: keyof Figures) => summary.channels.reduce((acc, c) => acc + (c.totals[key] ?? 0), 0)
-        setWeek({ sent: sum('sent'), delivered: sum('delivered'), failed: sum('failed'), bounces: sum('bounces'), unsubscribed: sum('unsubscribed'), asOf: summary.generatedAt })
-      })
+    // The empty-org shortcuts change slowly: once.
     if (can('contacts.edit')) {
       void Promise.all([count('/contacts'), count('/email-templates?where[status][equals]=approved')]).then(([contacts, templates]) => {
         if (live) setEmpty({ contacts: contacts === 0, templates: templates === 0 })
@@ -84,6 +76,24 @@ export const HomeDashboard = () => {
       clearInterval(timer)
     }
   }, [user, admin])
+
+  // The last 7 days exactly as Analytics' default view reads them (the same query, the viewer's days),
+  // so the two pages agree; once per zone.
+  const timeZone = useDates().settingsFor().timeZone
+  useEffect(() => {
+    if (!user) return
+    let live = true
+    void fetch(`/api${summaryPath(readViewState(new URLSearchParams()), new Date(), timeZone)}`, { credentials: 'include' })
+      .then(async (res) => (res.ok ? ((await res.json()) as { generatedAt: string; channels: { totals: Figures }[] }) : null))
+      .then((summary) => {
+        if (!live || !summary) return
+        const sum = (key: keyof Figures) => summary.channels.reduce((acc, c) => acc + (c.totals[key] ?? 0), 0)
+        setWeek({ sent: sum('sent'), delivered: sum('delivered'), failed: sum('failed'), bounces: sum('bounces'), unsubscribed: sum('unsubscribed'), asOf: summary.generatedAt })
+      })
+    return () => {
+      live = false
+    }
+  }, [user, timeZone])
 
   if (!user) return null
   const shortcuts = [
